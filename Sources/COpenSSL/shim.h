@@ -1,0 +1,43 @@
+#ifndef APNSCTL_COPENSSL_SHIM_H
+#define APNSCTL_COPENSSL_SHIM_H
+// OpenSSL 3 entry points apnsctl uses. Function-like macros are not imported into Swift,
+// so each one we need is wrapped in a static inline function here.
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/bn.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+
+static inline int apnsctl_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline int apnsctl_TLS1_2_VERSION(void) { return TLS1_2_VERSION; }
+static inline int apnsctl_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+static inline void apnsctl_SSL_CTX_set_default_options(SSL_CTX *ctx) {
+    // HTTP/2 framing is self-delimiting: a FIN without close_notify is not a truncation attack.
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    // Non-blocking writes may be retried from a different buffer address with the same bytes.
+    SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_RELEASE_BUFFERS);
+}
+static inline long apnsctl_BIO_get_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
+static inline int apnsctl_SSL_ERROR_WANT_READ(void) { return SSL_ERROR_WANT_READ; }
+static inline int apnsctl_SSL_ERROR_WANT_WRITE(void) { return SSL_ERROR_WANT_WRITE; }
+static inline int apnsctl_SSL_ERROR_ZERO_RETURN(void) { return SSL_ERROR_ZERO_RETURN; }
+static inline int apnsctl_SSL_ERROR_SYSCALL(void) { return SSL_ERROR_SYSCALL; }
+static inline int apnsctl_SSL_ERROR_SSL(void) { return SSL_ERROR_SSL; }
+static inline int apnsctl_SSL_TLSEXT_ERR_OK(void) { return SSL_TLSEXT_ERR_OK; }
+static inline int apnsctl_SSL_TLSEXT_ERR_ALERT_FATAL(void) { return SSL_TLSEXT_ERR_ALERT_FATAL; }
+static inline int apnsctl_SSL_TLSEXT_ERR_NOACK(void) { return SSL_TLSEXT_ERR_NOACK; }
+#endif

@@ -1,0 +1,52 @@
+/// How a row ended. Every input row ends in the report with exactly one of these.
+public enum Outcome: String, Sendable, CaseIterable {
+    /// APNs accepted it (200).
+    case delivered
+    /// APNs refused it with a final answer (4xx, or a retryable status with no retries left).
+    case rejected
+    /// No answer from APNs: the connection was lost, the request timed out, or the run stopped.
+    case failed
+    /// Never sent: the row itself is wrong (bad token, missing template field, payload too large).
+    case invalid
+}
+
+/// One report row: what happened to one input row.
+public struct ReportRow: Sendable, Equatable {
+    public var line: Int
+    public var token: String
+    public var outcome: Outcome
+    /// HTTP status from APNs; nil when no response arrived (failed) or nothing was sent (invalid).
+    public var status: Int?
+    /// APNs reason, a local reason (ConnectionLost, Timeout) or, for invalid rows, the message.
+    public var reason: String?
+    public var apnsID: String?
+    public var apnsUniqueID: String?
+    /// The 410 `timestamp` (milliseconds since the epoch).
+    public var unregisteredAt: Int64?
+    public var attempts: Int
+    public var latencyMs: Double?
+    /// Milliseconds since the epoch when the row settled.
+    public var finishedAtMs: Int64
+
+    public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
+                apnsID: String? = nil, apnsUniqueID: String? = nil, unregisteredAt: Int64? = nil,
+                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64) {
+        self.line = line
+        self.token = token
+        self.outcome = outcome
+        self.status = status
+        self.reason = reason
+        self.apnsID = apnsID
+        self.apnsUniqueID = apnsUniqueID
+        self.unregisteredAt = unregisteredAt
+        self.attempts = attempts
+        self.latencyMs = latencyMs
+        self.finishedAtMs = finishedAtMs
+    }
+
+    /// The report's field names, in column order (CSV header and JSONL keys).
+    public static let fieldNames = [
+        "line", "token", "outcome", "status", "reason", "apns_id", "apns_unique_id",
+        "unregistered_at", "attempts", "latency_ms", "finished_at",
+    ]
+}

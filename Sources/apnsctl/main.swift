@@ -1,0 +1,2 @@
+import PushCore
+print("apnsctl \(APNsCtlVersion.current)")
