@@ -1,0 +1,177 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a TCP connection could not be made, in words a user can act on.
+public struct ConnectError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case dns, refused, timeout, unreachable, other }
+    public var kind: Kind
+    public var description: String
+}
+
+/// Thin wrappers over the socket system calls: every one used by apnsctl lives here.
+package enum Socket {
+    /// Resolves `host` afresh (no cache: APNs asks for a new lookup per connection) and connects to the
+    /// first address that answers within `timeoutMs`. Returns a non-blocking socket with TCP_NODELAY.
+    package static func connect(host: String, port: Int, timeoutMs: Int32) throws(ConnectError) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            let why = rc == 0 ? "no addresses" : String(cString: gai_strerror(rc))
+            throw ConnectError(kind: .dns, description: "cannot resolve \(host): \(why)")
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = ConnectError(kind: .other, description: "no usable address for \(host)")
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = cursor {
+            cursor = ai.pointee.ai_next
+            let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), ai.pointee.ai_protocol)
+            if fd < 0 { continue }
+            setNonBlocking(fd)
+            setNoDelay(fd)
+            if Glibc.connect(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 { return fd }
+            let err = errno
+            if err == EINPROGRESS {
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                let ready = poll(&pfd, 1, timeoutMs)
+                if ready == 1 {
+                    var soError: Int32 = 0
+                    var len = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &len)
+                    if soError == 0 { return fd }
+                    lastError = describe(soError, host: host, port: port)
+                } else {
+                    lastError = ConnectError(kind: .timeout,
+                                             description: "connecting to \(host):\(port) timed out after \(timeoutMs) ms")
+                }
+            } else {
+                lastError = describe(err, host: host, port: port)
+            }
+            close(fd)
+        }
+        throw lastError
+    }
+
+    private static func describe(_ err: Int32, host: String, port: Int) -> ConnectError {
+        let text = String(cString: strerror(err))
+        switch err {
+        case ECONNREFUSED:
+            return ConnectError(kind: .refused, description: "\(host):\(port) refused the connection (nothing listening there?)")
+        case ENETUNREACH, EHOSTUNREACH:
+            return ConnectError(kind: .unreachable, description: "\(host):\(port) is unreachable: \(text)")
+        case ETIMEDOUT:
+            return ConnectError(kind: .timeout, description: "connecting to \(host):\(port) timed out")
+        default:
+            return ConnectError(kind: .other, description: "cannot connect to \(host):\(port): \(text)")
+        }
+    }
+
+    /// Binds and listens on `host:port` (port 0 picks a free port). Returns the socket and the bound port.
+    package static func listen(host: String, port: Int) throws(ConnectError) -> (fd: Int32, port: Int) {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let ai = list else {
+            throw ConnectError(kind: .dns, description: "cannot resolve listen address \(host): \(String(cString: gai_strerror(rc)))")
+        }
+        defer { freeaddrinfo(list) }
+        let fd = socket(ai.pointee.ai_family, ai.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), ai.pointee.ai_protocol)
+        guard fd >= 0 else { throw ConnectError(kind: .other, description: "socket: \(String(cString: strerror(errno)))") }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) == 0 else {
+            let text = String(cString: strerror(errno))
+            close(fd)
+            throw ConnectError(kind: .other, description: "cannot listen on \(host):\(port): \(text)")
+        }
+        guard Glibc.listen(fd, 512) == 0 else {
+            let text = String(cString: strerror(errno))
+            close(fd)
+            throw ConnectError(kind: .other, description: "listen on \(host):\(port): \(text)")
+        }
+        setNonBlocking(fd)
+        var storage = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let bound = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        var boundPort = port
+        if bound == 0 {
+            if Int32(storage.ss_family) == AF_INET {
+                boundPort = withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+                }
+            } else if Int32(storage.ss_family) == AF_INET6 {
+                boundPort = withUnsafePointer(to: &storage) {
+                    $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                }
+            }
+        }
+        return (fd, boundPort)
+    }
+
+    /// Accepts one pending connection (non-blocking, TCP_NODELAY), or nil when none is waiting.
+    package static func accept(_ listener: Int32) -> Int32? {
+        let fd = Glibc.accept(listener, nil, nil)
+        guard fd >= 0 else { return nil }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        setNonBlocking(fd)
+        setNoDelay(fd)
+        return fd
+    }
+
+    package static func setNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    package static func setNoDelay(_ fd: Int32) {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    package static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    /// Ignores SIGPIPE for the whole process: a peer reset must be an error return, not a kill (exit 141).
+    package static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
+}
+
+/// A self-pipe that wakes a thread blocked in `poll`. Any thread may `wake()`; the owner polls `readFD`.
+package final class Waker: @unchecked Sendable {
+    package let readFD: Int32
+    private let writeFD: Int32
+
+    package init() {
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) != 0 { fatalError("pipe failed: \(errno)") }
+        readFD = fds[0]
+        writeFD = fds[1]
+        for fd in fds {
+            Socket.setNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+    }
+
+    deinit {
+        Glibc.close(readFD)
+        Glibc.close(writeFD)
+    }
+
+    package func wake() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(writeFD, &byte, 1)   // a full pipe already means "wake up": ignore EAGAIN
+    }
+
+    /// Empties the pipe after poll reported it readable.
+    package func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while Glibc.read(readFD, &buffer, buffer.count) > 0 {}
+    }
+}
