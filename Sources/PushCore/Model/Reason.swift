@@ -53,3 +53,35 @@ public struct Reason: RawRepresentable, Hashable, Sendable, CustomStringConverti
     /// No response arrived before the per-request deadline.
     public static let timeout = Reason(rawValue: "Timeout")
 }
+
+extension Reason {
+    /// Reasons that mean the credentials (key, team, certificate, environment) are refused for every
+    /// request: continuing would only mark every remaining row rejected.
+    public var isCredentialFailure: Bool {
+        switch self {
+        case .invalidProviderToken, .missingProviderToken, .badCertificate, .badCertificateEnvironment,
+             .badEnvironmentKeyIdInToken, .badEnvironmentKeyInToken:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// What the user should check when APNs refuses the credentials with this reason.
+    public var credentialHint: String {
+        switch self {
+        case .invalidProviderToken:
+            return "check that --key-id is the key's id, --team-id your team id, and that the .p8 key has not been revoked"
+        case .missingProviderToken:
+            return "the request carried no provider token: pass --key, --key-id and --team-id"
+        case .badEnvironmentKeyIdInToken, .badEnvironmentKeyInToken:
+            return "this key is limited to the other environment: try --production or --sandbox"
+        case .badCertificateEnvironment:
+            return "the certificate is for the other environment: try --production or --sandbox"
+        case .badCertificate:
+            return "the certificate is not valid for APNs"
+        default:
+            return "check the credentials"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+# apnsctl — see README.md. `make demo` and `make test` install what is missing first (scripts/bootstrap).
+PREFIX ?= /usr/local
+SWIFT ?= swift
+BIN := .build/release/apnsctl
+
+.PHONY: all build debug test demo install uninstall bootstrap clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build -c release
+
+debug: bootstrap
+	$(SWIFT) build
+
+# Unit tests, then the integration tests that run the built apnsctl against `apnsctl mock` over TLS on 127.0.0.1.
+test: bootstrap
+	$(SWIFT) build
+	$(SWIFT) test
+
+demo: build
+	scripts/demo
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/apnsctl
+	install -m 644 man/apnsctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/apnsctl.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	           $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	           $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 644 completions/apnsctl.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/apnsctl
+	install -m 644 completions/_apnsctl $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_apnsctl
+	install -m 644 completions/apnsctl.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/apnsctl.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/apnsctl $(DESTDIR)$(PREFIX)/share/man/man1/apnsctl.1 \
+	      $(DESTDIR)$(PREFIX)/share/bash-completion/completions/apnsctl \
+	      $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_apnsctl \
+	      $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/apnsctl.fish
+
+clean:
+	rm -rf .build demo/out

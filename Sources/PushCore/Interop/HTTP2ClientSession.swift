@@ -1,0 +1,220 @@
+import CNGHTTP2
+
+/// One header to send. `sensitive` headers are sent literal-without-indexing (HPACK never stores them):
+/// `:path`, `authorization`, `apns-id`, `apns-collapse-id` (apns-protocol.md §2, §12).
+package struct HeaderField {
+    package var name: String
+    package var value: String
+    package var sensitive: Bool
+
+    package init(_ name: String, _ value: String, sensitive: Bool = false) {
+        self.name = name
+        self.value = value
+        self.sensitive = sensitive
+    }
+}
+
+/// What a client session tells its owner. Called synchronously from inside `receive(_:)` and `send()`.
+package protocol HTTP2ClientSessionDelegate: AnyObject {
+    func http2ResponseHeader(stream: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
+    func http2ResponseData(stream: Int32, bytes: UnsafeBufferPointer<UInt8>)
+    /// `errorCode` 0 is a normal close; `refused` means the server never processed the stream (safe to resend).
+    func http2StreamClosed(stream: Int32, errorCode: UInt32, refused: Bool)
+    func http2SettingsChanged(maxConcurrentStreams: Int)
+    func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8])
+}
+
+/// An nghttp2 client session. Owned and used by one thread. Request bodies stay owned here until their
+/// stream closes (nghttp2 reads them later through the data provider).
+package final class HTTP2ClientSession {
+    private var session: OpaquePointer!
+    package weak var delegate: HTTP2ClientSessionDelegate?
+    private var bodies: [Int32: PendingBody] = [:]
+    private var failure: HTTP2Error?
+
+    private struct PendingBody {
+        var bytes: [UInt8]
+        var offset: Int
+    }
+
+    /// - Parameter initialMaxStreams: what to assume before the server's first SETTINGS arrives
+    ///   (APNs token-auth connections start at 1).
+    package init(initialMaxStreams: Int = 1) throws(HTTP2Error) {
+        var callbacks: OpaquePointer?
+        guard nghttp2_session_callbacks_new(&callbacks) == 0, let callbacks else {
+            throw HTTP2Error(description: "nghttp2: out of memory")
+        }
+        defer { nghttp2_session_callbacks_del(callbacks) }
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, namelen, value, valuelen, _, user in
+            guard let frame, let name, let value, let user else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            me.delegate?.http2ResponseHeader(stream: frame.pointee.hd.stream_id,
+                                             name: UnsafeBufferPointer(start: name, count: namelen),
+                                             value: UnsafeBufferPointer(start: value, count: valuelen))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, stream, data, len, user in
+            guard let data, let user else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            me.delegate?.http2ResponseData(stream: stream, bytes: UnsafeBufferPointer(start: data, count: len))
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, stream, errorCode, user in
+            guard let user else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            me.bodies[stream] = nil
+            me.delegate?.http2StreamClosed(stream: stream, errorCode: errorCode,
+                                           refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
+            return 0
+        }
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { session, frame, user in
+            guard let frame, let user else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            let type = UInt32(frame.pointee.hd.type)
+            if type == NGHTTP2_SETTINGS.rawValue, frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 {
+                let max = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
+                me.delegate?.http2SettingsChanged(maxConcurrentStreams: Int(max))
+            } else if type == NGHTTP2_GOAWAY.rawValue {
+                let goaway = frame.pointee.goaway
+                var debug: [UInt8] = []
+                if let data = goaway.opaque_data, goaway.opaque_data_len > 0 {
+                    debug = Array(UnsafeBufferPointer(start: data, count: goaway.opaque_data_len))
+                }
+                me.delegate?.http2GoAway(lastStreamID: goaway.last_stream_id, errorCode: goaway.error_code, debugData: debug)
+            }
+            return 0
+        }
+
+        var option: OpaquePointer?
+        nghttp2_option_new(&option)
+        defer { nghttp2_option_del(option) }
+        nghttp2_option_set_peer_max_concurrent_streams(option, UInt32(max(1, initialMaxStreams)))
+
+        var created: OpaquePointer?
+        let rc = nghttp2_session_client_new2(&created, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
+        guard rc == 0, let created else { throw HTTP2Error(code: rc, "cannot create an HTTP/2 session") }
+        session = created
+
+        // No server push; windows large enough that flow control never stalls small responses.
+        var settings = [
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_ENABLE_PUSH.rawValue), value: 0),
+            nghttp2_settings_entry(settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue), value: 1 << 20),
+        ]
+        guard nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), &settings, settings.count) == 0 else {
+            throw HTTP2Error(description: "cannot queue the HTTP/2 SETTINGS frame")
+        }
+        _ = nghttp2_session_set_local_window_size(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, 1 << 24)
+    }
+
+    deinit {
+        if let session { nghttp2_session_del(session) }
+    }
+
+    /// The server's current SETTINGS_MAX_CONCURRENT_STREAMS (as nghttp2 tracks it).
+    package var remoteMaxConcurrentStreams: Int {
+        Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
+    }
+
+    /// Queues a request; returns its stream id. The body is kept until the stream closes.
+    package func submitRequest(headers: [HeaderField], body: [UInt8]) throws(HTTP2Error) -> Int32 {
+        // nghttp2 copies names and values during submit: one scratch buffer holds them for this call only.
+        var storage: [UInt8] = []
+        storage.reserveCapacity(512)
+        var spans: [(name: Range<Int>, value: Range<Int>, flags: UInt8)] = []
+        spans.reserveCapacity(headers.count)
+        for header in headers {
+            let nameStart = storage.count
+            storage.append(contentsOf: header.name.utf8)
+            let valueStart = storage.count
+            storage.append(contentsOf: header.value.utf8)
+            let flags = header.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue
+            spans.append((nameStart..<valueStart, valueStart..<storage.count, UInt8(flags)))
+        }
+        var provider = nghttp2_data_provider()
+        provider.read_callback = { _, stream, buffer, length, flags, _, user in
+            guard let user, let buffer, let flags else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            return me.readBody(stream: stream, into: buffer, length: length, flags: flags)
+        }
+        let streamID: Int32 = storage.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let nva = spans.map { span in
+                nghttp2_nv(name: base + span.name.lowerBound, value: base + span.value.lowerBound,
+                           namelen: span.name.count, valuelen: span.value.count, flags: span.flags)
+            }
+            return nghttp2_submit_request(session, nil, nva, nva.count, &provider, nil)
+        }
+        guard streamID > 0 else { throw HTTP2Error(code: streamID, "cannot submit the request") }
+        bodies[streamID] = PendingBody(bytes: body, offset: 0)
+        return streamID
+    }
+
+    private func readBody(stream: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
+                          flags: UnsafeMutablePointer<UInt32>) -> Int {
+        guard var body = bodies[stream] else {
+            flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            return 0
+        }
+        let count = min(length, body.bytes.count - body.offset)
+        body.bytes.withUnsafeBufferPointer { src in
+            buffer.update(from: src.baseAddress! + body.offset, count: count)
+        }
+        body.offset += count
+        if body.offset == body.bytes.count {
+            flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+            bodies[stream] = nil
+        } else {
+            bodies[stream] = body
+        }
+        return count
+    }
+
+    /// Feeds bytes received from the server. Delegate callbacks run inside.
+    package func receive(_ bytes: UnsafeRawBufferPointer) throws(HTTP2Error) {
+        guard !bytes.isEmpty else { return }
+        let rc = nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if rc < 0 { throw HTTP2Error(code: Int32(rc), "HTTP/2 protocol error from the server") }
+    }
+
+    /// Appends every frame nghttp2 has ready to `output` (one buffer per loop pass: one TLS write).
+    package func send(into output: inout [UInt8]) throws(HTTP2Error) {
+        while true {
+            var data: UnsafePointer<UInt8>?
+            let n = nghttp2_session_mem_send(session, &data)
+            if n < 0 { throw HTTP2Error(code: Int32(n), "HTTP/2 send failed") }
+            guard n > 0, let data else { return }
+            output.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
+        }
+    }
+
+    /// Cancels one stream (RST_STREAM CANCEL), e.g. after its deadline passed.
+    package func cancel(stream: Int32) {
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, NGHTTP2_CANCEL.rawValue)
+    }
+
+    /// Queues a graceful GOAWAY (no error) before the owner closes the connection.
+    package func goAway() {
+        _ = nghttp2_session_terminate_session(session, NGHTTP2_NO_ERROR.rawValue)
+    }
+
+    /// Queues a PING (health check).
+    package func ping() {
+        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    /// False once both sides are done (GOAWAY exchanged, nothing more to read or write).
+    package var isAlive: Bool {
+        nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
+    }
+}
+
+/// An HTTP/2 framing failure.
+public struct HTTP2Error: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    init(description: String) { self.description = description }
+
+    init(code: Int32, _ context: String) {
+        description = "\(context): \(String(cString: nghttp2_strerror(code)))"
+    }
+}
