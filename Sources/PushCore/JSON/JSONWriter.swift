@@ -1,0 +1,96 @@
+/// Writes JSON into byte buffers: string escaping (for templates and reports) and compact
+/// serialization of `JSONValue`.
+///
+/// Escaping: `"` → `\"`, `\` → `\\`, newline, CR, tab, backspace and form feed → `\n \r \t \b \f`,
+/// other bytes below 0x20 → `\u00XX`. Everything else (including non-ASCII UTF-8) is copied as is.
+public enum JSONWriter {
+    /// Appends `string` as JSON string content (no surrounding quotes).
+    public static func appendStringContent(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { appendStringContent(utf8: $0, to: &out) }
+    }
+
+    /// Appends UTF-8 bytes as JSON string content (no surrounding quotes). The bytes must be valid UTF-8.
+    public static func appendStringContent(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C {
+                i += 1
+                continue
+            }
+            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            appendEscape(b, to: &out)
+            i += 1
+            runStart = i
+        }
+        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+    }
+
+    /// Appends UTF-8 bytes from any collection as JSON string content.
+    public static func appendStringContent(utf8 bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { appendStringContent(utf8: $0, to: &out) }
+        if done == nil {
+            Array(bytes).withUnsafeBufferPointer { appendStringContent(utf8: $0, to: &out) }
+        }
+    }
+
+    /// Appends `string` as a quoted JSON string.
+    public static func appendString(_ string: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        appendStringContent(string, to: &out)
+        out.append(0x22)
+    }
+
+    private static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        switch b {
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                    hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+        }
+    }
+
+    /// Appends `value` as compact JSON (no whitespace). Numbers are written as their stored text.
+    public static func append(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
+        case .string(let s): appendString(s, to: &out)
+        case .array(let elements):
+            out.append(UInt8(ascii: "["))
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                append(element, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (i, member) in object.members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(member.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                append(member.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// `value` as compact JSON bytes.
+    public static func serialize(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return out
+    }
+}
