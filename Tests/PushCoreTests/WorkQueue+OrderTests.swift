@@ -4,8 +4,8 @@ import Foundation
 
 @Suite("WorkQueue and Ring")
 struct WorkQueueTests {
-    private func note(_ line: Int) -> Notification {
-        Notification(line: line, token: String(format: "%064x", line), payload: Array("{}".utf8))
+    private func note(_ line: Int) -> PushNotification {
+        PushNotification(line: line, token: String(format: "%064x", line), payload: Array("{}".utf8))
     }
 
     @Test("ring keeps FIFO order across growth, with prepends first")

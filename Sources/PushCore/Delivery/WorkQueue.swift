@@ -9,7 +9,7 @@ import Foundation
 /// are never refused for lack of space.
 package final class WorkQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var ring: Ring<Notification>
+    private var ring: Ring<PushNotification>
     private let capacity: Int
     private var inputFinished = false
     private var aborted = false
@@ -22,7 +22,7 @@ package final class WorkQueue: @unchecked Sendable {
 
     /// Adds one notification, waiting while the queue is full. Returns false when the run was aborted.
     @discardableResult
-    package func push(_ notification: Notification) -> Bool {
+    package func push(_ notification: PushNotification) -> Bool {
         condition.lock()
         while ring.count >= capacity && !aborted { condition.wait() }
         if aborted {
@@ -37,7 +37,7 @@ package final class WorkQueue: @unchecked Sendable {
     }
 
     /// Puts back notifications that were never processed by the server; they are sent before anything else.
-    package func requeue(_ notifications: [Notification]) {
+    package func requeue(_ notifications: [PushNotification]) {
         guard !notifications.isEmpty else { return }
         condition.lock()
         for n in notifications.reversed() { ring.prepend(n) }
@@ -69,7 +69,7 @@ package final class WorkQueue: @unchecked Sendable {
 
     package enum Take {
         /// Up to `max` notifications (possibly none: the waker will be poked when more arrive).
-        case items([Notification])
+        case items([PushNotification])
         /// Input is finished (or the run aborted) and the queue is empty: nothing more will come.
         case exhausted
     }
@@ -84,7 +84,7 @@ package final class WorkQueue: @unchecked Sendable {
             waiting[ObjectIdentifier(waker)] = waker
             return .items([])
         }
-        var items: [Notification] = []
+        var items: [PushNotification] = []
         let n = Swift.min(max, ring.count)
         items.reserveCapacity(n)
         for _ in 0..<n { items.append(ring.removeFirst()) }

@@ -3,7 +3,7 @@
 /// Per-request values (`:path`, `authorization`, `apns-id`, `apns-collapse-id`) are marked sensitive so
 /// HPACK never indexes them; the rest repeat across a campaign and compress well.
 public enum APNsRequest {
-    static func headers(for notification: Notification, authority: String, authorization: String?) -> [HeaderField] {
+    static func headers(for notification: PushNotification, authority: String, authorization: String?) -> [HeaderField] {
         var headers: [HeaderField] = []
         headers.reserveCapacity(11)
         headers.append(HeaderField(":method", "POST"))

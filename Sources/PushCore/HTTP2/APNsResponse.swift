@@ -43,7 +43,7 @@ public struct APNsResponse: Sendable, Equatable {
     }
 
     /// Turns the answer into a report row for `notification`.
-    public func reportRow(for notification: Notification, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
+    public func reportRow(for notification: PushNotification, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
         let delivered = status == 200
         let (reason, timestamp) = delivered ? (nil, nil) : errorBody
         return ReportRow(line: notification.line, token: notification.token,

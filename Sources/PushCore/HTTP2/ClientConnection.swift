@@ -44,7 +44,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private var state: ConnectionState
     private var streams: [Int32: InFlight] = [:]
     private var settled: [ReportRow] = []
-    private var refused: [Notification] = []
+    private var refused: [PushNotification] = []
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -53,7 +53,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private var nextDeadlineCheck: UInt64 = 0
 
     private struct InFlight {
-        var notification: Notification
+        var notification: PushNotification
         var startedNs: UInt64
         var response = APNsResponse()
         var timedOut = false
@@ -149,9 +149,11 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     private func flushOutput() throws(TLSError) {
         while outputOffset < output.count {
-            let (written, _) = try output.withUnsafeBytes { buffer throws(TLSError) in
-                try tls.write(UnsafeRawBufferPointer(rebasing: buffer[outputOffset...]))
+            let offset = outputOffset
+            let result = output.withUnsafeBytes { buffer in
+                Result { () throws(TLSError) in try tls.write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) }
             }
+            let (written, _) = try result.get()
             if written == 0 { return }   // socket full: wait for POLLOUT
             outputOffset += written
         }
@@ -163,20 +165,19 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private func readAvailable() -> String? {
         while true {
             let result: TLSConnection.ReadResult
-            do {
-                result = try readBuffer.withUnsafeMutableBytes { buffer throws(TLSError) in try tls.read(into: buffer) }
-            } catch {
-                return String(describing: error)
+            let attempt = readBuffer.withUnsafeMutableBytes { buffer in
+                Result { () throws(TLSError) in try tls.read(into: buffer) }
+            }
+            switch attempt {
+            case .success(let value): result = value
+            case .failure(let error): return error.description
             }
             switch result {
             case .bytes(let n):
-                do {
-                    try readBuffer.withUnsafeBytes { buffer throws(HTTP2Error) in
-                        try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-                    }
-                } catch {
-                    return String(describing: error)
+                let fed = readBuffer.withUnsafeBytes { buffer in
+                    Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
                 }
+                if case .failure(let error) = fed { return error.description }
             case .wantRead, .wantWrite:
                 return nil
             case .closed:

@@ -1,6 +1,6 @@
 /// One push request, ready to send: a device token, the rendered payload bytes and the headers.
 /// Built from one input row (or one `--device`); `line` ties it back to that row in the report.
-public struct Notification: Sendable, Equatable {
+public struct PushNotification: Sendable, Equatable {
     /// Input line where the row starts (1-based; for `--device` tokens, the token's position).
     public var line: Int
     /// Lowercase hex device token.
