@@ -1,0 +1,147 @@
+import Foundation
+
+/// How a campaign sends: where, how many connections, how much in flight.
+public struct CampaignSettings: Sendable {
+    public var endpoint: Endpoint
+    /// Most requests in flight in total; each connection gets an equal share (at least 1).
+    public var concurrency: Int
+    public var connections: Int
+    public var requestTimeoutMs: Int
+    public var connectTimeoutMs: Int
+
+    public init(endpoint: Endpoint, concurrency: Int, connections: Int,
+                requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000) {
+        self.endpoint = endpoint
+        self.concurrency = max(1, concurrency)
+        self.connections = max(1, connections)
+        self.requestTimeoutMs = requestTimeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// Our stream cap per connection.
+    public var streamsPerConnection: Int { max(1, (concurrency + connections - 1) / connections) }
+}
+
+/// How a campaign ended.
+public struct CampaignResult: Sendable {
+    public var summary: RunSummary
+    /// Why the run stopped early, if it did (exit status 3).
+    public var fatal: String?
+    public var exitStatus: Int32 { fatal != nil ? 3 : summary.exitStatus }
+}
+
+/// A whole `apnsctl send` run: reader → preparer → bounded queue → connection threads → report.
+///
+/// The calling thread reads and prepares rows (invalid rows are settled at once, never sent) and pushes
+/// notifications into the queue, blocking while it is full; `connections` threads each own one HTTP/2
+/// connection and pull from the queue up to their free stream capacity. Rows are written to the report as
+/// they settle, so the report is not in input order.
+public final class Campaign: @unchecked Sendable {
+    private let settings: CampaignSettings
+    private let tlsContext: TLSContext
+    private let auth: AuthorizationSource
+    private let log: EventLog?
+    private let sink: ReportSink
+    public let control = RunControl()
+
+    package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
+                 report: ReportWriter, summary: RunSummary, log: EventLog?) {
+        self.settings = settings
+        self.tlsContext = tlsContext
+        self.auth = auth
+        self.log = log
+        self.sink = ReportSink(writer: report, summary: summary, control: control)
+    }
+
+    /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
+    public func run(reader: inout some RecordReader, preparer: RowPreparer) -> CampaignResult {
+        let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
+        sink.onFatal = { queue.abort() }
+        let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
+                                                    streamCap: settings.streamsPerConnection,
+                                                    requestTimeoutMs: settings.requestTimeoutMs,
+                                                    connectTimeoutMs: settings.connectTimeoutMs)
+        let finished = DispatchGroup()
+        for id in 1...settings.connections {
+            let worker = ConnectionWorker(id: id, settings: connectionSettings, tlsContext: tlsContext, queue: queue,
+                                          sink: sink, auth: auth, control: control, log: log)
+            finished.enter()
+            let thread = Thread {
+                worker.run()
+                finished.leave()
+            }
+            thread.name = "apnsctl-connection-\(id)"
+            thread.start()
+        }
+
+        var inputError: String?
+        reading: while !control.isStopping {
+            let record: InputRecord?
+            do {
+                record = try reader.next()
+            } catch {
+                inputError = String(describing: error)
+                break
+            }
+            guard let record else { break }
+            switch preparer.prepare(record) {
+            case .notification(let notification):
+                if !queue.push(notification) { break reading }
+            case .invalid(let line, let token, let message):
+                sink.settle([ReportRow(line: line, token: token, outcome: .invalid, reason: message,
+                                       finishedAtMs: Clock.wallMilliseconds())])
+            }
+        }
+        queue.finish()
+        finished.wait()
+        sink.close()
+        if let inputError { control.fail(inputError) }
+        var summary = sink.finalSummary
+        summary.connectionsOpened = control.connectionsOpened
+        return CampaignResult(summary: summary, fatal: control.fatal?.description)
+    }
+}
+
+/// The report writer and the summary behind one lock: connection threads settle a batch per loop pass.
+final class ReportSink: RowSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private let writer: ReportWriter
+    private var summary: RunSummary
+    private let control: RunControl
+    var onFatal: (@Sendable () -> Void)?
+
+    init(writer: ReportWriter, summary: RunSummary, control: RunControl) {
+        self.writer = writer
+        self.summary = summary
+        self.control = control
+    }
+
+    func settle(_ rows: [ReportRow]) {
+        lock.lock()
+        defer { lock.unlock() }
+        for row in rows { summary.record(row) }
+        do {
+            try writer.write(rows)
+        } catch {
+            control.fail("cannot write the report: \(error)")
+            onFatal?()
+        }
+    }
+
+    func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try writer.close()
+        } catch {
+            control.fail("cannot write the report: \(error)")
+        }
+        summary.finish()
+    }
+
+    var finalSummary: RunSummary {
+        lock.lock()
+        defer { lock.unlock() }
+        return summary
+    }
+}
