@@ -90,7 +90,7 @@ public struct CSVReader: RecordReader {
 
     /// Why the completed record cannot be used, or nil. `columns` nil for the header row.
     private static func recordProblem(_ scanner: CSVScanner, columns: [String]?) -> String? {
-        if scanner.overflow {
+        if scanner.isTooLong {
             return "row is longer than the \(scanner.maxRecordBytes)-byte line limit"
         }
         func fieldName(_ k: Int) -> String {

@@ -34,7 +34,10 @@ struct CSVScanner {
     private var fieldStart = 0
     private(set) var anyQuoted = false
     private(set) var rawCount = 0
+    /// Set once the record passed the limit (plus one byte for a CR before the LF); bytes are no longer stored.
     private(set) var overflow = false
+    /// The record's line end was CRLF (the CR does not count toward the limit).
+    private var endedWithCR = false
     private(set) var problem: Problem?
     /// Line number of the next byte to be read.
     private(set) var line = 1
@@ -55,11 +58,15 @@ struct CSVScanner {
         anyQuoted = false
         rawCount = 0
         overflow = false
+        endedWithCR = false
         problem = nil
         recordLine = line
     }
 
     var fieldCount: Int { fieldEnds.count }
+
+    /// The completed record is longer than `maxRecordBytes` (line end excluded).
+    var isTooLong: Bool { overflow || rawCount - (endedWithCR ? 1 : 0) > maxRecordBytes }
 
     /// Bytes of field `i` (0-based) of the completed record.
     func field(_ i: Int) -> ArraySlice<UInt8> {
@@ -68,7 +75,7 @@ struct CSVScanner {
 
     /// True for a completed record that is an empty or whitespace-only line.
     var isBlankLine: Bool {
-        guard !overflow, problem == nil, fieldEnds.count == 1, !anyQuoted else { return false }
+        guard !isTooLong, problem == nil, fieldEnds.count == 1, !anyQuoted else { return false }
         return content.allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 
@@ -175,6 +182,7 @@ struct CSVScanner {
                 }
             case .crAfterQuote:
                 if buf[i] == lf {
+                    endedWithCR = true
                     endField()
                     line += 1
                     return (i + 1, true)
@@ -192,6 +200,7 @@ struct CSVScanner {
         if state == .fieldStart && fieldEnds.isEmpty { return false }
         switch state {
         case .quoted: problem = .unterminatedQuote(line: quoteLine)
+        case .crAfterQuote: endedWithCR = true
         case .unquoted: stripTrailingCR()
         default: break
         }
@@ -202,7 +211,7 @@ struct CSVScanner {
 
     private mutating func count(_ k: Int) {
         rawCount += k
-        if !overflow && rawCount > maxRecordBytes {
+        if !overflow && rawCount > maxRecordBytes + 1 {
             overflow = true
             content.removeAll(keepingCapacity: true)
             fieldStart = 0
@@ -223,6 +232,7 @@ struct CSVScanner {
     private mutating func stripTrailingCR() {
         if !overflow, content.count > fieldStart, content.last == CSVScanner.cr {
             content.removeLast()
+            endedWithCR = true
         }
     }
 
