@@ -1,0 +1,205 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Something bytes are read from in chunks: a file, stdin, a memory buffer, later a gzip stream.
+public protocol ByteSource {
+    /// Appends up to `max` bytes to the end of `buffer` and returns how many were appended;
+    /// 0 means end of input. Throws on I/O errors (with a message naming the input).
+    mutating func read(into buffer: inout [UInt8], max: Int) throws -> Int
+}
+
+/// Sizes used by the readers.
+public enum InputDefaults {
+    /// Bytes requested from a source per read.
+    public static let chunkSize = 64 * 1024
+    /// Longest line (CSV: record) accepted; longer ones are reported as malformed and skipped.
+    public static let maxLineBytes = 1024 * 1024
+}
+
+/// Reads a file, or stdin for the path `-`, with `read(2)`, one chunk at a time.
+public final class FileByteSource: ByteSource {
+    /// The path as given, or "stdin"; used in messages.
+    public let name: String
+    private let descriptor: Int32
+    private let closeOnDeinit: Bool
+
+    /// Opens `path` for reading; `-` means standard input.
+    public init(path: String) throws(InputError) {
+        if path == "-" {
+            self.name = "stdin"
+            self.descriptor = 0
+            self.closeOnDeinit = false
+            return
+        }
+        var fd: Int32
+        repeat {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            throw InputError("\(path): cannot open: \(FileByteSource.errorText(errno))")
+        }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw InputError("\(path): cannot read: it is a directory")
+        }
+        self.name = path
+        self.descriptor = fd
+        self.closeOnDeinit = true
+    }
+
+    /// Reads from an already open descriptor; closes it on deinit only when `closeWhenDone`.
+    public init(fileDescriptor: Int32, name: String, closeWhenDone: Bool) {
+        self.name = name
+        self.descriptor = fileDescriptor
+        self.closeOnDeinit = closeWhenDone
+    }
+
+    deinit {
+        if closeOnDeinit { close(descriptor) }
+    }
+
+    public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+        precondition(max > 0, "read size must be positive")
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: max))
+        var result: Int
+        repeat {
+            result = buffer.withUnsafeMutableBufferPointer { all in
+                #if canImport(Glibc)
+                Glibc.read(descriptor, all.baseAddress! + old, max)
+                #else
+                Darwin.read(descriptor, all.baseAddress! + old, max)
+                #endif
+            }
+        } while result < 0 && errno == EINTR
+        if result < 0 {
+            let code = errno
+            buffer.removeLast(max)
+            throw InputError("\(name): cannot read: \(FileByteSource.errorText(code))")
+        }
+        buffer.removeLast(max - result)
+        return result
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}
+
+/// Serves bytes from memory, at most `chunkSize` per read (tests use 1 to exercise chunk boundaries).
+public struct BufferByteSource: ByteSource, Sendable {
+    private let bytes: [UInt8]
+    private var offset = 0
+    private let chunkSize: Int
+
+    public init(_ bytes: [UInt8], chunkSize: Int = InputDefaults.chunkSize) {
+        precondition(chunkSize > 0, "chunk size must be positive")
+        self.bytes = bytes
+        self.chunkSize = chunkSize
+    }
+
+    public init(_ text: String, chunkSize: Int = InputDefaults.chunkSize) {
+        self.init(Array(text.utf8), chunkSize: chunkSize)
+    }
+
+    public mutating func read(into buffer: inout [UInt8], max: Int) throws -> Int {
+        let n = Swift.min(max, chunkSize, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        buffer.append(contentsOf: bytes[offset..<(offset + n)])
+        offset += n
+        return n
+    }
+}
+
+/// A fatal input problem: the input cannot be read at all (unopenable file, I/O error, no CSV
+/// header, no token column). The message names the input.
+public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Bytes from a source, consumed from the front; refilled a chunk at a time. Internal to the readers.
+struct InputBuffer {
+    var source: any ByteSource
+    let name: String
+    let chunkSize: Int
+    var bytes: [UInt8] = []
+    /// Index of the first unconsumed byte.
+    var position = 0
+    private(set) var isAtEnd = false
+
+    init(source: any ByteSource, name: String, chunkSize: Int = InputDefaults.chunkSize) {
+        self.source = source
+        self.name = name
+        self.chunkSize = chunkSize
+    }
+
+    var available: Int { bytes.count - position }
+
+    /// Drops consumed bytes (so `position` becomes 0) and reads one more chunk.
+    /// Returns false at end of input.
+    mutating func fill() throws(InputError) -> Bool {
+        if isAtEnd { return false }
+        if position > 0 {
+            if position == bytes.count {
+                bytes.removeAll(keepingCapacity: true)
+            } else {
+                bytes.removeFirst(position)
+            }
+            position = 0
+        }
+        let n: Int
+        do {
+            n = try source.read(into: &bytes, max: chunkSize)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError("\(name): cannot read: \(error)")
+        }
+        if n == 0 { isAtEnd = true }
+        return n > 0
+    }
+
+    /// Reads until at least `count` bytes are available or the input ends.
+    mutating func ensure(_ count: Int) throws(InputError) {
+        while available < count, try fill() {}
+    }
+
+    /// Skips a UTF-8 byte order mark at the current position.
+    mutating func skipByteOrderMark() throws(InputError) {
+        try ensure(3)
+        if available >= 3, bytes[position] == 0xEF, bytes[position + 1] == 0xBB, bytes[position + 2] == 0xBF {
+            position += 3
+        }
+    }
+
+    /// True when the input starts with the gzip magic bytes.
+    mutating func startsWithGzipMagic() throws(InputError) -> Bool {
+        try ensure(2)
+        return available >= 2 && bytes[position] == 0x1F && bytes[position + 1] == 0x8B
+    }
+
+    /// The first byte that is not whitespace (without consuming anything), or nil for blank input.
+    /// Looks at most `limit` bytes ahead.
+    mutating func peekFirstNonWhitespace(limit: Int) throws(InputError) -> UInt8? {
+        var offset = 0
+        while offset < limit {
+            if position + offset >= bytes.count {
+                guard try fill() else { return nil }
+                continue
+            }
+            let b = bytes[position + offset]
+            switch b {
+            case 0x20, 0x09, 0x0A, 0x0D: offset += 1
+            default: return b
+            }
+        }
+        return nil
+    }
+}

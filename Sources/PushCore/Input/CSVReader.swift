@@ -1,0 +1,123 @@
+/// Streams RFC 4180 CSV records. The first non-empty row is the header naming the fields
+/// (names trimmed of surrounding spaces; must be unique).
+///
+/// Accepted: quoted fields with commas, doubled quotes and line breaks (a record's `line` is the
+/// line where it starts); LF or CRLF line ends; a UTF-8 byte order mark. Empty and
+/// whitespace-only lines are skipped. Malformed rows (wrong number of fields, a stray quote,
+/// unterminated quote, invalid UTF-8, longer than the line limit) come back as `.malformed`;
+/// reading then continues after the row, holding at most about the limit in memory.
+public struct CSVReader: RecordReader {
+    /// The header's field names, in column order.
+    public let columns: [String]
+    /// The input's name in messages (path or "stdin").
+    public let name: String
+    private let index: ColumnIndex
+    private var input: InputBuffer
+    private var scanner: CSVScanner
+
+    /// Reads the header row from `source`. Throws `InputError` for an empty input, an unreadable
+    /// header row or duplicate column names.
+    public init(source: any ByteSource, name: String, maxLineBytes: Int = InputDefaults.maxLineBytes) throws(InputError) {
+        var buffer = InputBuffer(source: source, name: name)
+        try buffer.skipByteOrderMark()
+        try self.init(buffer: buffer, maxLineBytes: maxLineBytes)
+    }
+
+    /// `buffer` must be positioned after any byte order mark.
+    init(buffer: InputBuffer, maxLineBytes: Int) throws(InputError) {
+        precondition(maxLineBytes > 0, "line limit must be positive")
+        self.name = buffer.name
+        self.input = buffer
+        self.scanner = CSVScanner(maxRecordBytes: maxLineBytes)
+        guard try CSVReader.readNonBlank(&input, &scanner) else {
+            throw InputError("\(name): the input is empty; expected a header row naming the fields (e.g. token,name)")
+        }
+        let line = scanner.recordLine
+        if let message = CSVReader.recordProblem(scanner, columns: nil) {
+            throw InputError("\(name): line \(line): cannot read the header row: \(message)")
+        }
+        var names: [String] = []
+        for i in 0..<scanner.fieldCount {
+            guard let text = String(validating: scanner.field(i), as: UTF8.self) else {
+                throw InputError("\(name): line \(line): the header row has invalid UTF-8 in field \(i + 1)")
+            }
+            let trimmed = CSVReader.trimSpaces(text)
+            if names.contains(trimmed) {
+                throw InputError("\(name): line \(line): the header row names field '\(trimmed)' twice")
+            }
+            names.append(trimmed)
+        }
+        self.columns = names
+        self.index = ColumnIndex(names: names)
+    }
+
+    public mutating func next() throws(InputError) -> InputRecord? {
+        guard try CSVReader.readNonBlank(&input, &scanner) else { return nil }
+        let line = scanner.recordLine
+        if let message = CSVReader.recordProblem(scanner, columns: columns) {
+            return InputRecord(line: line, content: .malformed(message))
+        }
+        var values: [String] = []
+        values.reserveCapacity(columns.count)
+        for i in 0..<scanner.fieldCount {
+            guard let text = String(validating: scanner.field(i), as: UTF8.self) else {
+                return InputRecord(line: line, content: .malformed("invalid UTF-8 in field \(i + 1) ('\(columns[i])')"))
+            }
+            values.append(text)
+        }
+        return InputRecord(line: line, content: .fields(Fields(index: index, values: values)))
+    }
+
+    /// Scans records until one that is not blank; false at end of input.
+    private static func readNonBlank(_ input: inout InputBuffer, _ scanner: inout CSVScanner) throws(InputError) -> Bool {
+        while true {
+            scanner.beginRecord()
+            guard try readRecord(&input, &scanner) else { return false }
+            if !scanner.isBlankLine { return true }
+        }
+    }
+
+    private static func readRecord(_ input: inout InputBuffer, _ scanner: inout CSVScanner) throws(InputError) -> Bool {
+        while true {
+            if input.available == 0 {
+                guard try input.fill() else { return scanner.finishAtEnd() }
+            }
+            let (used, complete) = scanner.scan(input.bytes, from: input.position)
+            input.position += used
+            if complete { return true }
+        }
+    }
+
+    /// Why the completed record cannot be used, or nil. `columns` nil for the header row.
+    private static func recordProblem(_ scanner: CSVScanner, columns: [String]?) -> String? {
+        if scanner.isTooLong {
+            return "row is longer than the \(scanner.maxRecordBytes)-byte line limit"
+        }
+        func fieldName(_ k: Int) -> String {
+            guard let columns, k >= 1, k <= columns.count else { return "field \(k)" }
+            return "field \(k) ('\(columns[k - 1])')"
+        }
+        switch scanner.problem {
+        case .bareQuote(let k)?:
+            return "\(fieldName(k)): '\"' inside an unquoted field (quote the whole field and double the quotes inside it)"
+        case .junkAfterQuote(let k)?:
+            return "\(fieldName(k)): unexpected text after the closing quote (expected ',' or the end of the line)"
+        case .unterminatedQuote(let line)?:
+            return "unterminated quoted field (the quote opened on line \(line) is never closed)"
+        case nil:
+            break
+        }
+        if let columns, scanner.fieldCount != columns.count {
+            let expected = columns.count == 1 ? "1 field" : "\(columns.count) fields"
+            return "expected \(expected), found \(scanner.fieldCount)"
+        }
+        return nil
+    }
+
+    static func trimSpaces(_ text: String) -> String {
+        var s = Substring(text)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,113 @@
+/// Checks and normalisations for the values of one notification. Each throws a `RowError` whose
+/// message starts with `label` ("field 'priority'", "--priority") followed by the problem:
+/// "field 'priority': '7' is not 10, 5 or 1".
+public enum NotificationRules {
+    /// Longest `apns-collapse-id`, in bytes.
+    public static let maxCollapseIDBytes = 64
+
+    /// A device token as lowercase hex. Rejects (with a hint) tokens with spaces or angle brackets
+    /// (`<abcd ef01>`), base64 tokens, other non-hex characters and an odd number of digits.
+    public static func token(_ raw: String, label: String = "token") throws(RowError) -> String {
+        if raw.isEmpty { throw RowError("\(label): empty") }
+        let utf8 = raw.utf8
+        if utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
+            throw RowError("\(label): contains spaces or angle brackets; give only the hex digits (e.g. 'abcdef01', not '<abcd ef01>')")
+        }
+        if let bad = utf8.firstIndex(where: { JSONScanner.hexValue($0) == nil }) {
+            if looksLikeBase64(utf8) {
+                throw RowError("\(label): looks like base64; device tokens are hex (hex-encode the token's bytes)")
+            }
+            let position = utf8.distance(from: utf8.startIndex, to: bad) + 1
+            let character = raw[bad...].first.map { "'\($0)'" } ?? "a byte"
+            throw RowError("\(label): \(character) at position \(position) is not a hex digit")
+        }
+        if utf8.count % 2 != 0 {
+            throw RowError("\(label): odd number of hex digits (\(utf8.count)); a token is whole bytes, two digits each")
+        }
+        return raw.lowercased()
+    }
+
+    private static func looksLikeBase64(_ utf8: String.UTF8View) -> Bool {
+        var special = false
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                continue
+            case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                special = true
+            default:
+                return false
+            }
+        }
+        return special || utf8.count >= 20
+    }
+
+    /// `apns-priority`: 10, 5 or 1.
+    public static func priority(_ text: String, label: String = "priority") throws(RowError) -> Int {
+        switch text {
+        case "10": return 10
+        case "5": return 5
+        case "1": return 1
+        default: throw RowError("\(label): \(quoted(text)) is not 10, 5 or 1")
+        }
+    }
+
+    /// `apns-expiration`: a non-negative integer (UNIX seconds; 0 = do not store).
+    public static func expiration(_ text: String, label: String = "expiration") throws(RowError) -> Int {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let value = Int(text) else {
+            throw RowError("\(label): \(quoted(text)) is not a non-negative integer (UNIX seconds)")
+        }
+        return value
+    }
+
+    /// `apns-id`: a UUID (8-4-4-4-12 hex digits), normalised to lowercase.
+    public static func apnsID(_ text: String, label: String = "apns_id") throws(RowError) -> String {
+        let utf8 = Array(text.utf8)
+        let valid = utf8.count == 36 && utf8.indices.allSatisfy { i in
+            [8, 13, 18, 23].contains(i) ? utf8[i] == UInt8(ascii: "-") : JSONScanner.hexValue(utf8[i]) != nil
+        }
+        guard valid else {
+            throw RowError("\(label): \(quoted(text)) is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)")
+        }
+        return text.lowercased()
+    }
+
+    /// `apns-collapse-id`: at most 64 bytes, no control characters.
+    public static func collapseID(_ text: String, label: String = "collapse_id") throws(RowError) -> String {
+        let count = text.utf8.count
+        guard count <= maxCollapseIDBytes else {
+            throw RowError("\(label): \(count) bytes, over the \(maxCollapseIDBytes)-byte limit")
+        }
+        guard !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw RowError("\(label): contains control characters")
+        }
+        return text
+    }
+
+    /// `apns-topic`: no spaces or control characters.
+    public static func topic(_ text: String, label: String = "topic") throws(RowError) -> String {
+        guard !text.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else {
+            throw RowError("\(label): \(quoted(text)) contains spaces or control characters")
+        }
+        return text
+    }
+
+    /// `apns-push-type`: one of `PushType.known`.
+    public static func pushType(_ text: String, label: String = "push_type") throws(RowError) -> PushType {
+        let type = PushType(rawValue: text)
+        guard type.isKnown else {
+            let names = PushType.known.map(\.rawValue).joined(separator: ", ")
+            throw RowError("\(label): \(quoted(text)) is not a push type APNs knows (\(names))")
+        }
+        return type
+    }
+
+    /// The payload fits the limit for `pushType` (the alert limit when nil).
+    public static func checkPayloadSize(_ byteCount: Int, pushType: PushType?) throws(RowError) {
+        let type = pushType ?? .alert
+        guard byteCount <= type.payloadLimit else {
+            throw RowError("payload is \(byteCount) bytes, over the \(type.payloadLimit)-byte limit for \(type.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+/// A payload template compiled once and rendered per row by concatenation (no JSON re-parse).
+///
+/// `{{field}}` inside a JSON string is replaced by the row's value escaped as string content
+/// (a JSONL number or boolean gives its literal text, null gives ""). A placeholder standing
+/// alone as a value (`"badge": {{badge}}`, also as an array element) takes a JSON number, `true`,
+/// `false` or `null`: for CSV the cell text must be exactly such a literal, for JSONL the value
+/// must be one. Whitespace inside the braces is allowed (`{{ name }}`); names are
+/// `[A-Za-z0-9_.-]+`. Compiling checks that the template, with placeholders filled in, is a JSON object.
+public struct PayloadTemplate: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal([UInt8])
+        case stringField(String)
+        case valueField(String)
+    }
+
+    let segments: [Segment]
+    /// Where the template came from (a path or "--payload"), for messages.
+    public let name: String
+    /// The field names the template uses, each once, in order of first use.
+    public let fieldNames: [String]
+    /// Rendered size with short values; used to reserve buffer space.
+    let estimatedSize: Int
+
+    /// Compiles template text. Throws `TemplateError` with line and column for a malformed template.
+    public init(text: String, name: String = "template") throws(TemplateError) {
+        try self.init(bytes: Array(text.utf8), name: name)
+    }
+
+    /// Compiles template bytes (UTF-8; a leading byte order mark is ignored).
+    public init(bytes: [UInt8], name: String = "template") throws(TemplateError) {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let compiled = try TemplateCompiler(bytes: bytes, name: name).compile()
+        self.name = name
+        self.segments = compiled
+        var names: [String] = []
+        var size = 0
+        for segment in compiled {
+            switch segment {
+            case .literal(let b): size += b.count
+            case .stringField(let n), .valueField(let n):
+                size += 16
+                if !names.contains(n) { names.append(n) }
+            }
+        }
+        self.fieldNames = names
+        self.estimatedSize = size
+    }
+
+    /// Reads and compiles the template file at `path`. Throws `InputError` when the file cannot be
+    /// read (or is over 1 MiB) and `TemplateError` when it is not a valid template.
+    public static func load(path: String) throws -> PayloadTemplate {
+        let source = try FileByteSource(path: path)
+        var bytes: [UInt8] = []
+        let limit = 1 << 20
+        while try source.read(into: &bytes, max: InputDefaults.chunkSize) > 0 {
+            if bytes.count > limit {
+                throw InputError("\(source.name): the template is larger than \(limit) bytes")
+            }
+        }
+        return try PayloadTemplate(bytes: bytes, name: source.name)
+    }
+
+    /// Appends the payload for `fields` to `out`. Throws `RowError` naming the field when a value
+    /// is missing or does not fit its placeholder.
+    public func render(_ fields: Fields, into out: inout [UInt8]) throws(RowError) {
+        for segment in segments {
+            switch segment {
+            case .literal(let bytes):
+                out.append(contentsOf: bytes)
+            case .stringField(let name):
+                guard let value = fields.value(named: name) else { throw RowError("template field '\(name)' is missing") }
+                switch value {
+                case .text(let s), .json(.string(let s)):
+                    JSONWriter.appendStringContent(s, to: &out)
+                case .json(.number(let literal)):
+                    out.append(contentsOf: literal.utf8)
+                case .json(.bool(let b)):
+                    out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .json(.null):
+                    break
+                case .json(let other):
+                    throw RowError("template field '\(name)' is \(other.kindDescription); a placeholder inside a string needs text, a number or a boolean")
+                }
+            case .valueField(let name):
+                guard let value = fields.value(named: name) else { throw RowError("template field '\(name)' is missing") }
+                switch value {
+                case .text(let s):
+                    guard PayloadTemplate.isScalarLiteral(s) else {
+                        throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(quoted(s)))")
+                    }
+                    out.append(contentsOf: s.utf8)
+                case .json(.number(let literal)):
+                    out.append(contentsOf: literal.utf8)
+                case .json(.bool(let b)):
+                    out.append(contentsOf: (b ? "true" : "false").utf8)
+                case .json(.null):
+                    out.append(contentsOf: "null".utf8)
+                case .json(let other):
+                    throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(other.kindDescription))")
+                }
+            }
+        }
+    }
+
+    /// The payload for `fields`.
+    public func render(_ fields: Fields) throws(RowError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedSize)
+        try render(fields, into: &out)
+        return out
+    }
+
+    static func isScalarLiteral(_ s: String) -> Bool {
+        s == "true" || s == "false" || s == "null" || JSONParser.isNumberLiteral(s.utf8)
+    }
+}
+
+/// `'text'` for messages, shortened when long.
+func quoted(_ s: String, limit: Int = 40) -> String {
+    s.count <= limit ? "'\(s)'" : "'\(s.prefix(limit))...'"
+}
+
+/// A template that cannot be compiled: where and why. `description` reads
+/// "welcome.json:3:14: expected ',' or '}', found '\"'".
+public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var name: String
+    /// 1-based line and byte column in the template.
+    public var line: Int
+    public var column: Int
+    public var message: String
+
+    public init(name: String, line: Int, column: Int, message: String) {
+        self.name = name
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String { "\(name):\(line):\(column): \(message)" }
+}
+
+/// Why one row cannot be sent (a missing field, a bad token...). The message names the field.
+public struct RowError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

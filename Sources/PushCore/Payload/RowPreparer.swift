@@ -1,0 +1,140 @@
+/// Settings for every notification of a run; rows may override them (see `RowPreparer`).
+public struct NotificationDefaults: Sendable, Equatable {
+    public var topic: String?
+    public var pushType: PushType?
+    public var priority: Int?
+    public var expiration: Int?
+    public var collapseID: String?
+
+    public init(topic: String? = nil, pushType: PushType? = nil, priority: Int? = nil,
+                expiration: Int? = nil, collapseID: String? = nil) {
+        self.topic = topic
+        self.pushType = pushType
+        self.priority = priority
+        self.expiration = expiration
+        self.collapseID = collapseID
+    }
+}
+
+/// One input row after preparation: a notification ready to send, or the reason it cannot be sent.
+public enum Prepared: Sendable, Equatable {
+    case notification(Notification)
+    /// `token` is the row's raw token text (possibly empty); `message` names the field at fault.
+    case invalid(line: Int, token: String, message: String)
+}
+
+/// Turns input records into notifications.
+///
+/// - Token: field `tokenField`, hex with an even number of digits, normalised to lowercase.
+/// - Per-row overrides of the defaults: fields `topic`, `push_type`, `priority`, `expiration`,
+///   `collapse_id`, and `apns_id`; text or JSON numbers are accepted; an empty value or
+///   null means "not given".
+/// - Payload: the row's own `payload` field (a JSONL object, sent as its original bytes, or a
+///   CSV cell holding a JSON object) **wins over the template** when both exist; otherwise the
+///   template is rendered; a row with neither is invalid. The payload must be a JSON object within
+///   the push type's limit (the alert limit when no push type is set).
+public struct RowPreparer: Sendable {
+    public let template: PayloadTemplate?
+    public let defaults: NotificationDefaults
+    public let tokenField: String
+
+    public init(template: PayloadTemplate?, defaults: NotificationDefaults, tokenField: String = "token") {
+        self.template = template
+        self.defaults = defaults
+        self.tokenField = tokenField
+    }
+
+    public func prepare(_ record: InputRecord) -> Prepared {
+        let fields: Fields
+        switch record.content {
+        case .malformed(let message):
+            return .invalid(line: record.line, token: "", message: message)
+        case .fields(let f):
+            fields = f
+        }
+        let rawToken = RowPreparer.rawText(fields.value(named: tokenField))
+        do {
+            return .notification(try build(fields, line: record.line, rawToken: rawToken))
+        } catch {
+            return .invalid(line: record.line, token: rawToken ?? "", message: error.message)
+        }
+    }
+
+    private func build(_ fields: Fields, line: Int, rawToken: String?) throws(RowError) -> Notification {
+        switch fields.value(named: tokenField) {
+        case nil, .json(.null)?:
+            throw RowError("field '\(tokenField)' is missing")
+        case .text?, .json(.string)?:
+            break
+        case .json(let other)?:
+            throw RowError("field '\(tokenField)' must be a string, found \(other.kindDescription)")
+        }
+        guard let rawToken else { throw RowError("field '\(tokenField)' is missing") }
+        if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
+        let token = try NotificationRules.token(rawToken, label: "field '\(tokenField)'")
+
+        var n = Notification(line: line, token: token, payload: [], topic: defaults.topic,
+                             pushType: defaults.pushType, priority: defaults.priority,
+                             expiration: defaults.expiration, collapseID: defaults.collapseID)
+        if let t = try overrideText(fields, "topic") { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
+        if let t = try overrideText(fields, "push_type") { n.pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
+        if let t = try overrideText(fields, "priority") { n.priority = try NotificationRules.priority(t, label: "field 'priority'") }
+        if let t = try overrideText(fields, "expiration") { n.expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
+        if let t = try overrideText(fields, "collapse_id") { n.collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
+        if let t = try overrideText(fields, "apns_id") { n.apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
+
+        if let own = try rowPayload(fields) {
+            n.payload = own
+        } else if let template {
+            n.payload = try template.render(fields)
+        } else {
+            throw RowError("no payload: give --template/--payload or a 'payload' field")
+        }
+        try NotificationRules.checkPayloadSize(n.payload.count, pushType: n.pushType)
+        return n
+    }
+
+    /// The row's own payload bytes, nil when it has none.
+    private func rowPayload(_ fields: Fields) throws(RowError) -> [UInt8]? {
+        switch fields.value(named: "payload") {
+        case nil, .json(.null)?, .text("")?:
+            return nil
+        case .json(.object)?:
+            return fields.payloadBytes
+        case .json(let other)?:
+            throw RowError("field 'payload' must be a JSON object, found \(other.kindDescription)")
+        case .text(let text)?:
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(text)
+            } catch {
+                throw RowError("field 'payload' is not valid JSON: \(error.description)")
+            }
+            guard case .object = value else {
+                throw RowError("field 'payload' must be a JSON object, found \(value.kindDescription)")
+            }
+            return Array(text.utf8)
+        }
+    }
+
+    /// A field's text for a header override; nil when absent, empty or null.
+    private func overrideText(_ fields: Fields, _ name: String) throws(RowError) -> String? {
+        switch fields.value(named: name) {
+        case nil, .json(.null)?: return nil
+        case .text(let s)?, .json(.string(let s))?: return s.isEmpty ? nil : s
+        case .json(.number(let s))?: return s
+        case .json(.bool(let b))?: return b ? "true" : "false"
+        case .json(let other)?: throw RowError("field '\(name)' must be text or a number, found \(other.kindDescription)")
+        }
+    }
+
+    /// The text of a scalar value (token reporting); nil for missing, null, arrays and objects.
+    static func rawText(_ value: FieldValue?) -> String? {
+        switch value {
+        case .text(let s)?, .json(.string(let s))?: return s
+        case .json(.number(let s))?: return s
+        case .json(.bool(let b))?: return b ? "true" : "false"
+        default: return nil
+        }
+    }
+}
