@@ -8,14 +8,14 @@ import Testing
         RowPreparer(template: try! PayloadTemplate(text: #"{"aps":{"alert":"{{msg}}"}}"#), defaults: defaults)
     }
 
-    func notification(_ record: InputRecord) -> Notification? {
+    func notification(_ record: InputRecord) -> PushNotification? {
         if case .notification(let n) = preparer.prepare(record) { return n }
         return nil
     }
 
     @Test func defaultsApplyWhenTheRowGivesNothing() throws {
         let n = try #require(notification(csvRecord(["token": "aa", "msg": "m", "priority": "", "topic": ""])))
-        #expect(n == Notification(line: 2, token: "aa", payload: Array(#"{"aps":{"alert":"m"}}"#.utf8),
+        #expect(n == PushNotification(line: 2, token: "aa", payload: Array(#"{"aps":{"alert":"m"}}"#.utf8),
                                   topic: "com.example.app", pushType: .alert, priority: 10, expiration: 0,
                                   collapseID: "default-group", apnsID: nil))
     }

@@ -18,7 +18,7 @@ public struct NotificationDefaults: Sendable, Equatable {
 
 /// One input row after preparation: a notification ready to send, or the reason it cannot be sent.
 public enum Prepared: Sendable, Equatable {
-    case notification(Notification)
+    case notification(PushNotification)
     /// `token` is the row's raw token text (possibly empty); `message` names the field at fault.
     case invalid(line: Int, token: String, message: String)
 }
@@ -60,7 +60,7 @@ public struct RowPreparer: Sendable {
         }
     }
 
-    private func build(_ fields: Fields, line: Int, rawToken: String?) throws(RowError) -> Notification {
+    private func build(_ fields: Fields, line: Int, rawToken: String?) throws(RowError) -> PushNotification {
         switch fields.value(named: tokenField) {
         case nil, .json(.null)?:
             throw RowError("field '\(tokenField)' is missing")
@@ -73,7 +73,7 @@ public struct RowPreparer: Sendable {
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
         let token = try NotificationRules.token(rawToken, label: "field '\(tokenField)'")
 
-        var n = Notification(line: line, token: token, payload: [], topic: defaults.topic,
+        var n = PushNotification(line: line, token: token, payload: [], topic: defaults.topic,
                              pushType: defaults.pushType, priority: defaults.priority,
                              expiration: defaults.expiration, collapseID: defaults.collapseID)
         if let t = try overrideText(fields, "topic") { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
