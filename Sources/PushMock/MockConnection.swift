@@ -58,7 +58,11 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     private var output: [UInt8] = []
     private var outputOffset = 0
 
-    /// Requests in progress by stream id, and cleared ones kept for reuse.
+    /// The request whose frames arrive now (clients usually send HEADERS then DATA of one stream back to back),
+    /// kept out of the dictionary so the common case needs no hashing. `currentStream` 0: none.
+    private var current = MockRequest(method: "", path: "")
+    private var currentStream: Int32 = 0
+    /// Other requests in progress by stream id, and cleared ones kept for reuse.
     private var requests: [Int32: MockRequest] = [:]
     private var spare: [MockRequest] = []
 
@@ -172,30 +176,57 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     // MARK: HTTP2ServerSessionDelegate
 
     func http2RequestBegan(stream: Int32) {
-        var request = spare.popLast() ?? MockRequest(method: "", path: "")
-        request.reset()
-        requests[stream] = request
+        if currentStream != 0 {
+            requests[currentStream] = current   // interleaved streams: park the previous one
+            current = spare.popLast() ?? MockRequest(method: "", path: "")
+        }
+        current.reset()
+        currentStream = stream
     }
 
     func http2RequestHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        if stream == currentStream {
+            Self.add(name: name, value: value, to: &current)
+        } else if var request = requests.removeValue(forKey: stream) {
+            Self.add(name: name, value: value, to: &request)
+            requests[stream] = request
+        }
+    }
+
+    private static func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, to request: inout MockRequest) {
         let text = String(decoding: value, as: UTF8.self)
         if name.first == UInt8(ascii: ":") {
-            if name.elementsEqual(":method".utf8) {
-                requests[stream]?.method = text
-            } else if name.elementsEqual(":path".utf8) {
-                requests[stream]?.path = text
+            // ":method" and ":path" (nghttp2 has checked pseudo-headers; others are ignored).
+            if name.count == 7 && name[1] == UInt8(ascii: "m") {
+                request.method = text
+            } else if name.count == 5 && name[1] == UInt8(ascii: "p") {
+                request.path = text
             }
         } else {
-            requests[stream]?.headers.append((name: String(decoding: name, as: UTF8.self), value: text))
+            request.headers.append((name: String(decoding: name, as: UTF8.self), value: text))
         }
     }
 
     func http2RequestData(stream: Int32, bytes: UnsafeRawBufferPointer) {
-        requests[stream]?.appendBody(bytes)
+        if stream == currentStream {
+            current.appendBody(bytes)
+        } else {
+            requests[stream]?.appendBody(bytes)
+        }
     }
 
     func http2RequestEnded(stream: Int32) {
-        guard var request = requests.removeValue(forKey: stream), let session else { return }
+        if stream == currentStream {
+            currentStream = 0
+            respond(to: current, stream: stream)
+        } else if var request = requests.removeValue(forKey: stream) {
+            respond(to: request, stream: stream)
+            recycle(&request)
+        }
+    }
+
+    private func respond(to request: MockRequest, stream: Int32) {
+        guard let session else { return }
         let decision = engine.validator.decide(request, nowMs: MockEngine.nowMs, newID: { engine.ids.next() })
         MockResponseEncoding.headers(for: decision, into: &engine.responseHeaders)
         do {
@@ -216,12 +247,15 @@ final class MockConnection: HTTP2ServerSessionDelegate {
         }
         engine.log?.append(timeMs: MockEngine.nowMs(), connection: id, stream: stream, request: request,
                            decision: decision)
-        recycle(&request)
     }
 
     func http2StreamClosed(stream: Int32, errorCode: UInt32) {
         // A stream reset before its request ended never reached http2RequestEnded.
-        if var request = requests.removeValue(forKey: stream) { recycle(&request) }
+        if stream == currentStream {
+            currentStream = 0
+        } else if var request = requests.removeValue(forKey: stream) {
+            recycle(&request)
+        }
     }
 
     private func recycle(_ request: inout MockRequest) {

@@ -24,7 +24,8 @@ public struct MockRequest: Sendable {
 
     /// The first value of header `name` (lowercase), or nil.
     public func header(_ name: String) -> String? {
-        for field in headers where field.name == name { return field.value }
+        let length = name.utf8.count
+        for field in headers where field.name.utf8.count == length && field.name == name { return field.value }
         return nil
     }
 
@@ -32,7 +33,10 @@ public struct MockRequest: Sendable {
     public var hasDuplicateHeaders: Bool {
         guard headers.count > 1 else { return false }
         for i in 1..<headers.count {
-            for j in 0..<i where headers[i].name == headers[j].name { return true }
+            let length = headers[i].name.utf8.count
+            for j in 0..<i where headers[j].name.utf8.count == length && headers[i].name == headers[j].name {
+                return true
+            }
         }
         return false
     }
@@ -40,12 +44,13 @@ public struct MockRequest: Sendable {
     /// The device token part of `/3/device/<token>`, nil when the path is not a device push path.
     /// `/3/device` and `/3/device/` give an empty token.
     public var deviceToken: Substring? {
-        let base = "/3/device"
-        guard path.hasPrefix(base) else { return nil }
-        let rest = path.dropFirst(base.utf8.count)
-        if rest.isEmpty { return rest }
-        guard rest.first == "/" else { return nil }
-        return rest.dropFirst()
+        let utf8 = path.utf8
+        // Byte comparison: String.hasPrefix compares by Unicode rules, far slower for a per-request check.
+        guard utf8.starts(with: "/3/device".utf8) else { return nil }
+        let afterBase = utf8.index(utf8.startIndex, offsetBy: 9)
+        if afterBase == utf8.endIndex { return path[afterBase...] }
+        guard utf8[afterBase] == UInt8(ascii: "/") else { return nil }
+        return path[utf8.index(after: afterBase)...]
     }
 
     /// Appends received body bytes, keeping at most `bodyKeepLimit` of them.

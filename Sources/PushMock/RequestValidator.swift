@@ -91,7 +91,7 @@ public struct RequestValidator: Sendable {
             }
             guard let jwt = Self.bearerToken(authorization) else { return reject(403, .invalidProviderToken) }
             guard !jwt.isEmpty else { return reject(403, .missingProviderToken) }
-            if let verifier = tokenVerifier, let reason = verifier(jwt) {
+            if let verifier = tokenVerifier, let reason = verifier(String(jwt)) {
                 return reject(Self.status(forProviderTokenReason: reason), reason)
             }
         }
@@ -135,7 +135,7 @@ public struct RequestValidator: Sendable {
     }
 
     /// The JWT of `bearer <JWT>` (scheme case-insensitive, spaces around trimmed), nil for another scheme.
-    static func bearerToken(_ authorization: String) -> String? {
+    static func bearerToken(_ authorization: String) -> Substring? {
         let utf8 = authorization.utf8
         let space = UInt8(ascii: " ")
         var start = utf8.startIndex
@@ -147,7 +147,7 @@ public struct RequestValidator: Sendable {
         while start < utf8.endIndex, utf8[start] == space { start = utf8.index(after: start) }
         var end = utf8.endIndex
         while end > start, utf8[utf8.index(before: end)] == space { end = utf8.index(before: end) }
-        return String(authorization[start..<end])
+        return authorization[start..<end]
     }
 
     /// `8-4-4-4-12` hex digits (either case).

@@ -133,4 +133,16 @@ struct MockServerLiveTests {
             "\(error)".contains(path)
         }
     }
+
+    @Test func aSignalStopsTheServer() throws {
+        let running = try LiveTestSupport.startServer()
+        running.server.stopOnSignals([SIGUSR2])
+        let ok = try LiveTestSupport.post(to: running, token: Self.goodToken)
+        #expect(ok.status == "200")
+        kill(getpid(), SIGUSR2)
+        let returned = running.finished.wait(timeout: .now() + 5) == .success
+        #expect(returned, "run() did not return after SIGUSR2")
+        #expect(MockServer.caughtSignal == SIGUSR2)
+        if !returned { running.server.stop() }
+    }
 }
