@@ -145,4 +145,45 @@ struct MockServerLiveTests {
         #expect(MockServer.caughtSignal == SIGUSR2)
         if !returned { running.server.stop() }
     }
+
+    /// A raw HTTP/2 client (openssl s_client with ALPN h2) sees GOAWAY `{"reason":"Shutdown"}` when the server stops.
+    @Test func stopSendsGoAwayWithShutdown() throws {
+        let running = try LiveTestSupport.startServer()
+        var stopped = false
+        defer { if !stopped { _ = running.stop() } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(running.port)", "-alpn", "h2",
+                             "-quiet", "-ign_eof", "-CAfile", running.certificatePath]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let watchdog = DispatchWorkItem { process.terminate() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
+        defer { watchdog.cancel() }
+
+        // Client preface, then an empty SETTINGS frame.
+        let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
+        input.fileHandleForWriting.write(Data(preface))
+        var received = output.fileHandleForReading.availableData   // the server's SETTINGS: the session is up
+        #expect(received.count >= 9)
+        #expect(received.count > 3 && received[received.startIndex + 3] == 4, "first frame is not SETTINGS")
+
+        #expect(running.stop(), "run() did not return after stop()")
+        stopped = true
+        received.append(output.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        let bytes = [UInt8](received)
+        let debug = Array(#"{"reason":"Shutdown"}"#.utf8)
+        let at = try #require((0...(max(0, bytes.count - debug.count))).first { Array(bytes[$0..<min(bytes.count, $0 + debug.count)]) == debug },
+                              "no GOAWAY debug data in \(bytes)")
+        // GOAWAY payload: last-stream-id (4 bytes), error code (4), debug data; the 9-byte frame header before it.
+        let header = at - 8 - 9
+        try #require(header >= 0)
+        #expect(bytes[header + 3] == 7, "frame type is not GOAWAY")
+        #expect(Array(bytes[(at - 4)..<at]) == [0, 0, 0, 0], "error code is not NO_ERROR")
+    }
 }
