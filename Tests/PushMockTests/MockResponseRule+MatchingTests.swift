@@ -1,0 +1,60 @@
+import PushCore
+import Testing
+@testable import PushMock
+
+@Suite("MockResponseRule: matching by token prefix")
+struct MockResponseRuleMatchingTests {
+    static let rules = [
+        MockResponseRule(prefix: "dead", status: 410, reason: "Unregistered"),
+        MockResponseRule(prefix: "de", status: 400, reason: "BadDeviceToken"),
+        MockResponseRule(prefix: "bad", status: 400, reason: "DeviceTokenNotForTopic"),
+        MockResponseRule(prefix: "badbad", status: 500, reason: "InternalServerError"),
+    ]
+
+    @Test func firstMatchInTheGivenOrderWins() {
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "deadbeef")?.status == 410)
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "de00")?.reason == "BadDeviceToken")
+        // "badbad" is longer but listed after "bad": first match, not longest.
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "badbad00")?.status == 400)
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "00ff") == nil)
+        #expect(MockResponseRule.firstMatch(in: [], token: "dead") == nil)
+    }
+
+    @Test func matchingIgnoresCase() {
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "DEADBEEF")?.status == 410)
+        let upperRule = [MockResponseRule(prefix: "AB", status: 429, reason: "TooManyRequests")]
+        #expect(MockResponseRule.firstMatch(in: upperRule, token: "ab12")?.status == 429)
+    }
+
+    @Test func emptyPrefixMatchesEveryToken() {
+        let rules = [MockResponseRule(prefix: "", status: 503, reason: "ServiceUnavailable")]
+        #expect(MockResponseRule.firstMatch(in: rules, token: "0123")?.status == 503)
+    }
+
+    @Test func prefixLongerThanTheTokenDoesNotMatch() {
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "ba") == nil)
+        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "dea")?.prefix == "de")
+    }
+
+    @Test func ruleDecidesStatusReasonAndTimestamp() {
+        let validator = RequestValidator(responseRules: Self.rules + [MockResponseRule(prefix: "", status: 200, reason: "")])
+        let gone = Requests.decide(Requests.valid(token: "dead" + String(repeating: "0", count: 60)), validator)
+        #expect(gone == MockDecision(status: 410, reason: .unregistered, apnsID: Requests.fixedID,
+                                     timestampMs: 1_732_630_000_000))
+        let unknown = Requests.decide(Requests.valid(token: "badbad" + String(repeating: "0", count: 58)), validator)
+        #expect(unknown.status == 400)
+        #expect(unknown.reason == .deviceTokenNotForTopic)
+        #expect(unknown.timestampMs == nil)
+        // A catch-all 200 rule accepts normally.
+        #expect(Requests.decide(Requests.valid(), validator).status == 200)
+    }
+
+    @Test func configurationCarriesRulesToTheValidator() {
+        let configuration = MockConfiguration(responseRules: Self.rules, requireProviderToken: false)
+        let validator = RequestValidator(configuration: configuration)
+        #expect(validator.responseRules == Self.rules)
+        #expect(validator.requireProviderToken == false)
+        #expect(configuration.maxStreams == 1000)
+        #expect(configuration.logPath == nil)
+    }
+}
