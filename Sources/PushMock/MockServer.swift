@@ -18,7 +18,7 @@ public final class MockServer: @unchecked Sendable {
     // and then used only by `run()` on its thread (handing the server to a new thread orders the two).
     public let configuration: MockConfiguration
     private let tlsContext: TLSContext
-    private let stopPipe = StopPipe()
+    private let stopPipe = Waker()   // never drained: once woken, the loop stops
     private let counters = MockCounters()
     private var listener: Int32 = -1
     private var log: RequestLogWriter?
@@ -109,16 +109,16 @@ public final class MockServer: @unchecked Sendable {
     }
 
     /// Asks `run()` to finish: GOAWAY to every connection, flush, close, return. Safe from any thread.
-    public func stop() { stopPipe.trigger() }
+    public func stop() { stopPipe.wake() }
 
     /// Makes SIGINT and SIGTERM (or `signals`) stop this server. The handler only writes one byte to a pipe, which is
     /// async-signal-safe. One server per process receives signals (the last one asked). `caughtSignal` tells which came.
     public func stopOnSignals(_ signals: [Int32]? = nil) {
-        stopPipe.triggerOnSignals(signals ?? StopPipe.defaultSignals)
+        stopPipe.wakeOnSignals(signals ?? Waker.stopSignals)
     }
 
     /// The signal that stopped a server set up with `stopOnSignals` (e.g. SIGINT → exit 130), nil when none came.
-    public static var caughtSignal: Int32? { StopPipe.caughtSignal }
+    public static var caughtSignal: Int32? { Waker.caughtSignal }
 
     /// Requests answered (every status).
     public var requestCount: Int { counters.requests.load(ordering: .relaxed) }

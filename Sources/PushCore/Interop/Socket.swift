@@ -143,10 +143,20 @@ package enum Socket {
     package static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 }
 
-/// A self-pipe that wakes a thread blocked in `poll`. Any thread may `wake()`; the owner polls `readFD`.
+/// The write end of the pipe the signal handler writes to (-1: none). Written before the handler is installed.
+nonisolated(unsafe) private var signalWakeFD: Int32 = -1
+/// The last signal the handler caught (0: none).
+nonisolated(unsafe) private var lastCaughtSignal: Int32 = 0
+
+/// A self-pipe that wakes a thread blocked in `poll`. Any thread (and a signal handler) may `wake()`: it only
+/// writes one byte and never blocks. The owner polls `readFD` and calls `drain()`; a pipe that is never drained
+/// stays readable, which makes a sticky "stop" flag for a poll loop.
 package final class Waker: @unchecked Sendable {
     package let readFD: Int32
     private let writeFD: Int32
+
+    /// SIGINT and SIGTERM.
+    package static let stopSignals: [Int32] = [SIGINT, SIGTERM]
 
     package init() {
         var fds: [Int32] = [0, 0]
@@ -160,6 +170,7 @@ package final class Waker: @unchecked Sendable {
     }
 
     deinit {
+        if signalWakeFD == writeFD { signalWakeFD = -1 }
         Glibc.close(readFD)
         Glibc.close(writeFD)
     }
@@ -173,5 +184,29 @@ package final class Waker: @unchecked Sendable {
     package func drain() {
         var buffer = [UInt8](repeating: 0, count: 64)
         while Glibc.read(readFD, &buffer, buffer.count) > 0 {}
+    }
+
+    /// True when a wake is pending (checks without waiting).
+    package var isWoken: Bool {
+        var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) == 1
+    }
+
+    /// The last signal caught by the handler of `wakeOnSignals` (nil: none), e.g. to exit 130 after SIGINT.
+    package static var caughtSignal: Int32? { lastCaughtSignal == 0 ? nil : lastCaughtSignal }
+
+    /// Makes `signals` wake this waker, process-wide. The handler only calls write(2). One waker at a time
+    /// receives signals: a later call moves them. Keep the waker alive while the handler is installed.
+    package func wakeOnSignals(_ signals: [Int32] = Waker.stopSignals) {
+        signalWakeFD = writeFD
+        for signo in signals {
+            signal(signo) { caught in
+                let saved = errno
+                lastCaughtSignal = caught
+                var byte: UInt8 = 1
+                _ = Glibc.write(signalWakeFD, &byte, 1)
+                errno = saved
+            }
+        }
     }
 }
