@@ -1,6 +1,7 @@
 /// A provider token taken apart, not yet verified: header and claims fields, the bytes the
 /// signature covers, and the signature (raw `r‖s` or DER, whichever the token carries).
-public struct DecodedProviderToken: Sendable, Equatable {
+/// Its description shows the header and claims, never the signature.
+public struct DecodedProviderToken: Sendable, Equatable, CustomStringConvertible {
     /// Header `alg`.
     public var algorithm: String?
     /// Header `kid`.
@@ -39,5 +40,9 @@ public struct DecodedProviderToken: Sendable, Equatable {
         if case .string(let kid)? = header["kid"] { keyID = kid }
         if case .string(let iss)? = claims["iss"] { teamID = iss }
         if case .number(let iat)? = claims["iat"] { issuedAt = Int64(iat) }
+    }
+
+    public var description: String {
+        "DecodedProviderToken(alg: \(algorithm ?? "nil"), kid: \(keyID ?? "nil"), iss: \(teamID ?? "nil"), iat: \(issuedAt.map(String.init) ?? "nil"))"
     }
 }

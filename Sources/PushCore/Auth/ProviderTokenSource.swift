@@ -1,8 +1,8 @@
 import Glibc
 import Synchronization
 
-/// A minted provider token and when it was minted.
-public struct IssuedProviderToken: Sendable, Equatable {
+/// A minted provider token and when it was minted. Its description leaves the token out.
+public struct IssuedProviderToken: Sendable, Equatable, CustomStringConvertible {
     /// The JWT.
     public var token: String
     /// The `authorization` header value: `bearer <JWT>` (built once per mint).
@@ -11,6 +11,10 @@ public struct IssuedProviderToken: Sendable, Equatable {
     public var issuedAt: Int64
     /// 1 for the first token, then +1 per mint: compare it to notice a new token cheaply.
     public var generation: Int
+
+    public var description: String {
+        "IssuedProviderToken(generation: \(generation), issuedAt: \(issuedAt), token: <redacted>)"
+    }
 }
 
 /// The one provider token of a run, shared by every connection thread. Hands out the cached token

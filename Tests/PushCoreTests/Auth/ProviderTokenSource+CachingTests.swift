@@ -57,6 +57,18 @@ struct ProviderTokenSourceCachingTests {
         #expect(source.mintCount == 2)
     }
 
+    @Test("descriptions of issued and decoded tokens never show the token or its signature")
+    func redaction() throws {
+        let issued = try source.issued()
+        let signature = String(issued.token.split(separator: ".")[2])
+        let decoded = try #require(DecodedProviderToken(issued.token))
+        for text in ["\(issued)", String(reflecting: issued), "\(decoded)", String(reflecting: decoded)] {
+            #expect(!text.contains(signature))
+            #expect(!text.contains(issued.token))
+        }
+        #expect("\(decoded)".contains("kid: ABC123DEFG"))
+    }
+
     @Test("malformed ids are refused when the source is made")
     func validation() throws {
         #expect(throws: ProviderTokenError.self) {
