@@ -93,6 +93,9 @@ public final class ES256PrivateKey: @unchecked Sendable {
             guard let pkey = PEM_read_bio_PrivateKey(bio, nil, noPassword, nil) else {
                 throw ES256KeyError.openssl(source: source, OpenSSLError.drain("reading the private key"))
             }
+            // OpenSSL 3's decoders may queue errors from formats they tried first, even on success:
+            // leave nothing behind for the next caller to misreport.
+            OpenSSLError.clearQueue()
             return pkey
         }
         do {

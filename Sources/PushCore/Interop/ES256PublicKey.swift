@@ -23,6 +23,7 @@ public final class ES256PublicKey: @unchecked Sendable {
                 guard let pkey = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
                     throw ES256KeyError.openssl(source: source, OpenSSLError.drain("reading the public key"))
                 }
+                OpenSSLError.clearQueue()  // decoders may queue errors even on success
                 return pkey
             }
             do {

@@ -122,6 +122,7 @@ private final class Certificate {
     init(pem: String) throws {
         let parsed = try PEMSupport.withMemoryBIO(Array(pem.utf8)) { bio in PEM_read_bio_X509(bio, nil, nil, nil) }
         guard let parsed else { throw OpenSSLError.drain("reading a PEM certificate") }
+        OpenSSLError.clearQueue()  // decoders may queue errors even on success
         self.x509 = parsed
     }
 

@@ -57,7 +57,7 @@ struct ES256KeyLoadingTests {
         let garbage = "-----BEGIN PRIVATE KEY-----\n\(secretBody)\n-----END PRIVATE KEY-----\n"
         let corrupt = #expect(throws: ES256KeyError.self) { try ES256PrivateKey(pem: Array(garbage.utf8), source: "g.p8") }
         let message = corrupt?.description ?? ""
-        #expect(message.hasPrefix("g.p8: cannot load the key"))
+        #expect(message.hasPrefix("g.p8: cannot load the key: reading the private key: error:"), "OpenSSL's queue drained into the message")
         #expect(!message.contains("SECRETSECRET"))
         #expect(!message.contains("MIGHAgEA"))
     }
@@ -96,6 +96,7 @@ struct ES256KeyLoadingTests {
         let pem = try AuthTestSupport.read(path)
         #expect(String(decoding: pem, as: UTF8.self).contains("BEGIN EC PRIVATE KEY"))
         let key = try ES256PrivateKey(pem: pem, source: "sec1.pem")
+        #expect(OpenSSLError.drain("after loading").entries.isEmpty, "a successful load leaves no queued errors")
         let message = Array("m".utf8)
         #expect(try ES256PublicKey(pem: pem).verify(signature: try key.sign(message), message: message))
     }

@@ -75,4 +75,36 @@ struct ES256SignatureTests {
         #expect(try key.publicKey().verify(derSignature: der, message: message))
         #expect(!(try key.publicKey().verify(derSignature: der, message: Array("other".utf8))))
     }
+
+    @Test("one key signs from several threads at once")
+    func concurrentSigning() async throws {
+        let key = try ES256PrivateKey.generate()
+        let publicKey = try key.publicKey()
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var failures = 0
+                    for i in 0..<100 {
+                        let message = Array("task \(task) message \(i)".utf8)
+                        if !publicKey.verify(signature: try key.sign(message), message: message) { failures += 1 }
+                    }
+                    return failures
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+    }
+
+    @Test("OpenSSLError.drain empties the queue into one message")
+    func errorQueue() throws {
+        #expect(throws: ES256KeyError.self) {
+            try ES256PrivateKey(pem: Array("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".utf8))
+        }
+        // The failed load drained its own errors.
+        #expect(OpenSSLError.drain("afterwards").entries.isEmpty)
+        let error = OpenSSLError(context: "loading", entries: ["error:1", "error:2"])
+        #expect(error.description == "loading: error:1; error:2")
+        #expect(OpenSSLError(context: "loading", entries: []).description == "loading")
+    }
 }
