@@ -40,4 +40,12 @@ static inline int apnsctl_SSL_ERROR_SSL(void) { return SSL_ERROR_SSL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_OK(void) { return SSL_TLSEXT_ERR_OK; }
 static inline int apnsctl_SSL_TLSEXT_ERR_ALERT_FATAL(void) { return SSL_TLSEXT_ERR_ALERT_FATAL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_NOACK(void) { return SSL_TLSEXT_ERR_NOACK; }
+
+// ES256 keys and the local certificate authority (Interop/ES256*.swift, LocalCertificateAuthority.swift).
+// EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen, which Swift cannot call.
+static inline EVP_PKEY *apnsctl_EVP_EC_gen(const char *curve) { return EVP_EC_gen(curve); }
+static inline int apnsctl_MBSTRING_ASC(void) { return MBSTRING_ASC; }
+static inline int apnsctl_EVP_PKEY_EC(void) { return EVP_PKEY_EC; }
+static inline int apnsctl_EVP_PKEY_RSA(void) { return EVP_PKEY_RSA; }
+static inline int apnsctl_X509_PURPOSE_SSL_SERVER(void) { return X509_PURPOSE_SSL_SERVER; }
 #endif

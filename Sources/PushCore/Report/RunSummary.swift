@@ -1,0 +1,167 @@
+/// What a run did, in numbers: rows per outcome, HTTP status and reason, latency percentiles,
+/// duration and rate. Memory stays bounded whatever the row count (reasons are capped at
+/// `maxDistinctReasons`; latencies live in a `LatencyHistogram`).
+///
+/// `render()` prints a fixed, greppable block, one fact per line:
+///
+///     apnsctl: sent to api.sandbox.push.apple.com:443 in 12.34s, 8103.2 rows/s, 4 connections
+///     rows: 100000 total, 99000 delivered, 700 rejected, 200 failed, 100 invalid
+///     statuses: 99000 200, 500 400, 200 410
+///     reasons: 500 BadDeviceToken, 200 Unregistered, 200 ConnectionLost, 100 invalid token
+///     latency: p50 12.1ms, p90 20.3ms, p99 48.0ms, max 120.5ms
+public struct RunSummary: Sendable, Equatable {
+    /// Distinct reason texts counted one by one; later new ones count as "other reasons".
+    public static let maxDistinctReasons = 64
+    /// Reasons listed by `render()`; the rest are summed up as "N more".
+    public static let renderedReasons = 10
+
+    /// Where rows were sent; nil when nothing was sent (all rows invalid, dry run).
+    public var endpoint: Endpoint?
+    /// Epoch milliseconds when the run started.
+    public var startedAtMs: Int64
+    /// Epoch milliseconds when the run ended; nil means "when the last row settled".
+    public var endedAtMs: Int64?
+    public var connectionsOpened = 0
+
+    public private(set) var total = 0
+    private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
+    public private(set) var statusCounts: [Int: Int] = [:]
+    public private(set) var reasonCounts: [String: Int] = [:]
+    /// Rows whose reason arrived after `maxDistinctReasons` others.
+    public private(set) var otherReasons = 0
+    public private(set) var latency = LatencyHistogram()
+    public private(set) var lastFinishedAtMs: Int64?
+
+    public init(endpoint: Endpoint? = nil, startedAtMs: Int64) {
+        self.endpoint = endpoint
+        self.startedAtMs = startedAtMs
+    }
+
+    public mutating func record(_ row: ReportRow) {
+        total += 1
+        outcomes[Self.index(of: row.outcome)] += 1
+        if let status = row.status { statusCounts[status, default: 0] += 1 }
+        if row.outcome != .delivered {
+            count(reason: Self.reasonKey(row))
+        }
+        if let ms = row.latencyMs { latency.record(milliseconds: ms) }
+        lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? row.finishedAtMs, row.finishedAtMs)
+    }
+
+    public mutating func record(_ rows: some Sequence<ReportRow>) {
+        for row in rows { record(row) }
+    }
+
+    /// Adds another summary's rows (e.g. one kept per connection thread).
+    public mutating func merge(_ other: RunSummary) {
+        total += other.total
+        for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
+        for (status, n) in other.statusCounts { statusCounts[status, default: 0] += n }
+        for (reason, n) in other.reasonCounts { count(reason: reason, times: n) }
+        otherReasons += other.otherReasons
+        latency.merge(other.latency)
+        if let theirs = other.lastFinishedAtMs { lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? theirs, theirs) }
+        connectionsOpened += other.connectionsOpened
+    }
+
+    public func count(_ outcome: Outcome) -> Int {
+        outcomes[Self.index(of: outcome)]
+    }
+
+    /// 0 when every row was delivered (or there were none), else 1. Fatal errors (3) and
+    /// interruptions (130/143) are decided by the caller.
+    public var exitStatus: Int32 {
+        count(.delivered) == total ? 0 : 1
+    }
+
+    /// Seconds from start to end (or to the last settled row).
+    public var durationSeconds: Double {
+        Double(Swift.max(0, (endedAtMs ?? lastFinishedAtMs ?? startedAtMs) - startedAtMs)) / 1000
+    }
+
+    public func render() -> String {
+        var lines: [String] = []
+        let duration = durationSeconds
+        var first = endpoint.map { "apnsctl: sent to \($0) in " } ?? "apnsctl: nothing sent; finished in "
+        first += DecimalText.fixed(duration, decimals: 2) + "s"
+        if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
+        first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s")
+        lines.append(first)
+
+        lines.append("rows: \(total) total, " + Outcome.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", "))
+
+        let statuses = statusCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        lines.append("statuses: " + (statuses.isEmpty ? "none" : statuses.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+
+        var reasons = reasonCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.value) \($0.key)" }
+        if reasons.count > Self.renderedReasons {
+            let rest = reasonCounts.values.sorted(by: >).dropFirst(Self.renderedReasons)
+            reasons = Array(reasons.prefix(Self.renderedReasons)) + ["\(rest.reduce(0, +)) in \(rest.count) more reasons"]
+        }
+        if otherReasons > 0 { reasons.append("\(otherReasons) other reasons") }
+        lines.append("reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
+
+        if latency.count == 0 {
+            lines.append("latency: none")
+        } else {
+            let parts = [("p50", latency.percentile(50)), ("p90", latency.percentile(90)),
+                         ("p99", latency.percentile(99)), ("max", latency.max)]
+            lines.append("latency: " + parts.map { "\($0.0) \(Self.milliseconds($0.1 ?? 0))" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `12.1ms`; two decimals below 10 ms (loopback latencies are sub-millisecond).
+    static func milliseconds(_ value: Double) -> String {
+        DecimalText.fixed(value, decimals: value < 10 ? 2 : 1) + "ms"
+    }
+
+    private mutating func count(reason: String, times: Int = 1) {
+        if reasonCounts[reason] != nil || reasonCounts.count < Self.maxDistinctReasons {
+            reasonCounts[reason, default: 0] += times
+        } else {
+            otherReasons += times
+        }
+    }
+
+    /// The reason a row is counted under. APNs and local reasons as they are; invalid rows' messages
+    /// with quoted text and numbers blanked (`token 'ab' is 2 digits` → `token '…' is N digits`), so
+    /// one kind of mistake is one entry; line breaks become spaces.
+    static func reasonKey(_ row: ReportRow) -> String {
+        guard let reason = row.reason, !reason.isEmpty else {
+            return row.status.map { "status \($0)" } ?? "no reason"
+        }
+        guard row.outcome == .invalid else { return reason }
+        var key = ""
+        var inQuote = false
+        var previousWasDigit = false
+        for character in reason {
+            if character == "'" {
+                key.append(inQuote ? "…'" : "'")
+                inQuote.toggle()
+                previousWasDigit = false
+                continue
+            }
+            if inQuote { continue }
+            if character.isASCII && character.isNumber {
+                if !previousWasDigit { key.append("N") }
+                previousWasDigit = true
+                continue
+            }
+            previousWasDigit = false
+            key.append(character.isNewline ? " " : character)
+        }
+        if inQuote { key.append("…") }
+        return key.count > 80 ? String(key.prefix(79)) + "…" : key
+    }
+
+    private static func index(of outcome: Outcome) -> Int {
+        switch outcome {
+        case .delivered: return 0
+        case .rejected: return 1
+        case .failed: return 2
+        case .invalid: return 3
+        }
+    }
+}
