@@ -97,3 +97,8 @@ public final class ProviderTokenSource: Sendable {
         return Int64(now.tv_sec)
     }
 }
+
+extension ProviderTokenSource: AuthorizationSource {
+    /// `bearer <JWT>` for the `authorization` header, minted or renewed per the policy.
+    public func authorization() throws -> String? { try authorizationHeaderValue() }
+}

@@ -136,7 +136,7 @@ final class ReportSink: RowSink, @unchecked Sendable {
         } catch {
             control.fail("cannot write the report: \(error)")
         }
-        summary.finish()
+        summary.endedAtMs = Clock.wallMilliseconds()
     }
 
     var finalSummary: RunSummary {
