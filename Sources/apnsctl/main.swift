@@ -1,4 +1,4 @@
 import Foundation
 
 Output.ignoreBrokenPipeSignal()
-exit(main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+exit(apnsctlMain(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

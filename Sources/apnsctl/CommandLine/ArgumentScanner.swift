@@ -63,13 +63,13 @@ struct ArgumentScanner: Sendable {
             }
             // A cluster of short options: -v, -vq, -c10, -vc 10.
             let letters = Array(arg.dropFirst())
+            if letters.count > 1, options.contains(where: { $0.long == String(letters) }) {
+                throw error("unknown option '\(arg)' (did you mean '--\(String(letters))'?)")
+            }
             var j = 0
             while j < letters.count {
                 let letter = letters[j]
                 guard let spec = options.first(where: { $0.short == letter }) else {
-                    if j == 0, letters.count > 1, options.contains(where: { $0.long == String(letters) }) {
-                        throw error("unknown option '\(arg)' (did you mean '--\(String(letters))'?)")
-                    }
                     throw unknownOption("-\(letter)")
                 }
                 j += 1
@@ -126,7 +126,8 @@ struct ArgumentScanner: Sendable {
     }
 
     private func unknownOption(_ typed: String) -> UsageError {
-        let names = options.map(\.longFlag) + options.compactMap(\.shortFlag)
+        // One-letter names are too close to each other for suggestions to help.
+        let names = typed.hasPrefix("--") ? options.map(\.longFlag) : []
         var message = "unknown option '\(typed)'" + Suggestion.clause(for: typed, among: names)
         if !message.hasSuffix("?)"), let owner = CommandTable.commands.first(where: { other in
             other.name != command && other.options.contains { $0.longFlag == typed || $0.shortFlag == typed }

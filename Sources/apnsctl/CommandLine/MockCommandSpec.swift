@@ -107,7 +107,10 @@ extension CommandSpec {
             CommandExample(
                 description: "Reject tokens starting with dead as unregistered and every other token "
                     + "with a 503 (every token starts with the empty prefix).",
-                command: "apnsctl mock --respond dead=410:Unregistered --respond =503:ServiceUnavailable"),
+                command: """
+                    apnsctl mock --respond dead=410:Unregistered \\
+                        --respond =503:ServiceUnavailable
+                    """),
         ])
 }
 

@@ -49,13 +49,14 @@ enum Suggestion {
     }
 
     /// The candidate closest to `word`, if it is close enough to be a typo: within a third of the
-    /// word's length (at least 1, at most 3), or the only candidate that starts with `word`.
+    /// word's length (at least 1, at most 3) and not a total rewrite, or the only candidate that
+    /// starts with `word`.
     static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = min(3, max(1, word.count / 3))
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(word, candidate)
-            if distance <= limit, distance < (best?.distance ?? .max) {
+            if distance <= limit, distance < word.count, distance < (best?.distance ?? .max) {
                 best = (candidate, distance)
             }
         }

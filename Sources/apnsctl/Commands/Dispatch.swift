@@ -30,7 +30,7 @@ func versionText(verbose: Bool) -> String {
 }
 
 /// Parses argv and runs it; usage errors go to stderr with exit status 2.
-func main(arguments: [String], environment: [String: String]) -> Int32 {
+func apnsctlMain(arguments: [String], environment: [String: String]) -> Int32 {
     switch parseInvocation(args: arguments, environment: environment) {
     case .success(let invocation):
         return run(invocation)

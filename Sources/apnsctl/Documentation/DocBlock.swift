@@ -58,6 +58,11 @@ enum Roff {
         text.hasPrefix(".") || text.hasPrefix("'") ? "\\&" + text : text
     }
 
+    /// A section heading argument: quoted only when it has spaces (`.SH "EXIT STATUS"`, `.SH FILES`).
+    static func heading(_ text: String) -> String {
+        text.contains(" ") ? quoted(text) : escape(text)
+    }
+
     /// A quoted macro argument (`.SH "EXIT STATUS"`).
     static func quoted(_ text: String) -> String {
         "\"" + escape(text).split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\(dq") + "\""

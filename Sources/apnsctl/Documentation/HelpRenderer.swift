@@ -24,7 +24,7 @@ enum HelpRenderer {
         out += ["", "Global options:"]
         for option in CommandTable.globalOptions { out += optionRows(option) }
         out += [""] + exitStatusSection()
-        out += ["", "Run '\(program) help <command>' for the options of a command; 'man \(program)' for the rest."]
+        out += ["", "Run '\(program) help <command>' for a command's options; 'man \(program)' for more."]
         return out.joined(separator: "\n") + "\n"
     }
 

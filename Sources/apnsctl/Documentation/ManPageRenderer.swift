@@ -60,7 +60,7 @@ enum ManPageRenderer {
 
     static func commandSection(_ command: CommandSpec) -> [String] {
         let program = CommandTable.programName
-        var out = [".SH " + Roff.quoted("\(program) \(command.name)".uppercased())]
+        var out = [".SH " + Roff.heading("\(program) \(command.name)".uppercased())]
         out += blocks(command.description.map(DocBlock.paragraph))
         if let operand = command.operand {
             out += definition(term: "\\fI\(Roff.escape(operand.name))\\fR",
@@ -68,7 +68,7 @@ enum ManPageRenderer {
                                   + (operand.optional ? " May be left out." : ""))
         }
         for (category, options) in command.optionsByCategory {
-            out.append(".SS " + Roff.quoted(category.rawValue))
+            out.append(".SS " + Roff.heading(category.rawValue))
             for option in options { out += optionEntry(option) }
         }
         return out
@@ -96,7 +96,7 @@ enum ManPageRenderer {
     }
 
     static func section(_ section: DocSection) -> [String] {
-        [".SH " + Roff.quoted(section.title)] + blocks(section.blocks)
+        [".SH " + Roff.heading(section.title)] + blocks(section.blocks)
     }
 
     static func blocks(_ blocks: [DocBlock]) -> [String] {
