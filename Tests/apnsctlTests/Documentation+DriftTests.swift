@@ -39,7 +39,7 @@ struct DocumentationCoverageTests {
         #expect(Self.zsh.contains("'\(name):"))
         #expect(Self.zsh.contains("\(name)) _apnsctl_\(name) && ret=0"))
         #expect(Self.fish.contains("-a \(name) -d "))
-        #expect(Self.fish.contains("__fish_seen_subcommand_from \(name)'"))
+        #expect(Self.fish.contains("-n '\(FishCompletionRenderer.condition(for: name))' "))
     }
 
     @Test("Every option of every command appears in man, bash, zsh and fish",
@@ -58,7 +58,8 @@ struct DocumentationCoverageTests {
         #expect(zshFunction.contains(option.longFlag + (option.takesValue ? "=" : "")),
                 "zsh lacks \(option.longFlag) for \(command.name)")
         let fishLines = Self.fish.split(separator: "\n")
-            .filter { $0.contains("__fish_seen_subcommand_from \(command.name)'") && $0.contains(" -l \(option.long) ") }
+            .filter { $0.contains("-n '\(FishCompletionRenderer.condition(for: command.name))' ")
+                && $0.contains(" -l \(option.long) ") }
         #expect(fishLines.count == 1, "fish lacks \(option.longFlag) for \(command.name)")
         if let short = option.short { #expect(fishLines.first?.contains("-s \(short) ") == true) }
 
@@ -83,7 +84,7 @@ struct DocumentationCoverageTests {
             #expect(Self.man.components(after: ".SH \"GLOBAL OPTIONS\"").contains(Roff.escape(option.longFlag)))
             #expect(Self.bash.components(after: "        *)").contains(option.longFlag))
             #expect(Self.zsh.components(after: "_apnsctl() {").contains(option.longFlag))
-            #expect(Self.fish.contains("'not __fish_seen_subcommand_from send mock help generate' "
+            #expect(Self.fish.contains("-n '\(FishCompletionRenderer.condition(for: nil))' "
                 + (option.short.map { "-s \($0) " } ?? "") + "-l \(option.long) "))
         }
     }
@@ -111,7 +112,7 @@ struct DocumentationCoverageTests {
             let list = operand.choices.joined(separator: " ")
             #expect(Self.bashArm(command).contains("-W '\(list)'"))
             #expect(Self.zshFunction(command).contains(":(\(list))'"))
-            #expect(Self.fish.contains("-n '__fish_seen_subcommand_from \(command.name)' -a '\(list)'"))
+            #expect(Self.fish.contains("-n '\(FishCompletionRenderer.condition(for: command.name))' -a '\(list)'"))
         }
     }
 
