@@ -28,7 +28,7 @@ extension OptionSpec {
     static let verbose = OptionSpec(
         "verbose", short: "v", category: .general,
         summary: "Say more on stderr; give twice for even more",
-        details: ["Repeatable. Progress and diagnostics go to stderr; stdout carries only data."],
+        longHelp: ["Repeatable. Progress and diagnostics go to stderr; stdout carries only data."],
         repeatable: true)
     static let quiet = OptionSpec(
         "quiet", short: "q", category: .general,

@@ -13,12 +13,12 @@ extension OptionSpec {
         static let listen = OptionSpec(
             "listen", short: "l", value: "HOST:PORT", category: .server,
             summary: "Address to listen on; port 0 picks a free port",
-            details: ["An IPv6 address goes in brackets: [::1]:0."],
+            longHelp: ["An IPv6 address goes in brackets: [::1]:0."],
             defaultText: MockDefaults.listen.description)
         static let portFile = OptionSpec(
             "port-file", value: "FILE", category: .server,
             summary: "Write the port actually listened on to FILE once ready",
-            details: ["Useful with port 0: a script waits for the file, then reads the port."],
+            longHelp: ["Useful with port 0: a script waits for the file, then reads the port."],
             completion: .file)
         static let maxStreams = OptionSpec(
             "max-streams", value: "N", category: .server,
@@ -31,7 +31,7 @@ extension OptionSpec {
         static let tlsCert = OptionSpec(
             "tls-cert", value: "PEM", category: .tls,
             summary: "Serve this certificate chain (needs --tls-key)",
-            details: ["Without --tls-cert and --tls-key the mock makes a throwaway CA and a certificate "
+            longHelp: ["Without --tls-cert and --tls-key the mock makes a throwaway CA and a certificate "
                 + "for the listen address."],
             completion: .file)
         static let tlsKey = OptionSpec(
@@ -41,12 +41,12 @@ extension OptionSpec {
         static let writeCA = OptionSpec(
             "write-ca", value: "FILE", category: .tls,
             summary: "Write the throwaway CA certificate to FILE, for a client's --ca-file",
-            details: ["Not with --tls-cert: a certificate you bring has its own CA."],
+            longHelp: ["Not with --tls-cert: a certificate you bring has its own CA."],
             completion: .file)
         static let authKey = OptionSpec(
             "auth-key", value: "FILE", category: .credentials,
             summary: "Check provider tokens against this key (.p8 or public .pem)",
-            details: ["Needs --key-id and --team-id. Without it, any well-formed provider token is accepted."],
+            longHelp: ["Needs --key-id and --team-id. Without it, any well-formed provider token is accepted."],
             completion: .file)
         static let keyID = OptionSpec(
             "key-id", value: "ID", category: .credentials,
@@ -57,7 +57,7 @@ extension OptionSpec {
         static let respond = OptionSpec(
             "respond", value: "PREFIX=STATUS:REASON", category: .responses,
             summary: "Answer tokens starting with PREFIX with STATUS and REASON (repeatable)",
-            details: ["PREFIX is lowercase hex and may be empty (every token); STATUS is 400 to 599; "
+            longHelp: ["PREFIX is lowercase hex and may be empty (every token); STATUS is 400 to 599; "
                 + "REASON is an APNs reason such as BadDeviceToken. The longest matching prefix wins; "
                 + "other tokens get 200."],
             repeatable: true)

@@ -37,7 +37,7 @@ struct OptionSpec: Sendable, Equatable {
     /// One line for `--help`: starts with a capital letter, no final period.
     var summary: String
     /// Extra paragraphs for the man page.
-    var details: [String]
+    var longHelp: [String]
     /// Default as shown to users (`100`); rendered from the same constant the parser uses.
     var defaultText: String?
     /// May be given more than once (values accumulate; flags count).
@@ -47,14 +47,14 @@ struct OptionSpec: Sendable, Equatable {
     var environmentVariable: String?
 
     init(_ long: String, short: Character? = nil, value valueName: String? = nil,
-         category: Category, summary: String, details: [String] = [], defaultText: String? = nil,
+         category: Category, summary: String, longHelp: [String] = [], defaultText: String? = nil,
          repeatable: Bool = false, completion: Completion = .none, environmentVariable: String? = nil) {
         self.long = long
         self.short = short
         self.valueName = valueName
         self.category = category
         self.summary = summary
-        self.details = details
+        self.longHelp = longHelp
         self.defaultText = defaultText
         self.repeatable = repeatable
         self.completion = completion

@@ -18,13 +18,13 @@ extension OptionSpec {
         static let input = OptionSpec(
             "input", short: "i", value: "FILE", category: .recipients,
             summary: "Read recipients from a CSV or JSONL file (- for stdin)",
-            details: ["One notification per row. Give --input or --device, not both. "
+            longHelp: ["One notification per row. Give --input or --device, not both. "
                 + "See INPUT FORMAT for what a row may carry."],
             completion: .file)
         static let format = OptionSpec(
             "format", value: "FORMAT", category: .recipients,
             summary: "Format of --input: csv or jsonl",
-            details: ["When left out, taken from the file name (.csv; .jsonl, .ndjson, .json; "
+            longHelp: ["When left out, taken from the file name (.csv; .jsonl, .ndjson, .json; "
                 + "a .gz suffix is looked through), and for stdin or other names from the first byte "
                 + "(an opening brace means jsonl)."],
             defaultText: "from the file name or contents",
@@ -36,38 +36,38 @@ extension OptionSpec {
         static let device = OptionSpec(
             "device", short: "d", value: "TOKEN", category: .recipients,
             summary: "Send to this device token instead of reading --input (repeatable)",
-            details: ["Each token is one recipient; its report line is its position (1, 2, 3...). "
+            longHelp: ["Each token is one recipient; its report line is its position (1, 2, 3...). "
                 + "Needs --template or --payload."],
             repeatable: true)
         // Payload
         static let template = OptionSpec(
             "template", value: "FILE", category: .payload,
             summary: "Read the payload template from FILE",
-            details: ["A JSON document with {{field}} placeholders filled from each row; see TEMPLATES."],
+            longHelp: ["A JSON document with {{field}} placeholders filled from each row; see TEMPLATES."],
             completion: .file)
         static let payload = OptionSpec(
             "payload", value: "JSON", category: .payload,
             summary: "Use JSON text as the payload template",
-            details: ["Same rules as --template, given inline. Not together with --template."])
+            longHelp: ["Same rules as --template, given inline. Not together with --template."])
         // Headers
         static let topic = OptionSpec(
             "topic", value: "TOPIC", category: .headers,
             summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
-            details: ["A row's topic field overrides it."])
+            longHelp: ["A row's topic field overrides it."])
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
-            details: ["A row's push_type field overrides it."],
+            longHelp: ["A row's push_type field overrides it."],
             completion: .choices(PushType.known.map(\.rawValue)))
         static let priority = OptionSpec(
             "priority", value: "N", category: .headers,
             summary: "Delivery priority: 10 now, 5 power-considerate, 1 power-first",
-            details: ["Left out, the header is not sent and APNs uses 10. A row's priority field overrides it."],
+            longHelp: ["Left out, the header is not sent and APNs uses 10. A row's priority field overrides it."],
             completion: .choices(["10", "5", "1"]))
         static let expiration = OptionSpec(
             "expiration", value: "UNIX-SECONDS", category: .headers,
             summary: "Keep retrying delivery until this time; 0 means try once",
-            details: ["Left out, APNs applies its own storage policy. A row's expiration field overrides it."])
+            longHelp: ["Left out, APNs applies its own storage policy. A row's expiration field overrides it."])
         static let collapseID = OptionSpec(
             "collapse-id", value: "ID", category: .headers,
             summary: "Collapse notifications that share this ID into one on the device")
@@ -75,7 +75,7 @@ extension OptionSpec {
         static let key = OptionSpec(
             "key", value: "FILE", category: .credentials,
             summary: "The .p8 signing key (AuthKey_KEYID.p8) for provider tokens",
-            details: ["The key never appears in output or error messages."],
+            longHelp: ["The key never appears in output or error messages."],
             completion: .file, environmentVariable: "APNSCTL_KEY")
         static let keyID = OptionSpec(
             "key-id", value: "ID", category: .credentials,
@@ -96,7 +96,7 @@ extension OptionSpec {
         static let endpoint = OptionSpec(
             "endpoint", value: "HOST[:PORT]", category: .connection,
             summary: "Connect here instead of Apple's host (a mock, a proxy); port 443 if left out",
-            details: ["An IPv6 address goes in brackets: [::1]:2197."])
+            longHelp: ["An IPv6 address goes in brackets: [::1]:2197."])
         static let caFile = OptionSpec(
             "ca-file", value: "PEM", category: .connection,
             summary: "Trust the CA certificates in this PEM file instead of the system's",
@@ -104,21 +104,21 @@ extension OptionSpec {
         static let concurrency = OptionSpec(
             "concurrency", short: "c", value: "N", category: .connection,
             summary: "Requests in flight at once, spread over the connections",
-            details: ["Between \(SendDefaults.concurrencyRange.lowerBound) and "
+            longHelp: ["Between \(SendDefaults.concurrencyRange.lowerBound) and "
                 + "\(SendDefaults.concurrencyRange.upperBound). Each connection also keeps "
                 + "within the stream limit the server announces."],
             defaultText: String(SendDefaults.concurrency))
         static let connections = OptionSpec(
             "connections", value: "N", category: .connection,
             summary: "HTTP/2 connections to open",
-            details: ["Between \(SendDefaults.connectionsRange.lowerBound) and "
+            longHelp: ["Between \(SendDefaults.connectionsRange.lowerBound) and "
                 + "\(SendDefaults.connectionsRange.upperBound)."],
             defaultText: String(SendDefaults.connections))
         // Report
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
             summary: "Write one report line per row to FILE (- for stdout)",
-            details: ["Required with --input. See REPORT FORMAT."],
+            longHelp: ["Required with --input. See REPORT FORMAT."],
             defaultText: "- with --device",
             completion: .file)
         static let reportFormat = OptionSpec(

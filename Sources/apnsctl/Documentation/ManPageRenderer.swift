@@ -83,12 +83,12 @@ enum ManPageRenderer {
         }
     }
 
-    /// `.TP`, the option's names, then one paragraph: summary, details, choices, default, variable.
+    /// `.TP`, the option's names, then one paragraph: summary, long help, choices, default, variable.
     static func optionEntry(_ option: OptionSpec) -> [String] {
         var names = option.shortFlag.map { "\\fB\(Roff.escape($0))\\fR, " } ?? ""
         names += "\\fB\(Roff.escape(option.longFlag))\\fR"
         if let value = option.valueName { names += "=\\fI\(Roff.escape(value))\\fR" }
-        var sentences = [option.summary + "."] + option.details
+        var sentences = [option.summary + "."] + option.longHelp
         if let choices = option.choices { sentences.append("One of: " + choices.joined(separator: ", ") + ".") }
         if let value = option.defaultText { sentences.append("Default: \(value).") }
         if let name = option.environmentVariable { sentences.append("Environment: \(name).") }
