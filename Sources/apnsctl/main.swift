@@ -1,2 +1,4 @@
-import PushCore
-print("apnsctl \(APNsCtlVersion.current)")
+import Foundation
+
+Output.ignoreBrokenPipeSignal()
+exit(apnsctlMain(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

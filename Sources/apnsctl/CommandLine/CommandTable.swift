@@ -1,0 +1,88 @@
+import PushCore
+
+/// The one static table of apnsctl's commands. Adding a command (`check`, `report`, `token`,
+/// `config`) means adding its `CommandSpec` here and a case to `Invocation`.
+enum CommandTable {
+    static let programName = "apnsctl"
+    static let tagline = "send Apple Push Notifications in batches over HTTP/2"
+
+    /// Options accepted before the command name.
+    static let globalOptions: [OptionSpec] = [.help, .version, .verbose, .quiet]
+
+    static let commands: [CommandSpec] = [.send, .mock, .help, .generate]
+
+    static func command(named name: String) -> CommandSpec? {
+        commands.first { $0.name == name }
+    }
+
+    static var commandNames: [String] { commands.map(\.name) }
+}
+
+extension OptionSpec {
+    static let help = OptionSpec(
+        "help", short: "h", category: .general,
+        summary: "Print help (for the command, when given after it) and exit")
+    static let version = OptionSpec(
+        "version", category: .general,
+        summary: "Print the version and exit; with --verbose, also the C library versions")
+    static let verbose = OptionSpec(
+        "verbose", short: "v", category: .general,
+        summary: "Say more on stderr; give twice for even more",
+        longHelp: ["Repeatable. Progress and diagnostics go to stderr; stdout carries only data."],
+        repeatable: true)
+    static let quiet = OptionSpec(
+        "quiet", short: "q", category: .general,
+        summary: "Print nothing on stderr but errors (wins over --verbose)")
+}
+
+extension CommandSpec {
+    static let help = CommandSpec(
+        name: "help",
+        summary: "Show help for apnsctl or for one command",
+        synopsis: ["[COMMAND]"],
+        description: ["Prints the same text as `apnsctl COMMAND --help`, or the overview when no command is named."],
+        operand: OperandSpec(name: "COMMAND", choices: ["send", "mock", "help", "generate"], optional: true),
+        options: [.help],
+        examples: [])
+
+    static let generate = CommandSpec(
+        name: "generate",
+        summary: "Print the man page or a shell completion script",
+        synopsis: ["man|bash|zsh|fish"],
+        description: [
+            "Prints roff for the man page (`man`) or a completion script for bash, zsh or fish to stdout, "
+                + "rendered from the same option table as the help text.",
+            "The repository keeps the output in man/apnsctl.1, completions/apnsctl.bash, completions/_apnsctl "
+                + "and completions/apnsctl.fish.",
+        ],
+        operand: OperandSpec(name: "TARGET", choices: GenerateTarget.allCases.map(\.rawValue), optional: false),
+        options: [.help],
+        examples: [
+            CommandExample(description: "Install the bash completions for the current user.",
+                           command: "apnsctl generate bash > ~/.local/share/bash-completion/completions/apnsctl"),
+        ])
+}
+
+/// What `apnsctl generate` can print, and where the repository keeps each one.
+enum GenerateTarget: String, Sendable, CaseIterable {
+    case man, bash, zsh, fish
+
+    /// Path relative to the repository root.
+    var repositoryPath: String {
+        switch self {
+        case .man: return "man/apnsctl.1"
+        case .bash: return "completions/apnsctl.bash"
+        case .zsh: return "completions/_apnsctl"
+        case .fish: return "completions/apnsctl.fish"
+        }
+    }
+
+    func render() -> String {
+        switch self {
+        case .man: return ManPageRenderer.render()
+        case .bash: return BashCompletionRenderer.render()
+        case .zsh: return ZshCompletionRenderer.render()
+        case .fish: return FishCompletionRenderer.render()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// What one run of apnsctl is asked to do: the result of parsing argv.
+enum Invocation: Equatable, Sendable {
+    case send(SendOptions)
+    case mock(MockOptions)
+    /// Help for one command, or the overview when nil.
+    case help(command: String?)
+    /// `--version`; with `--verbose`, the C library versions too.
+    case version(verbose: Bool)
+    case generate(GenerateTarget)
+}
+
+/// Parses apnsctl's arguments (without the program name). Pure: reads nothing but its inputs.
+///
+/// Global options (`-h`, `--version`, `-v`, `-q`) may come before the command; `-v`/`-q` there
+/// count as if given after it. `-h`/`--help` anywhere before `--` asks for help and wins over
+/// any other mistake on the line.
+func parseInvocation(args: [String], environment: [String: String]) -> Result<Invocation, UsageError> {
+    do throws(UsageError) {
+        return .success(try InvocationParser(environment: environment).parse(args))
+    } catch {
+        return .failure(error)
+    }
+}
+
+private struct InvocationParser {
+    let environment: [String: String]
+
+    func parse(_ args: [String]) throws(UsageError) -> Invocation {
+        let top = ArgumentScanner(options: CommandTable.globalOptions, command: nil, stopAtFirstOperand: true)
+        let (global, rest) = try top.scan(args[...])
+        let globalVerbose = global.flags[OptionSpec.verbose.long] ?? 0
+        let globalQuiet = global.flags[OptionSpec.quiet.long] ?? 0
+
+        guard let name = rest.first else {
+            if global.flags[OptionSpec.help.long] != nil { return .help(command: nil) }
+            if global.flags[OptionSpec.version.long] != nil { return .version(verbose: globalVerbose > 0) }
+            throw UsageError.missingCommand
+        }
+        guard let command = CommandTable.command(named: name) else {
+            throw UsageError("unknown command '\(name)'"
+                + Suggestion.clause(for: name, among: CommandTable.commandNames), command: nil)
+        }
+        if global.flags[OptionSpec.help.long] != nil { return .help(command: command.name) }
+        if global.flags[OptionSpec.version.long] != nil {
+            throw UsageError("--version goes before or instead of a command, not with '\(command.name)'", command: nil)
+        }
+        let commandArgs = rest.dropFirst()
+        let beforeDashes = commandArgs.prefix { $0 != "--" }
+        if beforeDashes.contains("-h") || beforeDashes.contains("--help") {
+            return .help(command: command.name)
+        }
+
+        let scanner = ArgumentScanner(options: command.options, command: command.name)
+        var (parsed, _) = try scanner.scan(commandArgs)
+        if parsed.flags[OptionSpec.help.long] != nil { return .help(command: command.name) }
+        for (spec, count) in [(OptionSpec.verbose, globalVerbose), (OptionSpec.quiet, globalQuiet)] where count > 0 {
+            guard command.option(long: spec.long) != nil else {
+                throw UsageError("\(spec.longFlag) does not apply to '\(command.name)'", command: command.name)
+            }
+            parsed.flags[spec.long, default: 0] += count
+        }
+        var values = OptionValues(parsed, environment: environment, command: command.name)
+
+        switch command.name {
+        case CommandSpec.send.name:
+            return .send(try SendOptions.build(from: &values))
+        case CommandSpec.mock.name:
+            return .mock(try MockOptions.build(from: &values))
+        case CommandSpec.help.name:
+            return try helpTopic(parsed.operands, command: command.name)
+        case CommandSpec.generate.name:
+            return try generateTarget(parsed.operands, command: command.name)
+        default:
+            preconditionFailure("command '\(command.name)' is in the table but has no parser")
+        }
+    }
+
+    private func helpTopic(_ operands: [String], command: String) throws(UsageError) -> Invocation {
+        guard let topic = operands.first else { return .help(command: nil) }
+        guard operands.count == 1 else {
+            throw UsageError("help takes one command at most; unexpected '\(operands[1])'", command: command)
+        }
+        guard CommandTable.command(named: topic) != nil else {
+            throw UsageError("unknown command '\(topic)'"
+                + Suggestion.clause(for: topic, among: CommandTable.commandNames), command: command)
+        }
+        return .help(command: topic)
+    }
+
+    private func generateTarget(_ operands: [String], command: String) throws(UsageError) -> Invocation {
+        let names = GenerateTarget.allCases.map(\.rawValue)
+        guard let word = operands.first else {
+            throw UsageError("generate needs a target: \(names.joined(separator: ", "))", command: command)
+        }
+        guard operands.count == 1 else {
+            throw UsageError("generate takes one target; unexpected '\(operands[1])'", command: command)
+        }
+        guard let target = GenerateTarget(rawValue: word) else {
+            throw UsageError("unknown target '\(word)'; use one of \(names.joined(separator: ", "))"
+                + Suggestion.clause(for: word, among: names), command: command)
+        }
+        return .generate(target)
+    }
+}

@@ -1,0 +1,105 @@
+import PushCore
+
+/// Stage two of parsing: typed access to one command's scanned options, with environment
+/// fallbacks and the checks every option shares. Records which options a builder consulted,
+/// so a test can prove that no option in the table is ignored.
+struct OptionValues {
+    private let parsed: ParsedArguments
+    private let environment: [String: String]
+    let command: String
+    private(set) var consulted: Set<String> = []
+
+    init(_ parsed: ParsedArguments, environment: [String: String], command: String) {
+        self.parsed = parsed
+        self.environment = environment
+        self.command = command
+    }
+
+    /// The option's value, or its environment variable's (when set and not empty).
+    mutating func string(_ spec: OptionSpec) -> String? {
+        consulted.insert(spec.long)
+        if let value = parsed.values[spec.long]?.last { return value }
+        if let name = spec.environmentVariable, let value = environment[name], !value.isEmpty { return value }
+        return nil
+    }
+
+    /// Every value of a repeatable option, in the order given.
+    mutating func strings(_ spec: OptionSpec) -> [String] {
+        consulted.insert(spec.long)
+        return parsed.values[spec.long] ?? []
+    }
+
+    /// How often a flag was given.
+    mutating func count(_ spec: OptionSpec) -> Int {
+        consulted.insert(spec.long)
+        return parsed.flags[spec.long] ?? 0
+    }
+
+    mutating func flag(_ spec: OptionSpec) -> Bool { count(spec) > 0 }
+
+    /// A whole number in `range`, or `defaultValue` when the option is absent.
+    mutating func integer(_ spec: OptionSpec, in range: ClosedRange<Int>, default defaultValue: Int) throws(UsageError) -> Int {
+        guard let text = string(spec) else { return defaultValue }
+        return try ValueParser.integer(text, in: range, option: spec, command: command)
+    }
+
+    func error(_ message: String) -> UsageError {
+        UsageError(message, command: command)
+    }
+
+    /// "--key is required" with a pointer to the environment variable when there is one.
+    func missing(_ spec: OptionSpec, _ what: String) -> UsageError {
+        let env = spec.environmentVariable.map { "; or set \($0)" } ?? ""
+        return error("\(spec.longFlag) is required (\(what)\(env))")
+    }
+
+    /// Operands the command does not take.
+    func rejectOperands() throws(UsageError) {
+        if let first = parsed.operands.first {
+            throw error("\(command) takes no arguments; unexpected '\(first)'")
+        }
+    }
+}
+
+/// Conversions from option text to values, each with the error message a user can act on.
+enum ValueParser {
+    /// `--concurrency: 'x' is not a positive integer`, `--connections: '65' is too large (at most 64)`.
+    static func integer(_ text: String, in range: ClosedRange<Int>, option: OptionSpec,
+                        command: String) throws(UsageError) -> Int {
+        let kind = range.lowerBound == 0 ? "a non-negative integer" : "a positive integer"
+        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else {
+            throw UsageError("\(option.longFlag): '\(text)' is not \(kind)", command: command)
+        }
+        guard let value = Int(text), value <= range.upperBound else {
+            throw UsageError("\(option.longFlag): '\(text)' is too large (at most \(range.upperBound))", command: command)
+        }
+        guard value >= range.lowerBound else {
+            throw UsageError(range.lowerBound == 1
+                ? "\(option.longFlag): '\(text)' is not \(kind)"
+                : "\(option.longFlag): '\(text)' is too small (at least \(range.lowerBound))", command: command)
+        }
+        return value
+    }
+
+    /// `HOST[:PORT]`, `[IPv6]:PORT`; with `allowPortZero`, port 0 too (listen on a free port).
+    /// With `requirePort`, a missing port is an error instead of 443.
+    static func endpoint(_ text: String, option: OptionSpec, command: String,
+                         requirePort: Bool = false, allowPortZero: Bool = false) throws(UsageError) -> Endpoint {
+        let shape = requirePort ? "HOST:PORT" : "HOST[:PORT]"
+        let bad = UsageError("\(option.longFlag): '\(text)' is not \(shape) (port 1 to 65535"
+            + (allowPortZero ? ", or 0 for any free port)" : ")"), command: command)
+        var parsing = text
+        let zeroPort = allowPortZero && text.hasSuffix(":0") && !text.hasSuffix("::0")
+        if zeroPort { parsing = String(text.dropLast()) + "1" }
+        guard var endpoint = Endpoint(parsing: parsing) else { throw bad }
+        if requirePort {
+            let portless = text.hasPrefix("[") ? text.hasSuffix("]") : !text.contains(":")
+            if portless {
+                throw UsageError("\(option.longFlag): '\(text)' has no port (\(shape); "
+                    + (allowPortZero ? "0 picks a free port)" : "1 to 65535)"), command: command)
+            }
+        }
+        if zeroPort { endpoint.port = 0 }
+        return endpoint
+    }
+}

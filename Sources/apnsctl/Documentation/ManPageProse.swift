@@ -1,0 +1,108 @@
+import PushCore
+
+/// The man page's static prose: what the option table cannot say.
+enum ManPageProse {
+    static let description: [DocBlock] = [
+        .paragraph("`apnsctl` sends push notifications to Apple devices through the Apple Push Notification "
+            + "service (APNs). `apnsctl send` reads device tokens and per-row data from a CSV or JSONL file, or "
+            + "takes tokens from the command line, fills a payload template for each row, sends the notifications "
+            + "over HTTP/2 with token (JWT) authentication, and writes a report with one line per row."),
+        .paragraph("`apnsctl mock` runs an APNs-compatible server on a local address for tests and CI. "
+            + "`apnsctl generate` prints this page and the shell completion scripts."),
+        .paragraph("Data (a report written to `-`, generated files) goes to stdout; messages for people go to "
+            + "stderr. Secrets are never taken from the command line and never printed: the signing key is read "
+            + "from the file that `--key` names."),
+    ]
+
+    static let inputFormat = DocSection(title: "INPUT FORMAT", blocks: [
+        .paragraph("CSV input follows RFC 4180: a header row names the columns; a field may be quoted with double "
+            + "quotes, a quote inside it doubled, and a quoted field may span lines. A UTF-8 byte order mark and "
+            + "CRLF line ends are accepted. Column names are trimmed of surrounding spaces."),
+        .paragraph("JSONL input holds one JSON object per line; blank lines are skipped. CRLF line ends are accepted."),
+        .paragraph("The device token is the column (CSV) or key (JSONL) named by `--token-field`, `token` by default: "
+            + "an even number of hex digits, in any case. Every other column or key is a field the template can use. "
+            + "These fields, when present and not empty, override the command-line value for their row:"),
+        .definitions([
+            .init("payload", "The row's own payload, used instead of the template. In JSONL a JSON object, sent "
+                + "exactly as written."),
+            .init("topic", "The apns-topic header (`--topic`)."),
+            .init("push_type", "The apns-push-type header (`--push-type`)."),
+            .init("priority", "10, 5 or 1 (`--priority`)."),
+            .init("expiration", "UNIX seconds; 0 means try once (`--expiration`)."),
+            .init("collapse_id", "At most 64 bytes (`--collapse-id`)."),
+            .init("apns_id", "A UUID sent as apns-id; APNs assigns one when it is absent."),
+        ]),
+        .paragraph("Report lines name the input line where the row starts, counting from 1; in CSV the header is "
+            + "line 1. With `--device`, the line is the token's position among the `--device` options."),
+        .paragraph("A row that cannot be read or sent (a malformed line, a bad token, a missing template field, a "
+            + "payload over the size limit) is reported as invalid with the reason, and the run goes on."),
+    ])
+
+    static let templates = DocSection(title: "TEMPLATES", blocks: [
+        .paragraph("A template is a JSON object, read from the file `--template` names or given inline with "
+            + "`--payload`, in which `{{field}}` placeholders are filled from each row's fields."),
+        .paragraph("Inside a JSON string, `{{field}}` is replaced by the field's value escaped as JSON string "
+            + "content, so quotes, backslashes and newlines in the data cannot break the payload."),
+        .paragraph("A placeholder that stands alone as a JSON value, such as `\"badge\": {{badge}}` (also inside an "
+            + "array), takes a JSON number, true, false or null from the row. In CSV the cell must be exactly such "
+            + "a JSON literal; anything else makes the row invalid."),
+        .paragraph("Spaces inside the braces are allowed (`{{ name }}`). Field names are made of letters, digits, "
+            + "`_`, `.` and `-`. A row without a field its template uses is invalid: \"template field 'name' is "
+            + "missing\"."),
+        .paragraph("A row's own `payload` field wins over the template; without a template every row needs one. "
+            + "The rendered payload must fit APNs' limit: 4096 bytes, 5120 for voip."),
+        .literal(#"{"aps":{"alert":{"title":"Hi {{name}}","body":"Order {{order}} has shipped"},"badge":{{badge}}}}"#),
+    ])
+
+    static let reportFormat = DocSection(title: "REPORT FORMAT", blocks: [
+        .paragraph("The report has one line per input row: a JSON object per line (jsonl), or CSV with a header "
+            + "row (csv). Its fields, in column order:"),
+        .definitions(ReportRow.fieldNames.map { DocBlock.Definition($0, reportField($0)) }),
+        .paragraph("Rows are written as they settle, not in input order: sort by `line` when order matters. "
+            + "Tokens reported with reason Unregistered or ExpiredToken no longer reach a device and can be "
+            + "deleted."),
+    ])
+
+    /// What each report field holds, for the man page.
+    static func reportField(_ name: String) -> String {
+        switch name {
+        case "line": return "The input line where the row starts (for `--device`, the token's position)."
+        case "token": return "The device token as the row gave it."
+        case "outcome": return "delivered (APNs accepted it), rejected (APNs refused it), failed (no answer: the "
+            + "connection was lost, the request timed out or the run stopped) or invalid (never sent: the row "
+            + "itself is wrong)."
+        case "status": return "The HTTP status APNs answered with; empty when there was no answer."
+        case "reason": return "APNs' reason (BadDeviceToken, Unregistered, ...), a local reason (ConnectionLost, "
+            + "Timeout), or for an invalid row what is wrong with it."
+        case "apns_id": return "The notification's apns-id."
+        case "apns_unique_id": return "The apns-unique-id APNs returns in the sandbox, for looking up delivery logs."
+        case "unregistered_at": return "For a 410 answer, when the token stopped being valid, in milliseconds "
+            + "since the epoch."
+        case "attempts": return "How many times the notification was sent."
+        case "latency_ms": return "Milliseconds from sending the last attempt to its answer."
+        case "finished_at": return "When the row settled, RFC 3339 in UTC."
+        default: return "Reported as APNs answered."
+        }
+    }
+
+    /// Environment variables not tied to an option (those come from the option table).
+    static let environment: [DocBlock.Definition] = [
+        .init("SSL_CERT_FILE, SSL_CERT_DIR", "Where OpenSSL looks for trusted CA certificates when `--ca-file` "
+            + "is not given."),
+    ]
+
+    static let files = DocSection(title: "FILES", blocks: [
+        .definitions([
+            .init("AuthKey_KEYID.p8", "The signing key for provider tokens, downloaded once from the Apple "
+                + "Developer site; the key ID is in its name. Keep it readable by you alone."),
+            .init("/usr/share/bash-completion/completions/apnsctl", "Bash completions (`apnsctl generate bash`)."),
+            .init("/usr/share/zsh/vendor-completions/_apnsctl", "Zsh completions (`apnsctl generate zsh`)."),
+            .init("/usr/share/fish/vendor_completions.d/apnsctl.fish", "Fish completions (`apnsctl generate fish`)."),
+        ]),
+    ])
+
+    static let seeAlso = DocSection(title: "SEE ALSO", blocks: [
+        .paragraph("`jq`(1), `openssl`(1), `curl`(1). Apple's documentation: \"Sending notification requests to APNs\", "
+            + "\"Handling notification responses from APNs\", \"Establishing a token-based connection to APNs\"."),
+    ])
+}
