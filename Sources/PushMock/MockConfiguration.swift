@@ -15,13 +15,14 @@ public struct MockResponseRule: Sendable, Equatable {
         self.reason = reason
     }
 
-    /// The first rule, in the order given, whose prefix the token starts with (case-insensitively).
-    /// First match, not longest: list narrower prefixes before broader ones.
-    public static func firstMatch(in rules: [MockResponseRule], token: some StringProtocol) -> MockResponseRule? {
+    /// The rule with the longest prefix the token starts with (case-insensitively); among equal prefixes, the
+    /// first given. Longest wins so that `--respond de=… --respond dead=…` means what it says in any order.
+    public static func bestMatch(in rules: [MockResponseRule], token: some StringProtocol) -> MockResponseRule? {
+        var best: MockResponseRule?
         for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
-            return rule
+            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
         }
-        return nil
+        return best
     }
 }
 
@@ -31,7 +32,7 @@ public struct MockConfiguration: Sendable {
     public var listen: Endpoint
     /// SETTINGS_MAX_CONCURRENT_STREAMS announced after a connection's first accepted request (before it: 1).
     public var maxStreams: Int
-    /// Canned answers by token prefix; the first matching rule wins.
+    /// Canned answers by token prefix; the longest matching prefix wins.
     public var responseRules: [MockResponseRule]
     /// Token authentication: requests need `authorization: bearer <JWT>` (else 403 MissingProviderToken), and
     /// connections allow one stream until the first accepted request. False models certificate auth.

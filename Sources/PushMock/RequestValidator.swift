@@ -49,7 +49,7 @@ extension Reason {
 /// | 14 | body not empty | 400 PayloadEmpty |
 /// | 15 | body within the push type's limit | 413 PayloadTooLarge |
 /// | 16 | body is a JSON object | 400 BadPayload (mock only) |
-/// | 17 | first matching response rule | its status and reason (410 adds `timestamp`) |
+/// | 17 | longest matching response rule | its status and reason (410 adds `timestamp`) |
 /// | 18 | otherwise | 200 with `apns-id` and `apns-unique-id` |
 public struct RequestValidator: Sendable {
     public var requireProviderToken: Bool
@@ -121,7 +121,7 @@ public struct RequestValidator: Sendable {
         let isObject = request.body.withUnsafeBytes { JSONSyntax.isObject($0) }
         guard isObject else { return reject(400, .mockBadPayload) }
 
-        if let rule = MockResponseRule.firstMatch(in: responseRules, token: token), rule.status != 200 {
+        if let rule = MockResponseRule.bestMatch(in: responseRules, token: token), rule.status != 200 {
             var decision = reject(rule.status, Reason(rawValue: rule.reason))
             if rule.status == 410 { decision.timestampMs = nowMs() }
             return decision

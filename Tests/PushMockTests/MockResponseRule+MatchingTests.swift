@@ -11,29 +11,32 @@ struct MockResponseRuleMatchingTests {
         MockResponseRule(prefix: "badbad", status: 500, reason: "InternalServerError"),
     ]
 
-    @Test func firstMatchInTheGivenOrderWins() {
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "deadbeef")?.status == 410)
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "de00")?.reason == "BadDeviceToken")
-        // "badbad" is longer but listed after "bad": first match, not longest.
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "badbad00")?.status == 400)
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "00ff") == nil)
-        #expect(MockResponseRule.firstMatch(in: [], token: "dead") == nil)
+    @Test func longestMatchingPrefixWins() {
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "deadbeef")?.status == 410)
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "de00")?.reason == "BadDeviceToken")
+        // "badbad" is listed after "bad" but is longer: longest wins, whatever the order.
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "badbad00")?.status == 500)
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "bad000")?.reason == "DeviceTokenNotForTopic")
+        let same = [MockResponseRule(prefix: "ab", status: 400, reason: "First"), MockResponseRule(prefix: "ab", status: 500, reason: "Second")]
+        #expect(MockResponseRule.bestMatch(in: same, token: "ab00")?.reason == "First", "equal prefixes: first given")
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "00ff") == nil)
+        #expect(MockResponseRule.bestMatch(in: [], token: "dead") == nil)
     }
 
     @Test func matchingIgnoresCase() {
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "DEADBEEF")?.status == 410)
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "DEADBEEF")?.status == 410)
         let upperRule = [MockResponseRule(prefix: "AB", status: 429, reason: "TooManyRequests")]
-        #expect(MockResponseRule.firstMatch(in: upperRule, token: "ab12")?.status == 429)
+        #expect(MockResponseRule.bestMatch(in: upperRule, token: "ab12")?.status == 429)
     }
 
     @Test func emptyPrefixMatchesEveryToken() {
         let rules = [MockResponseRule(prefix: "", status: 503, reason: "ServiceUnavailable")]
-        #expect(MockResponseRule.firstMatch(in: rules, token: "0123")?.status == 503)
+        #expect(MockResponseRule.bestMatch(in: rules, token: "0123")?.status == 503)
     }
 
     @Test func prefixLongerThanTheTokenDoesNotMatch() {
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "ba") == nil)
-        #expect(MockResponseRule.firstMatch(in: Self.rules, token: "dea")?.prefix == "de")
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "ba") == nil)
+        #expect(MockResponseRule.bestMatch(in: Self.rules, token: "dea")?.prefix == "de")
     }
 
     @Test func ruleDecidesStatusReasonAndTimestamp() {

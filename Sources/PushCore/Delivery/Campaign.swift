@@ -43,6 +43,8 @@ public final class Campaign: @unchecked Sendable {
     private let log: EventLog?
     private let sink: ReportSink
     public let control = RunControl()
+    private let queueLock = NSLock()
+    private var queue: WorkQueue?
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
                  report: ReportWriter, summary: RunSummary, log: EventLog?) {
@@ -53,9 +55,17 @@ public final class Campaign: @unchecked Sendable {
         self.sink = ReportSink(writer: report, summary: summary, control: control)
     }
 
+    /// Stops the run gracefully (SIGINT/SIGTERM): no new rows are read or sent, requests in flight finish and
+    /// are reported, queued rows are left out of the report (never sent). Safe from any thread.
+    public func interrupt() {
+        control.requestStop()
+        queueLock.withLock { queue }?.abort()
+    }
+
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
     public func run(reader: inout some RecordReader, preparer: RowPreparer) -> CampaignResult {
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
+        queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
         let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
                                                     streamCap: settings.streamsPerConnection,

@@ -1,15 +1,8 @@
 import PushCore
+import PushMock
 
 /// One `--respond PREFIX=STATUS:REASON` rule of `apnsctl mock`.
-struct MockResponseRule: Equatable, Sendable {
-    /// Lowercase hex; empty matches every token.
-    var prefix: String
-    /// 400...599.
-    var status: Int
-    /// The APNs reason string to answer with; never empty.
-    var reason: String
-
-    /// Parses `PREFIX=STATUS:REASON`, e.g. `dead=410:Unregistered` or `=503:ServiceUnavailable`.
+extension MockResponseRule {
     static func parse(_ text: String, command: String = "mock") throws(UsageError) -> MockResponseRule {
         let flag = OptionSpec.Mock.respond.longFlag
         guard let equals = text.firstIndex(of: "="),

@@ -1,7 +1,70 @@
 import Foundation
+import PushCore
+import PushMock
 
-/// Placeholder for `apnsctl mock`; the real implementation replaces this file.
+/// `apnsctl mock`: an APNs-compatible server on 127.0.0.1 for CI smoke pushes and tests.
 func runMock(_ options: MockOptions) -> Int32 {
-    FileHandle.standardError.write(Data("apnsctl: mock is not wired yet\n".utf8))
-    return 3
+    let certificatePEM: String
+    let keyPEM: String
+    do {
+        if let certFile = options.tlsCert, let keyFile = options.tlsKey {
+            certificatePEM = try String(contentsOfFile: certFile, encoding: .utf8)
+            keyPEM = try String(contentsOfFile: keyFile, encoding: .utf8)
+        } else {
+            let authority = try LocalCertificateAuthority.generate()
+            certificatePEM = authority.serverCertificatePEM
+            keyPEM = authority.serverKeyPEM
+            if let caFile = options.writeCA {
+                try writeAtomically(authority.caCertificatePEM, to: caFile)
+            }
+        }
+    } catch {
+        Output.standardError("apnsctl: mock: cannot set up TLS: \(error)\n")
+        return ExitStatus.fatal.rawValue
+    }
+
+    var verifier: (@Sendable (String) -> Reason?)?
+    if let keyFile = options.authKey, let keyID = options.keyID, let teamID = options.teamID {
+        do {
+            let key = try ES256PublicKey(pemFile: keyFile)
+            verifier = ProviderTokenVerifier(keyID: keyID, teamID: teamID, key: key)
+                .cachingCheck(now: ProviderTokenSource.wallClockSeconds)
+        } catch {
+            Output.standardError("apnsctl: mock: \(error)\n")
+            return ExitStatus.fatal.rawValue
+        }
+    }
+
+    let configuration = MockConfiguration(listen: options.listen, maxStreams: options.maxStreams,
+                                          responseRules: options.respond, tokenVerifier: verifier,
+                                          logPath: options.log, quiet: options.quiet)
+    let server: MockServer
+    let port: Int
+    do {
+        server = try MockServer(configuration: configuration, certificatePEM: certificatePEM, keyPEM: keyPEM)
+        port = try server.start()
+        if let portFile = options.portFile { try writeAtomically("\(port)\n", to: portFile) }
+    } catch {
+        Output.standardError("apnsctl: mock: \(error)\n")
+        return ExitStatus.fatal.rawValue
+    }
+    let bound = Endpoint(host: options.listen.host, port: port)
+    Output.standardOutput("apnsctl mock: listening on \(bound)\n")
+    server.stopOnSignals()
+    server.run()
+    if !options.quiet {
+        Output.standardError("apnsctl mock: stopped after \(server.requestCount) requests "
+            + "(\(server.acceptedCount) accepted, \(server.rejectedCount) rejected)\n")
+    }
+    return ExitStatus.success.rawValue
+}
+
+/// Writes via a temporary file and rename, so a reader polling for the file never sees it half written.
+private func writeAtomically(_ text: String, to path: String) throws {
+    let temporary = path + ".tmp-\(getpid())"
+    try text.write(toFile: temporary, atomically: false, encoding: .utf8)
+    guard rename(temporary, path) == 0 else {
+        unlink(temporary)
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    }
 }
