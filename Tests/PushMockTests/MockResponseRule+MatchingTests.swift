@@ -44,10 +44,13 @@ struct MockResponseRuleMatchingTests {
         let gone = Requests.decide(Requests.valid(token: "dead" + String(repeating: "0", count: 60)), validator)
         #expect(gone == MockDecision(status: 410, reason: .unregistered, apnsID: Requests.fixedID,
                                      timestampMs: 1_732_630_000_000))
-        let unknown = Requests.decide(Requests.valid(token: "badbad" + String(repeating: "0", count: 58)), validator)
-        #expect(unknown.status == 400)
-        #expect(unknown.reason == .deviceTokenNotForTopic)
-        #expect(unknown.timestampMs == nil)
+        let longest = Requests.decide(Requests.valid(token: "badbad" + String(repeating: "0", count: 58)), validator)
+        #expect(longest.status == 500, "badbad is the longest matching prefix")
+        #expect(longest.reason == .internalServerError)
+        #expect(longest.timestampMs == nil)
+        let shorter = Requests.decide(Requests.valid(token: "bad0" + String(repeating: "0", count: 60)), validator)
+        #expect(shorter.status == 400)
+        #expect(shorter.reason == .deviceTokenNotForTopic)
         // A catch-all 200 rule accepts normally.
         #expect(Requests.decide(Requests.valid(), validator).status == 200)
     }

@@ -1,6 +1,7 @@
 import Testing
 import PushCore
 @testable import apnsctl
+import PushMock
 
 @Suite("mock: options and validation")
 struct MockOptionsValidationTests {
