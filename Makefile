@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 BIN := .build/release/apnsctl
 
-.PHONY: all build debug test demo install uninstall bootstrap clean
+.PHONY: all build debug test demo docs install uninstall bootstrap clean
 
 all: build
 
@@ -23,6 +23,13 @@ test: bootstrap
 
 demo: build
 	scripts/demo
+
+# Regenerates the man page and completions from the option table (a test fails when they drift).
+docs: debug
+	.build/debug/apnsctl generate man > man/apnsctl.1
+	.build/debug/apnsctl generate bash > completions/apnsctl.bash
+	.build/debug/apnsctl generate zsh > completions/_apnsctl
+	.build/debug/apnsctl generate fish > completions/apnsctl.fish
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

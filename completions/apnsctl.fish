@@ -46,6 +46,8 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l endpoint -x -d 'Connect he
 complete -c apnsctl -n '__fish_apnsctl_using send' -l ca-file -r -F -d 'Trust the CA certificates in this PEM file instead of the system\'s'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s c -l concurrency -x -d 'Requests in flight at once, spread over the connections'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l connections -x -d 'HTTP/2 connections to open'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l timeout -x -d 'Give up on a request that has no answer after DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l connect-timeout -x -d 'Stop (exit 3) when no connection can be made for DURATION'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s r -l report -r -F -d 'Write one report line per row to FILE (- for stdout)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l report-format -x -a 'jsonl csv' -d 'Format of the report: jsonl or csv'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'

@@ -43,6 +43,15 @@ struct OptionValues {
         return try ValueParser.integer(text, in: range, option: spec, command: command)
     }
 
+    /// A duration option in milliseconds (`500ms`, `30s`, `5m`); must be more than zero.
+    mutating func duration(_ spec: OptionSpec, default defaultValue: Int) throws(UsageError) -> Int {
+        guard let text = string(spec) else { return defaultValue }
+        guard let ms = DurationText.milliseconds(text), ms > 0 else {
+            throw error("\(spec.longFlag): '\(text)' is not a duration (for example 500ms, 30s, 5m)")
+        }
+        return ms
+    }
+
     func error(_ message: String) -> UsageError {
         UsageError(message, command: command)
     }

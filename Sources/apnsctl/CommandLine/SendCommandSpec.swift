@@ -8,6 +8,9 @@ enum SendDefaults {
     static let connections = 1
     static let connectionsRange = 1...64
     static let environment = APNsEnvironment.sandbox
+    /// Per-request deadline and the connect give-up time, in milliseconds.
+    static let timeoutMs = 30_000
+    static let connectTimeoutMs = 10_000
     /// `--report` when only `--device` tokens are given: stdout.
     static let deviceReport = "-"
 }
@@ -114,6 +117,18 @@ extension OptionSpec {
             longHelp: ["Between \(SendDefaults.connectionsRange.lowerBound) and "
                 + "\(SendDefaults.connectionsRange.upperBound)."],
             defaultText: String(SendDefaults.connections))
+        static let timeout = OptionSpec(
+            "timeout", value: "DURATION", category: .connection,
+            summary: "Give up on a request that has no answer after DURATION",
+            longHelp: ["The row is reported failed with reason Timeout and the stream is cancelled. "
+                + "DURATION is a number with a unit: 500ms, 30s, 5m (a bare number is seconds)."],
+            defaultText: DurationText.format(milliseconds: SendDefaults.timeoutMs))
+        static let connectTimeout = OptionSpec(
+            "connect-timeout", value: "DURATION", category: .connection,
+            summary: "Stop (exit 3) when no connection can be made for DURATION",
+            longHelp: ["Connection attempts are retried with exponential back-off until then. "
+                + "A failed certificate check or a server without HTTP/2 stops at once."],
+            defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
         // Report
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
@@ -142,6 +157,7 @@ extension CommandSpec {
             "--key FILE --key-id ID --team-id ID",
             "[--production | --sandbox] [--endpoint HOST[:PORT]]",
             "[--ca-file PEM] [--concurrency N] [--connections N]",
+            "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--report FILE] [--report-format jsonl|csv]",
             "[--verbose] [--quiet]",
         ],
@@ -149,8 +165,9 @@ extension CommandSpec {
             "Reads recipients from --input (CSV or JSONL, streamed) or from --device tokens, renders each row's "
                 + "payload from the template, sends the notifications to APNs over HTTP/2 with token "
                 + "authentication, and writes one report line per row as it settles.",
-            "Transient failures (429, 500, 503, a lost connection) are retried with back-off. "
-                + "The exit status says whether every row was delivered.",
+            "Requests refused unprocessed by a server that is going away (GOAWAY) are sent again on a new "
+                + "connection. A request whose connection is lost, or that gets no answer within --timeout, is "
+                + "reported failed. The exit status says whether every row was delivered.",
         ],
         operand: nil,
         options: [
@@ -159,6 +176,7 @@ extension CommandSpec {
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
             Send.key, Send.keyID, Send.teamID,
             Send.production, Send.sandbox, Send.endpoint, Send.caFile, Send.concurrency, Send.connections,
+            Send.timeout, Send.connectTimeout,
             Send.report, Send.reportFormat,
             .verbose, .quiet, .help,
         ],

@@ -40,6 +40,8 @@ struct SendOptions: Equatable, Sendable {
     var caFile: String?
     var concurrency: Int = SendDefaults.concurrency
     var connections: Int = SendDefaults.connections
+    var timeoutMs: Int = SendDefaults.timeoutMs
+    var connectTimeoutMs: Int = SendDefaults.connectTimeoutMs
     /// `--report` path, `-` for stdout.
     var report: String
     var reportFormat: ReportFormatChoice = .jsonl
@@ -109,6 +111,8 @@ extension SendOptions {
                                              default: SendDefaults.concurrency)
         let connections = try values.integer(O.connections, in: SendDefaults.connectionsRange,
                                              default: SendDefaults.connections)
+        let timeoutMs = try values.duration(O.timeout, default: SendDefaults.timeoutMs)
+        let connectTimeoutMs = try values.duration(O.connectTimeout, default: SendDefaults.connectTimeoutMs)
 
         // Report
         let reportPath = values.string(O.report)
@@ -126,6 +130,7 @@ extension SendOptions {
             keyFile: keyFile, keyID: keyID, teamID: teamID,
             environment: production ? .production : SendDefaults.environment,
             endpoint: endpoint, caFile: caFile, concurrency: concurrency, connections: connections,
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs,
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet))
     }

@@ -68,7 +68,8 @@ func runSend(_ options: SendOptions) -> Int32 {
         return fatal("\(error)")
     }
 
-    let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections)
+    let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
+                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs)
     let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
                             summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
     let interrupts = InterruptWatcher { campaign.interrupt() }
