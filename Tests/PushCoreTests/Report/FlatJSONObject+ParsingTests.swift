@@ -21,21 +21,14 @@ struct FlatJSONObjectParsingTests {
         #expect(try parse("{}").members.isEmpty)
     }
 
-    @Test("syntax errors are refused with their column", arguments: [
-        ("", "expected '{' at column 1"),
-        ("[]", "expected '{' at column 1"),
-        (#"{"a":1,}"#, "expected a key at column 8"),
-        (#"{"a":1 "b":2}"#, "expected ',' or '}' at column 8"),
+    // JSON syntax itself is JSONParser's (tested there); these are the rules a flat object adds.
+    @Test("non-objects, nested values, duplicate keys and syntax errors are refused with their column", arguments: [
+        ("[]", "expected an object, found an array at column 1"),
         (#"{"a":{}}"#, "'a' must be a string, number, boolean or null at column 6"),
         (#"{"a":[1]}"#, "'a' must be a string, number, boolean or null at column 6"),
-        (#"{"a":01}"#, "number with a leading zero at column 6"),
-        (#"{"a":1.}"#, "invalid number at column 8"),
-        (#"{"a":tru}"#, "invalid literal at column 6"),
-        (#"{"a":"x}"#, "unterminated string at column 9"),
-        (#"{"a":"\x"}"#, "invalid escape at column 8"),
-        ("{\"a\":\"\n\"}", "control character in a string at column 7"),
-        (#"{"a":1,"a":2}"#, "duplicate key 'a' at column 8"),
-        (#"{"a":1} x"#, "unexpected text after the object at column 9"),
+        (#"{"a":1,"a":2}"#, "duplicate key 'a' at column 12"),
+        (#"{"a":1} x"#, "unexpected 'x' after the JSON value at column 9"),
+        (#"{"a":01}"#, "leading zeros are not allowed in numbers at column 6"),
     ])
     func errors(text: String, message: String) {
         let error = #expect(throws: FlatJSONError.self) { try parse(text) }

@@ -65,7 +65,7 @@ struct ReportReaderRoundTripTests {
         (.jsonl, "{\"line\":1,\"token\":\"a\",\"outcome\":\"failed\",\"finished_at\":\"yesterday\"}\n",
          "r.jsonl:1: field 'finished_at': 'yesterday' is not an RFC 3339 time like 2026-11-26T15:18:39.123Z"),
         (.jsonl, "{\"line\":1,\"token\":\"a\",\"outcome\":\"failed\"}\n", "r.jsonl:1: field 'finished_at': missing"),
-        (.jsonl, "{\"line\":1,\"tok", "r.jsonl:1: not a JSON object: unterminated string at column 15"),
+        (.jsonl, "{\"line\":1,\"tok", "r.jsonl:1: not a JSON object: unterminated string (opened at column 11) at column 15"),
         (.csv, "line,token,outcome,finished_at\n1,\"a\nb\",failed,1970-01-01T00:00:00.000Z\n2,b,failed,x\n",
          "r.csv:4: field 'finished_at': 'x' is not an RFC 3339 time like 2026-11-26T15:18:39.123Z"),
         (.csv, "line,token,outcome,finished_at\n1,a,failed\n", "r.csv:2: 3 fields, but the header has 4"),
