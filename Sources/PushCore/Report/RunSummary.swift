@@ -136,15 +136,19 @@ public struct RunSummary: Sendable, Equatable {
         var key = ""
         var inQuote = false
         var previousWasDigit = false
+        var previous: Character = " "
         for character in reason {
-            if character == "'" {
+            defer { previous = character }
+            // A quote opens after a space or bracket (`'ab'`), not inside a word (`token's`).
+            if character == "'" && (inQuote || !(previous.isLetter || previous.isNumber)) {
                 key.append(inQuote ? "…'" : "'")
                 inQuote.toggle()
                 previousWasDigit = false
                 continue
             }
             if inQuote { continue }
-            if character.isASCII && character.isNumber {
+            // Numbers are blanked, digits inside a word (`base64`) are not.
+            if character.isASCII && character.isNumber && (previousWasDigit || !(previous.isLetter || previous.isNumber)) {
                 if !previousWasDigit { key.append("N") }
                 previousWasDigit = true
                 continue

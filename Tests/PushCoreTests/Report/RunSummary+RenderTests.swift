@@ -128,3 +128,19 @@ struct RunSummaryRenderTests {
         #expect(a == all)
     }
 }
+
+@Suite("Summary reason keys for invalid rows")
+struct RunSummaryReasonKeyTests {
+    private func key(_ message: String) -> String {
+        RunSummary.reasonKey(ReportRow(line: 1, token: "x", outcome: .invalid, reason: message, finishedAtMs: 0))
+    }
+
+    @Test("quoted values and numbers are blanked; apostrophes and digits inside words are kept")
+    func blanks() {
+        #expect(key("field 'token': looks like base64; hex-encode the token's bytes")
+            == "field '…': looks like base64; hex-encode the token's bytes")
+        #expect(key("payload is 4211 bytes, over the 4096-byte limit for alert")
+            == "payload is N bytes, over the N-byte limit for alert")
+        #expect(key("template field 'name' is missing") == key("template field 'city' is missing"))
+    }
+}
