@@ -50,10 +50,12 @@ _apnsctl() {
                 --connections) COMPREPLY=(); return ;;
                 --timeout) COMPREPLY=(); return ;;
                 --connect-timeout) COMPREPLY=(); return ;;
+                --retries) COMPREPLY=(); return ;;
+                --rate) COMPREPLY=(); return ;;
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         mock)
             case $prev in

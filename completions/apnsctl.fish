@@ -48,6 +48,8 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -s c -l concurrency -x -d 'Re
 complete -c apnsctl -n '__fish_apnsctl_using send' -l connections -x -d 'HTTP/2 connections to open'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l timeout -x -d 'Give up on a request that has no answer after DURATION'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l connect-timeout -x -d 'Stop (exit 3) when no connection can be made for DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l retries -x -d 'Resend a row up to N more times after a transient failure'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l rate -x -d 'Send at most N notifications per second, evenly spread'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s r -l report -r -F -d 'Write one report line per row to FILE (- for stdout)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l report-format -x -a 'jsonl csv' -d 'Format of the report: jsonl or csv'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'

@@ -8,14 +8,24 @@ public struct CampaignSettings: Sendable {
     public var connections: Int
     public var requestTimeoutMs: Int
     public var connectTimeoutMs: Int
+    public var retryPolicy: RetryPolicy
+    /// Most notifications per second over the whole run (`--rate`); nil: no limit.
+    public var ratePerSecond: Int?
+    /// Connections open one after the other (Apple asks providers not to open them all at once): each waits
+    /// for the earlier ones to be up, or at most this long.
+    public var connectionStaggerMs: Int
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
-                requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000) {
+                requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
+                retryPolicy: RetryPolicy = RetryPolicy(), ratePerSecond: Int? = nil, connectionStaggerMs: Int = 2000) {
         self.endpoint = endpoint
         self.concurrency = max(1, concurrency)
         self.connections = max(1, connections)
         self.requestTimeoutMs = requestTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.retryPolicy = retryPolicy
+        self.ratePerSecond = ratePerSecond
+        self.connectionStaggerMs = max(0, connectionStaggerMs)
     }
 
     /// Our stream cap per connection.
@@ -70,11 +80,14 @@ public final class Campaign: @unchecked Sendable {
         let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
                                                     streamCap: settings.streamsPerConnection,
                                                     requestTimeoutMs: settings.requestTimeoutMs,
-                                                    connectTimeoutMs: settings.connectTimeoutMs)
+                                                    connectTimeoutMs: settings.connectTimeoutMs,
+                                                    retryPolicy: settings.retryPolicy)
+        let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {
             let worker = ConnectionWorker(id: id, settings: connectionSettings, tlsContext: tlsContext, queue: queue,
-                                          sink: sink, auth: auth, control: control, log: log)
+                                          sink: sink, auth: auth, control: control, rateLimiter: rateLimiter,
+                                          startDelayMs: settings.connectionStaggerMs, log: log)
             finished.enter()
             let thread = Thread {
                 worker.run()

@@ -15,11 +15,17 @@ final class ConnectionWorker: @unchecked Sendable {
     private let sink: RowSink
     private let auth: AuthorizationSource
     private let control: RunControl
+    private let rateLimiter: SharedRateLimiter?
+    private let startDelayMs: Int
     private let log: EventLog?
     let waker = Waker()
 
+    /// - Parameter startDelayMs: the longest this worker waits for the previous connections to be up before it
+    ///   opens its own (connections are staggered so they do not all arrive at once, and each connects after its
+    ///   own fresh DNS lookup).
     init(id: Int, settings: ConnectionSettings, tlsContext: TLSContext, queue: WorkQueue, sink: RowSink,
-         auth: AuthorizationSource, control: RunControl, log: EventLog?) {
+         auth: AuthorizationSource, control: RunControl, rateLimiter: SharedRateLimiter?, startDelayMs: Int,
+         log: EventLog?) {
         self.id = id
         self.settings = settings
         self.tlsContext = tlsContext
@@ -27,18 +33,22 @@ final class ConnectionWorker: @unchecked Sendable {
         self.sink = sink
         self.auth = auth
         self.control = control
+        self.rateLimiter = rateLimiter
+        self.startDelayMs = startDelayMs
         self.log = log
     }
 
     /// The thread body.
     func run() {
         var backoff = Backoff()
-        while !control.isStopping {
+        if id > 1 && !waitForEarlierConnections(atMostMs: startDelayMs) { return }
+        while !control.isStopping && !queue.isExhausted {
             guard let tls = connect(backoff: &backoff) else { return }
             let connection: ClientConnection
             do {
                 connection = try ClientConnection(id: id, tls: tls, settings: settings, queue: queue, sink: sink,
-                                                  auth: auth, control: control, waker: waker, log: log)
+                                                  auth: auth, control: control, rateLimiter: rateLimiter,
+                                                  waker: waker, log: log)
             } catch {
                 Socket.close(tls.fd)
                 control.fail("cannot start HTTP/2: \(error)")
@@ -48,8 +58,18 @@ final class ConnectionWorker: @unchecked Sendable {
             let ending = connection.serve()
             Socket.close(tls.fd)
             if ending == .finished { return }
-            if queue.count == 0 && control.isStopping { return }
         }
+    }
+
+    /// Waits until the `id − 1` earlier connections are up (or `atMostMs` passed); false when the campaign
+    /// finished or stopped meanwhile (nothing left to do).
+    private func waitForEarlierConnections(atMostMs: Int) -> Bool {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(atMostMs) * 1_000_000
+        while !queue.isExhausted && !control.isStopping {
+            if control.connectionsOpened >= id - 1 || Clock.monotonicNanoseconds() >= deadline { return true }
+            usleep(5_000)
+        }
+        return false
     }
 
     /// Connects with retries until `connectTimeoutMs` has passed since the first failure.

@@ -3,6 +3,8 @@ public struct APNsResponse: Sendable, Equatable {
     public var status: Int?
     public var apnsID: String?
     public var apnsUniqueID: String?
+    /// `retry-after`, when the server sent one.
+    public var retryAfter: String?
     /// The error body (`{"reason": …, "timestamp": …}`); capped so a misbehaving server cannot grow it.
     public var body: [UInt8] = []
 
@@ -23,6 +25,8 @@ public struct APNsResponse: Sendable, Equatable {
             apnsID = String(decoding: value, as: UTF8.self)
         } else if name.elementsEqual("apns-unique-id".utf8) {
             apnsUniqueID = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual("retry-after".utf8) {
+            retryAfter = String(decoding: value, as: UTF8.self)
         }
     }
 

@@ -11,6 +11,9 @@ enum SendDefaults {
     /// Per-request deadline and the connect give-up time, in milliseconds.
     static let timeoutMs = 30_000
     static let connectTimeoutMs = 10_000
+    static let retries = RetryPolicy.defaultRetries
+    static let retriesRange = 0...100
+    static let rateRange = 1...1_000_000
     /// `--report` when only `--device` tokens are given: stdout.
     static let deviceReport = "-"
 }
@@ -129,6 +132,22 @@ extension OptionSpec {
             longHelp: ["Connection attempts are retried with exponential back-off until then. "
                 + "A failed certificate check or a server without HTTP/2 stops at once."],
             defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
+        static let retries = OptionSpec(
+            "retries", value: "N", category: .connection,
+            summary: "Resend a row up to N more times after a transient failure",
+            longHelp: ["Retried: 429 TooManyRequests and TooManyProviderTokenUpdates, 500, 503 (Shutdown and "
+                + "IdleTimeout on a new connection), a lost connection and --timeout, with exponential back-off and "
+                + "full jitter (ceilings 1s, 2s, 4s ... 60s) or the server's retry-after. A row waiting to be "
+                + "retried holds no stream. ExpiredProviderToken gets a new token and is resent at once. "
+                + "Everything else is final. Requests refused unprocessed after a GOAWAY are resent without "
+                + "counting. 0 turns retries off."],
+            defaultText: String(SendDefaults.retries))
+        static let rate = OptionSpec(
+            "rate", value: "N", category: .connection,
+            summary: "Send at most N notifications per second, evenly spread",
+            longHelp: ["A token bucket shared by all connections, holding 1/20 s worth: no bursts at second "
+                + "boundaries."],
+            defaultText: "no limit")
         // Report
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
@@ -158,6 +177,7 @@ extension CommandSpec {
             "[--production | --sandbox] [--endpoint HOST[:PORT]]",
             "[--ca-file PEM] [--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
+            "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
             "[--verbose] [--quiet]",
         ],
@@ -165,9 +185,10 @@ extension CommandSpec {
             "Reads recipients from --input (CSV or JSONL, streamed) or from --device tokens, renders each row's "
                 + "payload from the template, sends the notifications to APNs over HTTP/2 with token "
                 + "authentication, and writes one report line per row as it settles.",
-            "Requests refused unprocessed by a server that is going away (GOAWAY) are sent again on a new "
-                + "connection. A request whose connection is lost, or that gets no answer within --timeout, is "
-                + "reported failed. The exit status says whether every row was delivered.",
+            "Transient failures (429, 500, 503, a lost connection, no answer within --timeout) are retried "
+                + "with back-off up to --retries times; requests a server refused unprocessed (GOAWAY) are sent "
+                + "again on a new connection. Credentials APNs refuses stop the run early. The exit status says "
+                + "whether every row was delivered.",
         ],
         operand: nil,
         options: [
@@ -176,7 +197,7 @@ extension CommandSpec {
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
             Send.key, Send.keyID, Send.teamID,
             Send.production, Send.sandbox, Send.endpoint, Send.caFile, Send.concurrency, Send.connections,
-            Send.timeout, Send.connectTimeout,
+            Send.timeout, Send.connectTimeout, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
             .verbose, .quiet, .help,
         ],

@@ -42,6 +42,8 @@ struct SendOptions: Equatable, Sendable {
     var connections: Int = SendDefaults.connections
     var timeoutMs: Int = SendDefaults.timeoutMs
     var connectTimeoutMs: Int = SendDefaults.connectTimeoutMs
+    var retries: Int = SendDefaults.retries
+    var rate: Int?
     /// `--report` path, `-` for stdout.
     var report: String
     var reportFormat: ReportFormatChoice = .jsonl
@@ -113,6 +115,10 @@ extension SendOptions {
                                              default: SendDefaults.connections)
         let timeoutMs = try values.duration(O.timeout, default: SendDefaults.timeoutMs)
         let connectTimeoutMs = try values.duration(O.connectTimeout, default: SendDefaults.connectTimeoutMs)
+        let retries = try values.integer(O.retries, in: SendDefaults.retriesRange, default: SendDefaults.retries)
+        let rate = try values.string(O.rate).map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: SendDefaults.rateRange, option: O.rate, command: values.command)
+        }
 
         // Report
         let reportPath = values.string(O.report)
@@ -130,7 +136,7 @@ extension SendOptions {
             keyFile: keyFile, keyID: keyID, teamID: teamID,
             environment: production ? .production : SendDefaults.environment,
             endpoint: endpoint, caFile: caFile, concurrency: concurrency, connections: connections,
-            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs,
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, rate: rate,
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet))
     }
