@@ -11,13 +11,16 @@ public struct CampaignSettings: Sendable {
     public var retryPolicy: RetryPolicy
     /// Most notifications per second over the whole run (`--rate`); nil: no limit.
     public var ratePerSecond: Int?
+    /// Stops the run when the answers say the tokens belong to the other environment (see CampaignGuard).
+    public var campaignGuard: CampaignGuard?
     /// Connections open one after the other (Apple asks providers not to open them all at once): each waits
     /// for the earlier ones to be up, or at most this long.
     public var connectionStaggerMs: Int
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
                 requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
-                retryPolicy: RetryPolicy = RetryPolicy(), ratePerSecond: Int? = nil, connectionStaggerMs: Int = 2000) {
+                retryPolicy: RetryPolicy = RetryPolicy(), ratePerSecond: Int? = nil, connectionStaggerMs: Int = 2000,
+                campaignGuard: CampaignGuard? = CampaignGuard()) {
         self.endpoint = endpoint
         self.concurrency = max(1, concurrency)
         self.connections = max(1, connections)
@@ -26,6 +29,7 @@ public struct CampaignSettings: Sendable {
         self.retryPolicy = retryPolicy
         self.ratePerSecond = ratePerSecond
         self.connectionStaggerMs = max(0, connectionStaggerMs)
+        self.campaignGuard = campaignGuard
     }
 
     /// Our stream cap per connection.
@@ -62,7 +66,7 @@ public final class Campaign: @unchecked Sendable {
         self.tlsContext = tlsContext
         self.auth = auth
         self.log = log
-        self.sink = ReportSink(writer: report, summary: summary, control: control)
+        self.sink = ReportSink(writer: report, summary: summary, control: control, guard: settings.campaignGuard)
     }
 
     /// Stops the run gracefully (SIGINT/SIGTERM): no new rows are read or sent, requests in flight finish and
@@ -130,19 +134,27 @@ final class ReportSink: RowSink, @unchecked Sendable {
     private let lock = NSLock()
     private let writer: ReportWriter
     private var summary: RunSummary
+    private var campaignGuard: CampaignGuard?
     private let control: RunControl
     var onFatal: (@Sendable () -> Void)?
 
-    init(writer: ReportWriter, summary: RunSummary, control: RunControl) {
+    init(writer: ReportWriter, summary: RunSummary, control: RunControl, guard campaignGuard: CampaignGuard?) {
         self.writer = writer
         self.summary = summary
         self.control = control
+        self.campaignGuard = campaignGuard
     }
 
     func settle(_ rows: [ReportRow]) {
         lock.lock()
         defer { lock.unlock() }
-        for row in rows { summary.record(row) }
+        for row in rows {
+            summary.record(row)
+            if let stop = campaignGuard?.record(row) {
+                control.fail(stop)
+                onFatal?()
+            }
+        }
         do {
             try writer.write(rows)
         } catch {

@@ -70,7 +70,9 @@ func runSend(_ options: SendOptions) -> Int32 {
 
     let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
                                     requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs,
-                                    retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate)
+                                    retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
+                                    campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
+                                        ? "--\(options.environment.rawValue)" : nil))
     let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
                             summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
     let interrupts = InterruptWatcher { campaign.interrupt() }
