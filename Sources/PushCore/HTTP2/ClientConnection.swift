@@ -56,6 +56,11 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var nextDeadlineCheck: UInt64 = 0
     private var wakeAtNs: UInt64?
+    /// Health check: when nothing arrived for `pingAfterNs`, send a PING; when nothing arrives for
+    /// `requestTimeoutMs` after that, the connection is dead.
+    private var lastReadNs = Clock.monotonicNanoseconds()
+    private var pingSentNs: UInt64?
+    static let pingAfterNs: UInt64 = 60_000_000_000
 
     struct InFlight {
         var delivery: Delivery
@@ -115,7 +120,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                 if let lost = readAvailable() { return lose(lost) }
             }
-            checkDeadlines()
+            if let dead = checkDeadlines() { return lose(dead) }
         }
     }
 
@@ -205,6 +210,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             switch result {
             case .bytes(let n):
+                lastReadNs = Clock.monotonicNanoseconds()
+                pingSentNs = nil
                 let fed = readBuffer.withUnsafeBytes { buffer in
                     Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
                 }
@@ -231,15 +238,23 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         }
     }
 
-    private func checkDeadlines() {
+    /// Cancels requests past their deadline and checks the connection's health; returns why it is dead, if it is.
+    private func checkDeadlines() -> String? {
         let now = Clock.monotonicNanoseconds()
-        guard now >= nextDeadlineCheck else { return }
+        guard now >= nextDeadlineCheck else { return nil }
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
         for (stream, flight) in streams where !flight.timedOut && now - flight.startedNs > limit {
             streams[stream]?.timedOut = true
             session.cancel(stream: stream)
         }
+        if let pingSentNs {
+            if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
+        } else if now - lastReadNs > Self.pingAfterNs {
+            session.ping()
+            pingSentNs = now
+        }
+        return nil
     }
 
     private func lose(_ why: String) -> Ending {
