@@ -40,6 +40,10 @@ static inline int apnsctl_SSL_ERROR_SSL(void) { return SSL_ERROR_SSL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_OK(void) { return SSL_TLSEXT_ERR_OK; }
 static inline int apnsctl_SSL_TLSEXT_ERR_ALERT_FATAL(void) { return SSL_TLSEXT_ERR_ALERT_FATAL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_NOACK(void) { return SSL_TLSEXT_ERR_NOACK; }
+// The alert a TLS server sends when it speaks none of the ALPN protocols offered (a server without h2).
+static inline int apnsctl_ERR_is_no_application_protocol(unsigned long code) {
+    return ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL;
+}
 
 // ES256 keys and the local certificate authority (Interop/ES256*.swift, LocalCertificateAuthority.swift).
 // EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen, which Swift cannot call.

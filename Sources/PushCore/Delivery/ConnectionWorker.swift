@@ -106,6 +106,11 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private struct FatalConnectFailure: Error { var message: String }
 
+    /// A TLS server that does not speak HTTP/2, however it said so (`detail` starts with "; " or is empty).
+    private static func notHTTP2(_ endpoint: Endpoint, detail: String) -> String {
+        "\(endpoint) does not speak HTTP/2 (ALPN h2 was not selected\(detail)): is --endpoint an APNs server?"
+    }
+
     private func handshake() throws -> TLSConnection {
         let endpoint = settings.endpoint
         let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
@@ -120,6 +125,10 @@ final class ConnectionWorker: @unchecked Sendable {
                     if error.description.contains("certificate verification") {
                         throw FatalConnectFailure(message: error.description)
                     }
+                    if error.kind == .noApplicationProtocol {   // the server refused h2 with an alert
+                        throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: "; it refused h2 with a "
+                            + "no_application_protocol alert"))
+                    }
                     throw error
                 }
                 if progress == .done { break }
@@ -129,8 +138,7 @@ final class ConnectionWorker: @unchecked Sendable {
                 _ = poll(&pfd, 1, Int32((deadline - now) / 1_000_000) + 1)
             }
             guard tls.alpnProtocol == "h2" else {
-                throw FatalConnectFailure(message: "\(endpoint) does not speak HTTP/2 (ALPN h2 was not selected"
-                    + "\(tls.alpnProtocol.map { "; it chose \($0)" } ?? "")): is --endpoint an APNs server?")
+                throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: tls.alpnProtocol.map { "; it chose \($0)" } ?? ""))
             }
             log?("connection \(id): connected to \(endpoint), \(tls.protocolVersion), ALPN h2")
             return tls

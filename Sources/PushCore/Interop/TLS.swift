@@ -5,19 +5,31 @@ import Glibc
 
 /// A TLS failure, with OpenSSL's error queue drained into the message and a hint at what to do.
 public struct TLSError: Error, CustomStringConvertible, Sendable {
+    /// Failures the caller handles apart from the rest.
+    public enum Kind: Sendable, Equatable {
+        case other
+        /// The peer sent the `no_application_protocol` alert: it speaks none of the ALPN protocols offered
+        /// (a TLS server without HTTP/2). Retrying cannot help.
+        case noApplicationProtocol
+    }
+
     public var description: String
+    public var kind: Kind = .other
 
     /// Collects and clears the thread's OpenSSL error queue.
     static func drain(_ context: String) -> TLSError {
         var details: [String] = []
+        var kind = Kind.other
         var buffer = [CChar](repeating: 0, count: 256)
         while true {
             let code = ERR_get_error()
             if code == 0 { break }
+            if apnsctl_ERR_is_no_application_protocol(code) != 0 { kind = .noApplicationProtocol }
             ERR_error_string_n(code, &buffer, buffer.count)
             details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
-        return TLSError(description: details.isEmpty ? context : "\(context): \(details.joined(separator: "; "))")
+        return TLSError(description: details.isEmpty ? context : "\(context): \(details.joined(separator: "; "))",
+                        kind: kind)
     }
 }
 

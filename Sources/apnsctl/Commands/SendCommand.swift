@@ -45,8 +45,10 @@ func runSend(_ options: SendOptions) -> Int32 {
         do {
             reader = try openRecordReader(path: input, format: options.format.flatMap { InputFormat(rawValue: $0.rawValue) },
                                           tokenField: options.tokenField)
+        } catch let error as InputError where error.kind == .unusable {
+            return usageFailure("\(error)")   // no header, no token column...: fix the file or the options
         } catch {
-            return fatal("\(error)")
+            return fatal("\(error)")          // cannot open or read it
         }
     } else {
         reader = DeviceListReader(tokens: options.devices)
