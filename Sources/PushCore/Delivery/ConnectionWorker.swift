@@ -122,7 +122,7 @@ final class ConnectionWorker: @unchecked Sendable {
                 do {
                     progress = try tls.handshake()
                 } catch {
-                    if error.description.contains("certificate verification") {
+                    if error.kind == .certificateVerification {
                         throw FatalConnectFailure(message: error.description)
                     }
                     if error.kind == .noApplicationProtocol {   // the server refused h2 with an alert

@@ -11,6 +11,8 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
         /// The peer sent the `no_application_protocol` alert: it speaks none of the ALPN protocols offered
         /// (a TLS server without HTTP/2). Retrying cannot help.
         case noApplicationProtocol
+        /// The server's certificate did not verify (untrusted CA, wrong host name, expired). Retrying cannot help.
+        case certificateVerification
     }
 
     public var description: String
@@ -18,18 +20,9 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
 
     /// Collects and clears the thread's OpenSSL error queue.
     static func drain(_ context: String) -> TLSError {
-        var details: [String] = []
-        var kind = Kind.other
-        var buffer = [CChar](repeating: 0, count: 256)
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            if apnsctl_ERR_is_no_application_protocol(code) != 0 { kind = .noApplicationProtocol }
-            ERR_error_string_n(code, &buffer, buffer.count)
-            details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return TLSError(description: details.isEmpty ? context : "\(context): \(details.joined(separator: "; "))",
-                        kind: kind)
+        let error = OpenSSLError.drain(context)
+        let refusedALPN = error.codes.contains { apnsctl_ERR_is_no_application_protocol($0) != 0 }
+        return TLSError(description: error.description, kind: refusedALPN ? .noApplicationProtocol : .other)
     }
 }
 
@@ -177,7 +170,8 @@ package final class TLSConnection {
                 let why = String(cString: X509_verify_cert_error_string(verify))
                 ERR_clear_error()
                 throw TLSError(description: "TLS certificate verification of \(peerName ?? "the server") failed: \(why) "
-                    + "(is the system CA store installed? for a private server pass its CA with --ca-file)")
+                    + "(is the system CA store installed? for a private server pass its CA with --ca-file)",
+                               kind: .certificateVerification)
             }
         }
         if err == apnsctl_SSL_ERROR_SYSCALL() && ERR_peek_error() == 0 {
