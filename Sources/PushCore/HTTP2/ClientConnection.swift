@@ -145,6 +145,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             if granted < free, waitNs > 0 { wakeAtNs = Clock.monotonicNanoseconds() + waitNs }
             free = granted
         }
+        // No room: the socket (an answer) or the rate timer wakes us; no need to be woken for new rows.
+        if free == 0 { return state.inFlight == 0 && queue.isExhausted }
         switch queue.take(max: free, waker: waker) {
         case .exhausted:
             return true
