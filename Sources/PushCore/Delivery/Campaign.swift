@@ -8,6 +8,8 @@ public struct CampaignSettings: Sendable {
     public var connections: Int
     public var requestTimeoutMs: Int
     public var connectTimeoutMs: Int
+    /// Tunnel through this HTTP proxy (`--proxy`, `HTTPS_PROXY`); nil connects directly.
+    public var proxy: HTTPProxy? = nil
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
                 requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000) {
@@ -67,10 +69,11 @@ public final class Campaign: @unchecked Sendable {
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
-        let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
+        var connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
                                                     streamCap: settings.streamsPerConnection,
                                                     requestTimeoutMs: settings.requestTimeoutMs,
                                                     connectTimeoutMs: settings.connectTimeoutMs)
+        connectionSettings.proxy = settings.proxy
         let finished = DispatchGroup()
         for id in 1...settings.connections {
             let worker = ConnectionWorker(id: id, settings: connectionSettings, tlsContext: tlsContext, queue: queue,
