@@ -41,11 +41,13 @@ public struct HTTPProxy: Sendable, Equatable, CustomStringConvertible {
             let userinfo = rest[..<at]
             rest = rest[rest.index(after: at)...]
             let colon = userinfo.firstIndex(of: ":")
-            guard let user = PercentDecoding.decode(userinfo[..<(colon ?? userinfo.endIndex)]),
-                  let pass = colon.map({ PercentDecoding.decode(userinfo[userinfo.index(after: $0)...]) }) ?? .some(nil)
-            else { throw fail("the user name or password has a malformed %-escape") }
+            let malformed = fail("the user name or password has a malformed %-escape")
+            guard let user = PercentDecoding.decode(userinfo[..<(colon ?? userinfo.endIndex)]) else { throw malformed }
             username = user
-            password = pass
+            if let colon {
+                guard let pass = PercentDecoding.decode(userinfo[userinfo.index(after: colon)...]) else { throw malformed }
+                password = pass
+            }
         }
         guard !rest.isEmpty else { throw fail("it names no host") }
         let portless = rest.hasPrefix("[") ? rest.hasSuffix("]") : !rest.contains(":")
