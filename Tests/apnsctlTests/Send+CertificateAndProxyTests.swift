@@ -179,6 +179,35 @@ struct SendCertificateAndProxyTests {
         #expect(result.status == ExitStatus.fatal.rawValue)
         #expect(result.stderr.contains("uses legacy encryption (RC2 or 3DES"))
         #expect(result.stderr.contains("OpenSSL's legacy provider is not installed"))
+        // A modern export does not need it.
+        let mock2 = try RunningMock(files: f, requireClientCertificate: true)
+        let modern = try Self.send(mock2, f, ["--cert", f.path("modern.p12"), "--cert-password-file", f.path("password")],
+                                   environment: ["OPENSSL_MODULES": f.path("no-such-directory")])
+        _ = mock2.stop()
+        #expect(modern.result.status == 0, "\(modern.result.stderr)")
+    }
+
+    @Test("Loading the credentials: the topic defaults to the bundle ID; a topic the certificate lacks is warned about")
+    func credentialTopics() throws {
+        let f = try Self.files.get()
+        let base = ["send", "--device", Self.token, "--payload", "{}", "--cert", f.path("modern.p12"),
+                    "--cert-password-file", f.path("password")]
+        var warnings: [String] = []
+        let options = try #require(sendOptions(base))
+        let loaded = try loadCredentials(options, environment: [:], now: Clock.wallSeconds(),
+                                         warn: { warnings.append($0) }, log: nil)
+        #expect(loaded.topic == "com.example.app")
+        #expect(loaded.identity?.info.bundleID == "com.example.app")
+        #expect(try loaded.authorization.authorization() == nil)
+        #expect(warnings.count == 1)   // the expiry warning only
+
+        warnings = []
+        let foreign = try #require(sendOptions(base + ["--topic", "com.other.app"]))
+        let other = try loadCredentials(foreign, environment: [:], now: Clock.wallSeconds(),
+                                        warn: { warnings.append($0) }, log: nil)
+        #expect(other.topic == "com.other.app")
+        #expect(warnings.contains("--topic com.other.app is not among the topics of the certificate in "
+            + "\(f.path("modern.p12")) (com.example.app): APNs will answer TopicDisallowed"))
     }
 
     @Test("--proxy: the request goes through the CONNECT tunnel with basic auth; -v masks the password")

@@ -24,8 +24,8 @@ enum ExitStatus: Int32, Sendable, CaseIterable {
         case .usage:
             return "Usage error: a wrong option or value on the command line; nothing was sent."
         case .fatal:
-            return "Fatal error: an unusable key or input, a TLS or connection failure, or credentials "
-                + "refused. The report is consistent for the rows that settled."
+            return "Fatal error: an unusable key, certificate or input, a TLS, proxy or connection failure, "
+                + "or credentials refused. The report is consistent for the rows that settled."
         case .interrupted:
             return "Interrupted by SIGINT (Ctrl-C); the report is consistent for the rows that settled."
         case .terminated:

@@ -159,7 +159,8 @@ extension OptionSpec {
             "connect-timeout", value: "DURATION", category: .connection,
             summary: "Stop (exit 3) when no connection can be made for DURATION",
             longHelp: ["Connection attempts are retried with exponential back-off until then. "
-                + "A failed certificate check or a server without HTTP/2 stops at once."],
+                + "A failed certificate check, a server without HTTP/2 or a proxy refusing the tunnel (4xx) "
+                + "stops at once."],
             defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
         // Report
         static let report = OptionSpec(
