@@ -44,7 +44,11 @@ _apnsctl() {
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --endpoint) COMPREPLY=(); return ;;
+                --proxy) COMPREPLY=(); return ;;
                 --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --concurrency|-c) COMPREPLY=(); return ;;
                 --connections) COMPREPLY=(); return ;;
@@ -55,7 +59,7 @@ _apnsctl() {
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         mock)
             case $prev in

@@ -28,7 +28,7 @@ struct SendOptionsValidationTests {
             "--payload", #"{"aps":{}}"#, "--topic", "com.example.app.voip", "--push-type", "voip",
             "--priority", "5", "--expiration", "1700000000", "--collapse-id", "news",
             "--key", "AuthKey_ABC123DEFG.p8", "--key-id", "ABC123DEFG", "--team-id", "DEF123GHIJ",
-            "--production", "--endpoint", "[::1]:2197", "--ca-file", "ca.pem",
+            "--production", "--endpoint", "[::1]:2197", "--proxy", "http://proxy.example:3128", "--ca-file", "ca.pem",
             "--concurrency", "500", "--connections", "4", "-r", "out.CSV", "-v", "-q",
         ]
         let options = try #require(sendOptions(args))
@@ -36,8 +36,9 @@ struct SendOptionsValidationTests {
             input: "list.jsonl", format: .jsonl, tokenField: "device_token", devices: [],
             template: nil, payload: #"{"aps":{}}"#, topic: "com.example.app.voip", pushType: .voip,
             priority: 5, expiration: 1_700_000_000, collapseID: "news",
-            keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ",
-            environment: .production, endpoint: Endpoint(host: "::1", port: 2197), caFile: "ca.pem",
+            credentials: .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"),
+            environment: .production, endpoint: Endpoint(host: "::1", port: 2197),
+            proxy: HTTPProxy(host: "proxy.example", port: 3128), caFile: "ca.pem",
             concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true)
         #expect(options == expected)
     }
@@ -52,6 +53,8 @@ struct SendOptionsValidationTests {
         // A consistent set: input (not device), template (not payload), production only.
         parsed.values["device"] = nil
         parsed.values["payload"] = nil
+        parsed.values["proxy"] = ["http://127.0.0.1:3128"]
+        for certificateOption in ["cert", "cert-key", "cert-password-file"] { parsed.values[certificateOption] = nil }
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)
@@ -95,11 +98,10 @@ struct SendOptionsValidationTests {
         let args = removing("--key", from: removing("--key-id", from: removing("--team-id", from: validSend)))
         let env = ["APNSCTL_KEY": "env.p8", "APNSCTL_KEY_ID": "ENVKEY0001", "APNSCTL_TEAM_ID": "ENVTEAM001"]
         let options = try #require(sendOptions(args, environment: env))
-        #expect(options.keyFile == "env.p8")
-        #expect(options.keyID == "ENVKEY0001")
-        #expect(options.teamID == "ENVTEAM001")
+        #expect(options.credentials == .token(keyFile: "env.p8", keyID: "ENVKEY0001", teamID: "ENVTEAM001"))
         // The command line wins over the environment; an empty variable counts as unset.
-        #expect(sendOptions(validSend, environment: env)?.keyID == "ABC123DEFG")
+        #expect(sendOptions(validSend, environment: env)?.credentials
+            == .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"))
         #expect(usageMessage(args, environment: ["APNSCTL_KEY": ""])
             == "--key is required (the .p8 signing key; or set APNSCTL_KEY)")
     }

@@ -16,6 +16,8 @@ public struct CampaignSettings: Sendable {
     /// Connections open one after the other (Apple asks providers not to open them all at once): each waits
     /// for the earlier ones to be up, or at most this long.
     public var connectionStaggerMs: Int
+    /// Tunnel through this HTTP proxy (`--proxy`, `HTTPS_PROXY`); nil connects directly.
+    public var proxy: HTTPProxy? = nil
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
                 requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
@@ -81,11 +83,12 @@ public final class Campaign: @unchecked Sendable {
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
-        let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
+        var connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
                                                     streamCap: settings.streamsPerConnection,
                                                     requestTimeoutMs: settings.requestTimeoutMs,
                                                     connectTimeoutMs: settings.connectTimeoutMs,
                                                     retryPolicy: settings.retryPolicy)
+        connectionSettings.proxy = settings.proxy
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {

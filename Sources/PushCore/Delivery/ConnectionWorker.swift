@@ -86,6 +86,10 @@ final class ConnectionWorker: @unchecked Sendable {
                 control.fail(failure.message)
                 queue.abort()
                 return nil
+            } catch let failure as ProxyError where failure.isFatal {
+                control.fail(failure.description)
+                queue.abort()
+                return nil
             } catch {
                 let now = Clock.monotonicNanoseconds()
                 let started = firstFailure ?? now
@@ -114,7 +118,7 @@ final class ConnectionWorker: @unchecked Sendable {
     private func handshake() throws -> TLSConnection {
         let endpoint = settings.endpoint
         let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
-        let fd = try Socket.connect(host: endpoint.host, port: endpoint.port, timeoutMs: Int32(settings.connectTimeoutMs))
+        let fd = try ProxyTunnel.connect(to: endpoint, via: settings.proxy, timeoutMs: settings.connectTimeoutMs)
         do {
             let tls = try TLSConnection(context: tlsContext, fd: fd, serverName: endpoint.host)
             while true {

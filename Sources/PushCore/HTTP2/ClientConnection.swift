@@ -14,6 +14,8 @@ public struct ConnectionSettings: Sendable {
     /// Give up (fatal) when no connection can be made for this long.
     public var connectTimeoutMs: Int
     public var retryPolicy: RetryPolicy
+    /// Tunnel through this HTTP proxy (CONNECT) instead of connecting directly.
+    public var proxy: HTTPProxy? = nil
 
     public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
                 retryPolicy: RetryPolicy = RetryPolicy()) {

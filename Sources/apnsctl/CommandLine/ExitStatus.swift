@@ -25,8 +25,8 @@ enum ExitStatus: Int32, Sendable, CaseIterable {
             return "Usage error: a wrong option or value on the command line, or an input that cannot be used "
                 + "as given (no header row, no token column); nothing was sent."
         case .fatal:
-            return "Fatal error: an unusable key, an unreadable input, a TLS or connection failure, or "
-                + "credentials refused. The report is consistent for the rows that settled."
+            return "Fatal error: an unusable key, certificate or input, a TLS, proxy or connection failure, "
+                + "or credentials refused. The report is consistent for the rows that settled."
         case .interrupted:
             return "Interrupted by SIGINT (Ctrl-C); the report is consistent for the rows that settled."
         case .terminated:

@@ -23,6 +23,18 @@ struct OptionValues {
         return nil
     }
 
+    /// True when the option is on the command line (its environment variable does not count).
+    mutating func isGiven(_ spec: OptionSpec) -> Bool {
+        consulted.insert(spec.long)
+        return parsed.values[spec.long] != nil || parsed.flags[spec.long] != nil
+    }
+
+    /// An environment variable that belongs to no option (`HTTPS_PROXY`), when set and not empty.
+    func environmentValue(_ name: String) -> String? {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+
     /// Every value of a repeatable option, in the order given.
     mutating func strings(_ spec: OptionSpec) -> [String] {
         consulted.insert(spec.long)

@@ -59,7 +59,9 @@ extension OptionSpec {
         static let topic = OptionSpec(
             "topic", value: "TOPIC", category: .headers,
             summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
-            longHelp: ["A row's topic field overrides it."])
+            longHelp: ["Required with --key. With --cert it defaults to the certificate's bundle ID (its subject UID). "
+                + "A row's topic field overrides it."],
+            defaultText: "the bundle ID of --cert")
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
@@ -91,6 +93,26 @@ extension OptionSpec {
             "team-id", value: "ID", category: .credentials,
             summary: "The 10-character Apple Developer team ID",
             environmentVariable: "APNSCTL_TEAM_ID")
+        static let cert = OptionSpec(
+            "cert", value: "FILE", category: .credentials,
+            summary: "Authenticate with this APNs certificate (.p12 or PEM) instead of --key",
+            longHelp: ["Certificate authentication: the certificate is presented in the TLS handshake and requests "
+                + "carry no authorization header; --key, --key-id and --team-id are not used. FILE is PKCS#12 "
+                + "(.p12, .pfx: modern AES exports and legacy RC2/3DES ones), PEM holding the certificate and its key "
+                + "(PKCS#1 or PKCS#8, encrypted or not), or a certificate alone (PEM or DER .cer) with --cert-key. "
+                + "The password comes from --cert-password-file or APNSCTL_CERT_PASSWORD, never from the command "
+                + "line. A warning is printed when the certificate expires within 30 days."],
+            completion: .file)
+        static let certKey = OptionSpec(
+            "cert-key", value: "FILE", category: .credentials,
+            summary: "The private key of --cert, when it is in a PEM file of its own",
+            completion: .file)
+        static let certPasswordFile = OptionSpec(
+            "cert-password-file", value: "FILE", category: .credentials,
+            summary: "Read the password of --cert or --cert-key from the first line of FILE",
+            longHelp: ["Without it, the password is taken from APNSCTL_CERT_PASSWORD; without either, the file must "
+                + "not be encrypted. A .p12 exported with an empty password needs neither."],
+            completion: .file)
         // Connection
         static let production = OptionSpec(
             "production", category: .connection,
@@ -103,6 +125,16 @@ extension OptionSpec {
             "endpoint", value: "HOST[:PORT]", category: .connection,
             summary: "Connect here instead of Apple's host (a mock, a proxy); port 443 if left out",
             longHelp: ["An IPv6 address goes in brackets: [::1]:2197."])
+        static let proxy = OptionSpec(
+            "proxy", value: "URL", category: .connection,
+            summary: "Tunnel to APNs through this HTTP proxy: http://[user:password@]host[:port]",
+            longHelp: ["Each connection asks the proxy to CONNECT to the APNs host; TLS runs end to end through the "
+                + "tunnel. A user and password in the URL are sent as basic authentication (percent-encode special "
+                + "characters) and shown as *** in messages; to keep them out of the process list, set HTTPS_PROXY "
+                + "instead. Without --proxy, HTTPS_PROXY or https_proxy is used unless NO_PROXY or no_proxy names "
+                + "the APNs host (a comma-separated list of host names or domain suffixes, * for all) or the host is "
+                + "on this machine. An empty URL (--proxy '') connects directly whatever the environment says."],
+            defaultText: "HTTPS_PROXY, if set")
         static let caFile = OptionSpec(
             "ca-file", value: "PEM", category: .connection,
             summary: "Trust the CA certificates in this PEM file instead of the system's",
@@ -130,7 +162,8 @@ extension OptionSpec {
             "connect-timeout", value: "DURATION", category: .connection,
             summary: "Stop (exit 3) when no connection can be made for DURATION",
             longHelp: ["Connection attempts are retried with exponential back-off until then. "
-                + "A failed certificate check or a server without HTTP/2 stops at once."],
+                + "A failed certificate check, a server without HTTP/2 or a proxy refusing the tunnel (4xx) "
+                + "stops at once."],
             defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
         static let retries = OptionSpec(
             "retries", value: "N", category: .connection,
@@ -171,11 +204,14 @@ extension CommandSpec {
             "(--input FILE [--format csv|jsonl] [--token-field NAME]",
             " | --device TOKEN...)",
             "[--template FILE | --payload JSON]",
-            "--topic TOPIC [--push-type TYPE] [--priority 10|5|1]",
+            "[--topic TOPIC] [--push-type TYPE] [--priority 10|5|1]",
             "[--expiration UNIX-SECONDS] [--collapse-id ID]",
-            "--key FILE --key-id ID --team-id ID",
+            "(--key FILE --key-id ID --team-id ID",
+            " | --cert FILE [--cert-key FILE]",
+            "   [--cert-password-file FILE])",
             "[--production | --sandbox] [--endpoint HOST[:PORT]]",
-            "[--ca-file PEM] [--concurrency N] [--connections N]",
+            "[--proxy URL] [--ca-file PEM]",
+            "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
@@ -184,7 +220,8 @@ extension CommandSpec {
         description: [
             "Reads recipients from --input (CSV or JSONL, streamed) or from --device tokens, renders each row's "
                 + "payload from the template, sends the notifications to APNs over HTTP/2 with token "
-                + "authentication, and writes one report line per row as it settles.",
+                + "authentication (--key) or certificate authentication (--cert), and writes one report line per "
+                + "row as it settles.",
             "Transient failures (429, 500, 503, a lost connection, no answer within --timeout) are retried "
                 + "with back-off up to --retries times; requests a server refused unprocessed (GOAWAY) are sent "
                 + "again on a new connection. Credentials APNs refuses stop the run early. The exit status says "
@@ -195,8 +232,8 @@ extension CommandSpec {
             Send.input, Send.format, Send.tokenField, Send.device,
             Send.template, Send.payload,
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
-            Send.key, Send.keyID, Send.teamID,
-            Send.production, Send.sandbox, Send.endpoint, Send.caFile, Send.concurrency, Send.connections,
+            Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
+            Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile, Send.concurrency, Send.connections,
             Send.timeout, Send.connectTimeout, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
             .verbose, .quiet, .help,
@@ -217,6 +254,14 @@ extension CommandSpec {
                         --payload '{"aps":{"alert":"Hello"}}' --topic com.example.app \\
                         --key AuthKey_ABC123DEFG.p8 --key-id ABC123DEFG --team-id DEF123GHIJ \\
                         | jq -c 'select(.outcome != "delivered")'
+                    """),
+            CommandExample(
+                description: "Certificate authentication through a proxy: the topic is the certificate's bundle ID, "
+                    + "the .p12 password is read from a file.",
+                command: """
+                    apnsctl send --input recipients.csv --template payload.json \\
+                        --cert push.p12 --cert-password-file ~/.config/apnsctl/p12-password \\
+                        --production --proxy http://proxy.example.com:3128 --report report.jsonl
                     """),
         ])
 }

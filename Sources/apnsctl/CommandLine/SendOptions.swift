@@ -10,6 +10,22 @@ enum ReportFormatChoice: String, Sendable, CaseIterable {
     case jsonl, csv
 }
 
+/// How `apnsctl send` authenticates: paths and ids only, never key bytes or passwords.
+enum SendCredentials: Equatable, Sendable {
+    /// Provider tokens signed with the `.p8` key.
+    case token(keyFile: String, keyID: String, teamID: String)
+    /// A TLS client certificate.
+    case certificate(CertificateFiles)
+}
+
+/// `--cert`, `--cert-key`, `--cert-password-file`.
+struct CertificateFiles: Equatable, Sendable {
+    var certificate: String
+    var key: String?
+    /// The password's file; nil means APNSCTL_CERT_PASSWORD, or no password.
+    var passwordFile: String?
+}
+
 /// Everything `apnsctl send` was asked to do, validated. Plain values; no I/O happened yet.
 struct SendOptions: Equatable, Sendable {
     /// `--input` path, `-` for stdin; nil when `devices` is used.
@@ -23,20 +39,20 @@ struct SendOptions: Equatable, Sendable {
     var template: String?
     /// `--payload` text.
     var payload: String?
-    var topic: String
+    /// Nil only with certificate authentication, where it defaults to the certificate's bundle ID.
+    var topic: String?
     var pushType: PushType?
     /// 10, 5 or 1; nil leaves the header out.
     var priority: Int?
     /// UNIX seconds; nil leaves the header out.
     var expiration: Int?
     var collapseID: String?
-    /// `--key`: path of the .p8 file (never its contents).
-    var keyFile: String
-    var keyID: String
-    var teamID: String
+    var credentials: SendCredentials
     var environment: APNsEnvironment = SendDefaults.environment
     /// `--endpoint`: overrides the environment's host.
     var endpoint: Endpoint?
+    /// `--proxy`, or `HTTPS_PROXY` when it applies to the endpoint; nil connects directly.
+    var proxy: HTTPProxy?
     var caFile: String?
     var concurrency: Int = SendDefaults.concurrency
     var connections: Int = SendDefaults.connections
@@ -85,8 +101,12 @@ extension SendOptions {
             throw values.error("--device needs --template FILE or --payload JSON")
         }
 
+        // Credentials (first: whether --topic is required depends on them)
+        let credentials = try buildCredentials(from: &values)
+
         // Headers
-        guard let topic = values.string(O.topic) else {
+        let topic = values.string(O.topic)
+        if topic == nil, case .token = credentials {
             throw values.missing(O.topic, "the app's bundle ID, plus the push type's suffix")
         }
         let pushType = values.string(O.pushType).map(PushType.init(rawValue:))
@@ -96,11 +116,6 @@ extension SendOptions {
         }
         let collapseID = values.string(O.collapseID)
 
-        // Credentials
-        guard let keyFile = values.string(O.key) else { throw values.missing(O.key, "the .p8 signing key") }
-        guard let keyID = values.string(O.keyID) else { throw values.missing(O.keyID, "the key's 10-character ID") }
-        guard let teamID = values.string(O.teamID) else { throw values.missing(O.teamID, "your 10-character team ID") }
-
         // Connection
         let production = values.flag(O.production)
         let sandbox = values.flag(O.sandbox)
@@ -108,6 +123,9 @@ extension SendOptions {
         let endpoint = try values.string(O.endpoint).map { (text) throws(UsageError) in
             try ValueParser.endpoint(text, option: O.endpoint, command: values.command)
         }
+        let environment: APNsEnvironment = production ? .production : SendDefaults.environment
+        let proxy = try buildProxy(from: &values,
+                                   target: endpoint ?? Endpoint(host: environment.host, port: APNsEnvironment.defaultPort))
         let caFile = values.string(O.caFile)
         let concurrency = try values.integer(O.concurrency, in: SendDefaults.concurrencyRange,
                                              default: SendDefaults.concurrency)
@@ -133,11 +151,60 @@ extension SendOptions {
             input: input, format: format, tokenField: tokenField ?? SendDefaults.tokenField, devices: devices,
             template: template, payload: payload,
             topic: topic, pushType: pushType, priority: priority, expiration: expiration, collapseID: collapseID,
-            keyFile: keyFile, keyID: keyID, teamID: teamID,
-            environment: production ? .production : SendDefaults.environment,
-            endpoint: endpoint, caFile: caFile, concurrency: concurrency, connections: connections,
+            credentials: credentials,
+            environment: environment,
+            endpoint: endpoint, proxy: proxy, caFile: caFile, concurrency: concurrency, connections: connections,
             timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, rate: rate,
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet))
+    }
+}
+
+extension SendOptions {
+    /// Token authentication (`--key`, `--key-id`, `--team-id`, each with its environment variable) or certificate
+    /// authentication (`--cert`). `--cert` on the command line wins over the token variables in the environment;
+    /// both on the command line is a mistake.
+    private static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
+        typealias O = OptionSpec.Send
+        let cert = values.string(O.cert)
+        let certKey = values.string(O.certKey)
+        let passwordFile = values.string(O.certPasswordFile)
+        let keyGiven = values.isGiven(O.key)
+        let keyIDGiven = values.isGiven(O.keyID)
+        let teamIDGiven = values.isGiven(O.teamID)
+        let keyFile = values.string(O.key)
+        let keyID = values.string(O.keyID)
+        let teamID = values.string(O.teamID)
+
+        if let cert {
+            if keyGiven {
+                throw values.error("--cert and --key exclude each other: drop --key (with --key-id and --team-id) "
+                    + "to authenticate with the certificate, or drop --cert to use the token key")
+            }
+            for (given, spec) in [(keyIDGiven, O.keyID), (teamIDGiven, O.teamID)] where given {
+                throw values.error("\(spec.longFlag) belongs to token authentication (--key); drop it when using --cert")
+            }
+            return .certificate(CertificateFiles(certificate: cert, key: certKey, passwordFile: passwordFile))
+        }
+        if certKey != nil { throw values.error("--cert-key needs --cert (the certificate it belongs to)") }
+        if passwordFile != nil { throw values.error("--cert-password-file needs --cert") }
+        guard let keyFile else { throw values.missing(O.key, "the .p8 signing key") }
+        guard let keyID else { throw values.missing(O.keyID, "the key's 10-character ID") }
+        guard let teamID else { throw values.missing(O.teamID, "your 10-character team ID") }
+        return .token(keyFile: keyFile, keyID: keyID, teamID: teamID)
+    }
+
+    /// `--proxy`, else the proxy environment variables as they apply to `target`.
+    private static func buildProxy(from values: inout OptionValues, target: Endpoint) throws(UsageError) -> HTTPProxy? {
+        let flag = values.string(OptionSpec.Send.proxy)
+        var environment: [String: String] = [:]
+        for name in ProxySelection.environmentNames + ProxySelection.noProxyNames {
+            if let value = values.environmentValue(name) { environment[name] = value }
+        }
+        do {
+            return try ProxySelection.resolve(flag: flag, environment: environment, target: target)
+        } catch {
+            throw values.error(error.description)
+        }
     }
 }

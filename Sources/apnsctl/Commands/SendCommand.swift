@@ -10,16 +10,18 @@ func runSend(_ options: SendOptions) -> Int32 {
         log = { message in Output.standardError("apnsctl: \(message)\n") }
     }
 
-    // Credentials: the key file must hold the P-256 .p8 key; ids are 10 characters.
-    let tokens: ProviderTokenSource
+    // Credentials: a .p8 key for provider tokens, or a client certificate.
+    let credentials: LoadedCredentials
     do {
-        let key = try ES256PrivateKey(pemFile: options.keyFile)
-        tokens = try ProviderTokenSource(key: key, keyID: options.keyID, teamID: options.teamID)
-        _ = try tokens.authorization()   // sign once now: a key that cannot sign fails before anything is read
-    } catch let error as ProviderTokenError {
-        return usageFailure("\(error)")
+        credentials = try loadCredentials(options, environment: ProcessInfo.processInfo.environment,
+                                          now: Clock.wallSeconds(), warn: { message in
+                                              if !options.quiet { Output.standardError("apnsctl: warning: \(message)\n") }
+                                          }, log: log)
     } catch {
-        return fatal("\(error)")
+        switch error {
+        case .usage(let message): return usageFailure(message)
+        case .fatal(let message): return fatal(message)
+        }
     }
 
     // Payload template (checked once, rendered per row).
@@ -35,7 +37,7 @@ func runSend(_ options: SendOptions) -> Int32 {
     } catch {
         return usageFailure("\(error)")
     }
-    let defaults = NotificationDefaults(topic: options.topic, pushType: options.pushType, priority: options.priority,
+    let defaults = NotificationDefaults(topic: credentials.topic, pushType: options.pushType, priority: options.priority,
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
 
@@ -58,7 +60,7 @@ func runSend(_ options: SendOptions) -> Int32 {
     let endpoint = options.endpoint ?? Endpoint(host: options.environment.host, port: APNsEnvironment.defaultPort)
     let tlsContext: TLSContext
     do {
-        tlsContext = try TLSContext.client(caFile: options.caFile)
+        tlsContext = try TLSContext.client(caFile: options.caFile, identity: credentials.identity)
     } catch {
         return fatal("\(error)")
     }
@@ -70,12 +72,14 @@ func runSend(_ options: SendOptions) -> Int32 {
         return fatal("\(error)")
     }
 
-    let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
+    var settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
                                     requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs,
                                     retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
                                     campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
                                         ? "--\(options.environment.rawValue)" : nil))
-    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
+    settings.proxy = options.proxy
+    if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
+    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization, report: report,
                             summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
     let interrupts = InterruptWatcher { campaign.interrupt() }
     let result = campaign.run(reader: &reader, preparer: preparer)
