@@ -50,7 +50,10 @@ package final class TLSContext: @unchecked Sendable {
     }
 
     /// A server context for the mock: the given certificate chain and key, ALPN selecting `h2`.
-    package static func server(certificatePEM: String, keyPEM: String) throws(TLSError) -> TLSContext {
+    /// With `clientCAFile` (PEM CA certificates) clients must present a certificate that verifies against it
+    /// (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT), or the handshake fails.
+    package static func server(certificatePEM: String, keyPEM: String,
+                               clientCAFile: String? = nil) throws(TLSError) -> TLSContext {
         guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw TLSError.drain("cannot create a TLS context") }
         let context = TLSContext(ctx)
         apnsctl_SSL_CTX_set_default_options(ctx)
@@ -59,6 +62,14 @@ package final class TLSContext: @unchecked Sendable {
         try context.usePrivateKey(pem: keyPEM)
         guard SSL_CTX_check_private_key(ctx) == 1 else {
             throw TLSError.drain("the TLS key does not match the certificate")
+        }
+        if let clientCAFile {
+            guard SSL_CTX_load_verify_locations(ctx, clientCAFile, nil) == 1,
+                  let names = SSL_load_client_CA_file(clientCAFile) else {
+                throw TLSError.drain("cannot load CA certificates from \(clientCAFile) (expected a PEM file)")
+            }
+            SSL_CTX_set_client_CA_list(ctx, names)   // takes ownership of `names`
+            SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
         }
         SSL_CTX_set_alpn_select_cb(ctx, { _, out, outlen, input, inlen, _ in
             // Select "h2" if the client offers it; otherwise no ALPN (the client then refuses us).
