@@ -1,28 +1,15 @@
 import PushCore
 
-/// A canned answer for device tokens that start with `prefix`: `apnsctl mock --respond PREFIX=STATUS:REASON`.
-public struct MockResponseRule: Sendable, Equatable {
-    /// Lowercase hex; matched against the start of the lowercased token. Empty matches every token.
-    public var prefix: String
-    /// HTTP status to answer (a 410 also gets `timestamp`; a 200 means "accept normally").
-    public var status: Int
-    /// The APNs `reason` to put in the body.
+/// `apnsctl mock --goaway-after N[:REASON]`: GOAWAY after N requests on a connection.
+public struct MockGoAwayRule: Sendable, Equatable {
+    /// Requests a connection takes on before the GOAWAY (at least 1).
+    public var afterRequests: Int
+    /// The reason in the GOAWAY debug data `{"reason":"…"}`.
     public var reason: String
 
-    public init(prefix: String, status: Int, reason: String) {
-        self.prefix = prefix
-        self.status = status
+    public init(afterRequests: Int, reason: String = Reason.shutdown.rawValue) {
+        self.afterRequests = afterRequests
         self.reason = reason
-    }
-
-    /// The rule with the longest prefix the token starts with (case-insensitively); among equal prefixes, the
-    /// first given. Longest wins so that `--respond de=… --respond dead=…` means what it says in any order.
-    public static func bestMatch(in rules: [MockResponseRule], token: some StringProtocol) -> MockResponseRule? {
-        var best: MockResponseRule?
-        for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
-            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
-        }
-        return best
     }
 }
 
@@ -46,9 +33,36 @@ public struct MockConfiguration: Sendable {
     /// Suppresses the server's notes on stderr (failed handshakes, peers without h2).
     public var quiet: Bool
 
+    // MARK: Misbehaviour on purpose (issue 3: tests of the client's resilience)
+
+    /// GOAWAY after this many requests on each connection; nil: never.
+    public var goAway: MockGoAwayRule?
+    /// Reset each connection (TCP RST, no GOAWAY, no TLS close_notify) once this many requests on it have been
+    /// answered; nil: never.
+    public var dropAfter: Int?
+    /// Requests for tokens starting with one of these (lowercase hex) are never answered; their streams stay open.
+    public var silentPrefixes: [String]
+    /// Every answer waits this long (milliseconds) after its request arrived; 0: answer at once.
+    public var latencyMs: Int
+    /// Otherwise-accepted requests answered 500 InternalServerError; nil: none.
+    public var failureRate: FailureRate?
+    /// After a rejected request, a connection's stream limit falls to 1 until the next accepted one (as APNs does).
+    public var dropStreamsOnRejection: Bool
+    /// The first request with each distinct provider token gets 403 ExpiredProviderToken.
+    public var expireProviderTokenOnce: Bool
+    /// PEM file of CA certificates: clients must present a certificate issued by one of them, or the handshake
+    /// fails. nil: no client certificate is asked for.
+    public var clientCertificateCAFile: String?
+    /// JSON summary written when the server stops (`MockStatistics.json`); nil: none.
+    public var statsPath: String?
+
     public init(listen: Endpoint = Endpoint(host: "127.0.0.1", port: 2197), maxStreams: Int = 1000,
                 responseRules: [MockResponseRule] = [], requireProviderToken: Bool = true,
-                tokenVerifier: (@Sendable (String) -> Reason?)? = nil, logPath: String? = nil, quiet: Bool = false) {
+                tokenVerifier: (@Sendable (String) -> Reason?)? = nil, logPath: String? = nil, quiet: Bool = false,
+                goAway: MockGoAwayRule? = nil, dropAfter: Int? = nil, silentPrefixes: [String] = [],
+                latencyMs: Int = 0, failureRate: FailureRate? = nil, dropStreamsOnRejection: Bool = false,
+                expireProviderTokenOnce: Bool = false, clientCertificateCAFile: String? = nil,
+                statsPath: String? = nil) {
         self.listen = listen
         self.maxStreams = maxStreams
         self.responseRules = responseRules
@@ -56,30 +70,14 @@ public struct MockConfiguration: Sendable {
         self.tokenVerifier = tokenVerifier
         self.logPath = logPath
         self.quiet = quiet
+        self.goAway = goAway
+        self.dropAfter = dropAfter
+        self.silentPrefixes = silentPrefixes
+        self.latencyMs = latencyMs
+        self.failureRate = failureRate
+        self.dropStreamsOnRejection = dropStreamsOnRejection
+        self.expireProviderTokenOnce = expireProviderTokenOnce
+        self.clientCertificateCAFile = clientCertificateCAFile
+        self.statsPath = statsPath
     }
-}
-
-/// Byte-level ASCII helpers that allocate nothing.
-enum ASCII {
-    static func lower(_ byte: UInt8) -> UInt8 {
-        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) ? byte | 0x20 : byte
-    }
-
-    static func hasPrefixIgnoringCase<T: Sequence<UInt8>, P: Sequence<UInt8>>(_ text: T, _ prefix: P) -> Bool {
-        var t = text.makeIterator()
-        for p in prefix {
-            guard let c = t.next(), lower(c) == lower(p) else { return false }
-        }
-        return true
-    }
-
-    static func isHex(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-             UInt8(ascii: "A")...UInt8(ascii: "F"): return true
-        default: return false
-        }
-    }
-
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

@@ -1,58 +1,40 @@
 import Foundation
 import PushCore
-import Synchronization
 
-/// Request and connection totals of a server, readable from any thread.
-final class MockCounters: Sendable {
-    let requests = Atomic<Int>(0)
-    let accepted = Atomic<Int>(0)
-    let rejected = Atomic<Int>(0)
-    let connections = Atomic<Int>(0)
-}
-
-/// What every connection of one server shares. Server thread only.
-final class MockEngine {
-    let validator: RequestValidator
-    let maxStreams: Int
-    let tokenAuth: Bool
-    let log: RequestLogWriter?
-    let counters: MockCounters
-    let quiet: Bool
-    var ids = MockIDGenerator()
-    /// Reused for every response.
-    var responseHeaders: [HTTP2HeaderField] = []
-
-    init(configuration: MockConfiguration, log: RequestLogWriter?, counters: MockCounters) {
-        validator = RequestValidator(configuration: configuration)
-        maxStreams = configuration.maxStreams
-        tokenAuth = configuration.requireProviderToken
-        self.log = log
-        self.counters = counters
-        quiet = configuration.quiet
-        responseHeaders.reserveCapacity(4)
-    }
-
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-
-    func note(_ message: @autoclosure () -> String) {
-        if !quiet { MockServer.note(message()) }
-    }
-}
-
-/// One client connection: TLS handshake, then an HTTP/2 session whose requests are answered as they complete.
-/// Server thread only.
+/// One client connection: TLS handshake, then an HTTP/2 session whose requests are answered as they complete
+/// (at once, or when `--latency` has passed). Server thread only.
+///
+/// ```
+///  [handshaking] --h2--> [open] --session done (GOAWAY sent or received, no streams left)--> [lingering] --> [closed]
+///                          │ --drop (--drop-after: answer written)--> TCP RST ----------------------------> [closed]
+///                          └ --peer closed / error -------------------------------------------------------> [closed]
+/// ```
+/// Lingering: after TLS close_notify and a TCP FIN, the connection reads and discards until the client closes
+/// too (or `lingerMs` passes), so that late client frames never turn the close into a reset.
 final class MockConnection: HTTP2ServerSessionDelegate {
-    enum State { case handshaking, open, closed }
+    enum State { case handshaking, open, lingering, closed }
+
+    /// How long a finished connection waits for the client to close before closing anyway.
+    static let lingerMs: Int64 = 1000
 
     let id: Int
     let fd: Int32
-    private let tls: TLSConnection
-    private unowned let engine: MockEngine
-    private var session: HTTP2ServerSession?
+    let tls: TLSConnection
+    unowned let engine: MockEngine
+    var session: HTTP2ServerSession?
     private(set) var state = State.handshaking
     /// Poll for writability: output is waiting for room in the socket (or the handshake wants to write).
     private(set) var wantsWritable = false
-    private var policy: StreamLimitPolicy
+    var policy: StreamLimitPolicy
+    var ending: ConnectionEnding
+    /// When lingering: the monotonic time to give up waiting for the client.
+    private(set) var lingerDeadline: Int64 = .max
+    /// The answer that ends the connection (`--drop-after`) has been submitted: reset once it is written.
+    var dropPending = false
+    /// Streams taken on whose answer is delayed (or never comes: `--silent`); a stream the client resets leaves.
+    var awaiting: Set<Int32> = []
+    /// Set when a delayed answer was submitted; the loop then flushes once.
+    var needsService = false
 
     /// Frames produced but not yet written, from `outputOffset` on.
     private var output: [UInt8] = []
@@ -60,18 +42,20 @@ final class MockConnection: HTTP2ServerSessionDelegate {
 
     /// The request whose frames arrive now (clients usually send HEADERS then DATA of one stream back to back),
     /// kept out of the dictionary so the common case needs no hashing. `currentStream` 0: none.
-    private var current = MockRequest(method: "", path: "")
-    private var currentStream: Int32 = 0
+    var current = MockRequest(method: "", path: "")
+    var currentStream: Int32 = 0
     /// Other requests in progress by stream id, and cleared ones kept for reuse.
-    private var requests: [Int32: MockRequest] = [:]
-    private var spare: [MockRequest] = []
+    var requests: [Int32: MockRequest] = [:]
+    var spare: [MockRequest] = []
 
     init(id: Int, fd: Int32, tls: TLSConnection, engine: MockEngine) {
         self.id = id
         self.fd = fd
         self.tls = tls
         self.engine = engine
-        self.policy = StreamLimitPolicy(maxStreams: engine.maxStreams, tokenAuth: engine.tokenAuth)
+        self.policy = StreamLimitPolicy(maxStreams: engine.maxStreams, tokenAuth: engine.tokenAuth,
+                                        dropOnRejection: engine.dropStreamsOnRejection)
+        self.ending = ConnectionEnding(goAwayAfter: engine.goAway?.afterRequests, dropAfter: engine.dropAfter)
         output.reserveCapacity(1 << 16)
     }
 
@@ -81,6 +65,10 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     func handle(_ events: PollEvents, scratch: UnsafeMutableRawBufferPointer) {
         if !events.isDisjoint(with: .failed) && !events.contains(.readable) {
             close()
+            return
+        }
+        if state == .lingering {
+            discardInput(scratch: scratch)
             return
         }
         do {
@@ -102,21 +90,52 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             var peerClosed = false
             reading: while true {
                 switch try tls.read(into: scratch) {
-                case .bytes(let n): try session.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+                case .bytes(let n):
+                    try session.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+                    if state != .open { return }
                 case .wantRead, .wantWrite: break reading
                 case .closed: peerClosed = true; break reading
                 }
             }
-            try flush()
-            if peerClosed || (!session.isActive && outputOffset == output.count) { close() }
+            if peerClosed {
+                try? flush()
+                close()
+                return
+            }
+            try service()
         } catch {
             if state == .handshaking {
+                engine.statistics.update { $0.tlsFailures += 1 }
                 engine.note("connection \(id): \(error)")
             } else if !(error is TLSError) {
                 engine.note("connection \(id): \(error); closing")
             }
             // Best effort: a protocol error leaves a GOAWAY queued in the session.
             try? flush()
+            close()
+        }
+    }
+
+    /// Writes what is pending, then ends the connection when its time has come: a reset once the `--drop-after`
+    /// answer is out, a graceful close once the session is done.
+    func service() throws {
+        guard state == .open, let session else { return }
+        try flush()
+        guard outputOffset == output.count else { return }   // wait for room in the socket
+        if dropPending {
+            drop()
+        } else if !session.isActive {
+            beginLingering()
+        }
+    }
+
+    /// Flushes after delayed answers were submitted by the loop.
+    func serviceAfterTimers() {
+        guard needsService else { return }
+        needsService = false
+        do {
+            try service()
+        } catch {
             close()
         }
     }
@@ -166,101 +185,39 @@ final class MockConnection: HTTP2ServerSessionDelegate {
         close()
     }
 
+    /// TLS close_notify and TCP FIN, then read and discard until the client closes (see the type's comment).
+    private func beginLingering() {
+        tls.shutdown()
+        Socket.shutdownWrite(fd)
+        session = nil
+        wantsWritable = false
+        state = .lingering
+        lingerDeadline = MockEngine.monotonicMs() + Self.lingerMs
+    }
+
+    private func discardInput(scratch: UnsafeMutableRawBufferPointer) {
+        while true {
+            switch try? tls.read(into: scratch) {
+            case .bytes: continue
+            case .wantRead, .wantWrite: return
+            case .closed, nil: close(); return
+            }
+        }
+    }
+
+    /// `--drop-after`: TCP RST, no GOAWAY, no close_notify. Answers already written reach the client first.
+    private func drop() {
+        guard state != .closed else { return }
+        state = .closed
+        session = nil
+        Socket.reset(fd)
+        engine.statistics.update { $0.drops += 1 }
+    }
+
     func close() {
         guard state != .closed else { return }
         state = .closed
         session = nil
         Socket.close(fd)
-    }
-
-    // MARK: HTTP2ServerSessionDelegate
-
-    func http2RequestBegan(stream: Int32) {
-        if currentStream != 0 {
-            requests[currentStream] = current   // interleaved streams: park the previous one
-            current = spare.popLast() ?? MockRequest(method: "", path: "")
-        }
-        current.reset()
-        currentStream = stream
-    }
-
-    func http2RequestHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        if stream == currentStream {
-            Self.add(name: name, value: value, to: &current)
-        } else if var request = requests.removeValue(forKey: stream) {
-            Self.add(name: name, value: value, to: &request)
-            requests[stream] = request
-        }
-    }
-
-    private static func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, to request: inout MockRequest) {
-        let text = String(decoding: value, as: UTF8.self)
-        if name.first == UInt8(ascii: ":") {
-            // ":method" and ":path" (nghttp2 has checked pseudo-headers; others are ignored).
-            if name.count == 7 && name[1] == UInt8(ascii: "m") {
-                request.method = text
-            } else if name.count == 5 && name[1] == UInt8(ascii: "p") {
-                request.path = text
-            }
-        } else {
-            request.headers.append((name: String(decoding: name, as: UTF8.self), value: text))
-        }
-    }
-
-    func http2RequestData(stream: Int32, bytes: UnsafeRawBufferPointer) {
-        if stream == currentStream {
-            current.appendBody(bytes)
-        } else {
-            requests[stream]?.appendBody(bytes)
-        }
-    }
-
-    func http2RequestEnded(stream: Int32) {
-        if stream == currentStream {
-            currentStream = 0
-            respond(to: current, stream: stream)
-        } else if var request = requests.removeValue(forKey: stream) {
-            respond(to: request, stream: stream)
-            recycle(&request)
-        }
-    }
-
-    private func respond(to request: MockRequest, stream: Int32) {
-        guard let session else { return }
-        let decision = engine.validator.decide(request, nowMs: MockEngine.nowMs, newID: { engine.ids.next() })
-        MockResponseEncoding.headers(for: decision, into: &engine.responseHeaders)
-        do {
-            try session.submitResponse(stream: stream, status: decision.status, headers: engine.responseHeaders,
-                                       body: MockResponseEncoding.body(for: decision))
-            if let limit = policy.record(status: decision.status) {
-                try session.setMaxConcurrentStreams(UInt32(clamping: limit))
-            }
-        } catch {
-            engine.note("connection \(id): \(error)")
-        }
-        let counters = engine.counters
-        counters.requests.add(1, ordering: .relaxed)
-        if decision.isAccepted {
-            counters.accepted.add(1, ordering: .relaxed)
-        } else {
-            counters.rejected.add(1, ordering: .relaxed)
-        }
-        engine.log?.append(timeMs: MockEngine.nowMs(), connection: id, stream: stream, request: request,
-                           decision: decision)
-    }
-
-    func http2StreamClosed(stream: Int32, errorCode: UInt32) {
-        // A stream reset before its request ended never reached http2RequestEnded.
-        if stream == currentStream {
-            currentStream = 0
-        } else if var request = requests.removeValue(forKey: stream) {
-            recycle(&request)
-        }
-    }
-
-    private func recycle(_ request: inout MockRequest) {
-        guard spare.count < 64 else { return }
-        request.reset()
-        spare.append(request)
     }
 }

@@ -10,15 +10,8 @@ struct MockIDGenerator {
 
     /// A reproducible sequence (tests).
     init(seed: UInt64) {
-        var s = seed
-        func splitMix() -> UInt64 {
-            s &+= 0x9E37_79B9_7F4A_7C15
-            var z = s
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        var seeder = SplitMix64(seed: seed)
+        state = (seeder.next(), seeder.next(), seeder.next(), seeder.next())
     }
 
     mutating func next64() -> UInt64 {

@@ -12,16 +12,19 @@ public struct MockServerError: Error, CustomStringConvertible, Sendable {
 ///
 /// Use: `start()` (binds, returns the port; clients may connect from then on), then `run()` on a thread of its own
 /// (blocks until stopped), and `stop()` from any thread — or `stopOnSignals()` for SIGINT/SIGTERM.
-/// On stop every connection gets GOAWAY `{"reason":"Shutdown"}`, the log is flushed, and `run()` returns.
+/// On stop every connection gets GOAWAY `{"reason":"Shutdown"}`, the log is flushed, the statistics file is
+/// written, and `run()` returns.
 public final class MockServer: @unchecked Sendable {
-    // Thread safety: `stopPipe` and `counters` are safe from any thread. `listener` and `log` are set by `start()`
-    // and then used only by `run()` on its thread (handing the server to a new thread orders the two).
+    // Thread safety: `stopPipe` and `statisticsStore` are safe from any thread. `listener`, `log` and `statsFile`
+    // are set by `start()` and then used only by `run()` on its thread (handing the server to a new thread orders
+    // the two).
     public let configuration: MockConfiguration
     private let tlsContext: TLSContext
     private let stopPipe = Waker()   // never drained: once woken, the loop stops
-    private let counters = MockCounters()
+    private let statisticsStore = MockStatisticsStore()
     private var listener: Int32 = -1
     private var log: RequestLogWriter?
+    private var statsFile: Int32 = -1
     /// The bound port, once `start()` succeeded.
     public private(set) var port: Int?
 
@@ -30,13 +33,24 @@ public final class MockServer: @unchecked Sendable {
         self.tlsContext = tlsContext
     }
 
-    /// A server whose TLS identity is a PEM certificate (chain) and its unencrypted PEM key.
+    /// A server whose TLS identity is a PEM certificate (chain) and its unencrypted PEM key. With
+    /// `configuration.clientCertificateCAFile`, clients must present a certificate issued by one of its CAs.
     public convenience init(configuration: MockConfiguration, certificatePEM: String, keyPEM: String) throws {
-        self.init(configuration: configuration, tlsContext: try TLSContext.server(certificatePEM: certificatePEM, keyPEM: keyPEM))
+        var clientCAPEM: String?
+        if let caFile = configuration.clientCertificateCAFile {
+            do {
+                clientCAPEM = try String(contentsOfFile: caFile, encoding: .utf8)
+            } catch {
+                throw MockServerError("cannot read the client CA file \(caFile): \(error.localizedDescription)")
+            }
+        }
+        self.init(configuration: configuration,
+                  tlsContext: try TLSContext.server(certificatePEM: certificatePEM, keyPEM: keyPEM, clientCAPEM: clientCAPEM))
     }
 
     deinit {
         if listener >= 0 { Socket.close(listener) }
+        if statsFile >= 0 { Socket.close(statsFile) }
     }
 
     /// Opens the request log (when configured) and starts listening. Returns the bound port (useful with port 0).
@@ -45,6 +59,13 @@ public final class MockServer: @unchecked Sendable {
         if let port { return port }
         Socket.ignoreSIGPIPE()
         if let path = configuration.logPath { log = try RequestLogWriter(path: path) }
+        if let path = configuration.statsPath, statsFile < 0 {
+            do {
+                statsFile = try FileIO.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC)
+            } catch {
+                throw MockServerError("cannot create the statistics file: \(error) (does its directory exist and is it writable?)")
+            }
+        }
         let bound: (fd: Int32, port: Int)
         do {
             bound = try Socket.listen(host: configuration.listen.host, port: configuration.listen.port)
@@ -62,19 +83,26 @@ public final class MockServer: @unchecked Sendable {
         guard listener >= 0 else { return }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { scratch.deallocate() }
-        let engine = MockEngine(configuration: configuration, log: log, counters: counters)
+        let engine = MockEngine(configuration: configuration, log: log, statistics: statisticsStore)
         var connections: [MockConnection] = []
         var nextID = 1
         var poller = PollSet(capacity: 64)
-        // With a log, wake at least once a second to flush it.
-        let timeout: Int32 = log == nil ? -1 : 1000
 
         while true {
             poller.removeAll()
             poller.add(stopPipe.readFD, .readable)
             poller.add(listener, .readable)
+            // Wake for the first of: a delayed answer due, a lingering connection's deadline, the log's flush
+            // (at least once a second).
+            var wakeAt = engine.delayed.nextDue ?? .max
             for connection in connections {
                 poller.add(connection.fd, connection.wantsWritable ? [.readable, .writable] : .readable)
+                if connection.state == .lingering { wakeAt = min(wakeAt, connection.lingerDeadline) }
+            }
+            var timeout: Int32 = log == nil ? -1 : 1000
+            if wakeAt != .max {
+                let wait = Int32(clamping: max(0, wakeAt - MockEngine.monotonicMs()))
+                timeout = timeout < 0 ? wait : min(timeout, wait)
             }
             poller.wait(timeoutMs: timeout)
             if !poller.events(at: 0).isEmpty { break }
@@ -82,6 +110,18 @@ public final class MockServer: @unchecked Sendable {
             for (index, connection) in connections.enumerated() {
                 let events = poller.events(at: index + 2)
                 if !events.isEmpty { connection.handle(events, scratch: scratch) }
+            }
+            let now = MockEngine.monotonicMs()
+            if !engine.delayed.isEmpty {
+                var touched: [MockConnection] = []
+                while let item = engine.delayed.popDue(now: now) {
+                    item.connection.answerDelayed(item)
+                    if item.connection.needsService { touched.append(item.connection) }
+                }
+                for connection in touched { connection.serviceAfterTimers() }
+            }
+            for connection in connections where connection.state == .lingering && connection.lingerDeadline <= now {
+                connection.close()
             }
             connections.removeAll { $0.state == .closed }
 
@@ -91,7 +131,7 @@ public final class MockServer: @unchecked Sendable {
                         let tls = try TLSConnection(context: tlsContext, fd: fd, serverName: nil)
                         connections.append(MockConnection(id: nextID, fd: fd, tls: tls, engine: engine))
                         nextID += 1
-                        counters.connections.add(1, ordering: .relaxed)
+                        statisticsStore.update { $0.connections += 1 }
                     } catch {
                         engine.note("cannot start TLS on a new connection: \(error)")
                         Socket.close(fd)
@@ -102,10 +142,32 @@ public final class MockServer: @unchecked Sendable {
         }
 
         for connection in connections { connection.shutDown(timeoutMs: 200) }
+        engine.delayed.removeAll()
         Socket.close(listener)
         listener = -1
         log?.close(nowMs: MockEngine.nowMs())
         log = nil
+        writeStatistics()
+    }
+
+    private func writeStatistics() {
+        guard statsFile >= 0, let path = configuration.statsPath else { return }
+        defer {
+            Socket.close(statsFile)
+            statsFile = -1
+        }
+        let bytes = statistics.jsonText
+        let fd = statsFile
+        let failure = bytes.withUnsafeBytes { buffer -> String? in
+            var written = 0
+            do {
+                try FileIO.writeAll(fd, buffer, path: path, written: &written)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        if let failure { MockServer.note("cannot write the statistics: \(failure)") }
     }
 
     /// Asks `run()` to finish: GOAWAY to every connection, flush, close, return. Safe from any thread.
@@ -120,14 +182,16 @@ public final class MockServer: @unchecked Sendable {
     /// The signal that stopped a server set up with `stopOnSignals` (e.g. SIGINT → exit 130), nil when none came.
     public static var caughtSignal: Int32? { Waker.caughtSignal }
 
+    /// Everything counted so far (a copy); complete once `run()` has returned.
+    public var statistics: MockStatistics { statisticsStore.snapshot }
     /// Requests answered (every status).
-    public var requestCount: Int { counters.requests.load(ordering: .relaxed) }
+    public var requestCount: Int { statistics.accepted + statistics.rejected }
     /// Requests answered 200.
-    public var acceptedCount: Int { counters.accepted.load(ordering: .relaxed) }
+    public var acceptedCount: Int { statistics.accepted }
     /// Requests answered with an error status.
-    public var rejectedCount: Int { counters.rejected.load(ordering: .relaxed) }
+    public var rejectedCount: Int { statistics.rejected }
     /// TCP connections accepted.
-    public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
+    public var connectionCount: Int { statistics.connections }
 
     /// Prints `apnsctl mock: <message>` on stderr.
     static func note(_ message: String) {

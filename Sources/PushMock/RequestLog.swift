@@ -3,14 +3,17 @@ import PushCore
 
 /// One JSONL line of the mock's request log. Never contains the `authorization` header or the bearer token.
 ///
-/// Keys: `time_ms`, `connection`, `stream`, `method`, `token` (or `path` when the path is not a device path),
-/// `topic`, `push_type`, `priority`, `expiration` (numbers when they are integers, else the text received),
-/// `collapse_id`, `apns_id` (the one answered), `payload_size`, `payload` (the JSON object as sent, or a string
-/// when the body is not a JSON object), `status`, `reason`. Absent headers are `null`.
+/// Keys: `time_ms`, `connection` (numbered from 1 in accept order), `stream`, `attempt` (how many requests for
+/// this device token the server has seen, this one included; 0 without a device token), `method`, `token` (or
+/// `path` when the path is not a device path), `topic`, `push_type`, `priority`, `expiration` (numbers when they
+/// are integers, else the text received), `collapse_id`, `apns_id` (the one answered), `payload_size`, `payload`
+/// (the JSON object as sent, or a string when the body is not a JSON object), `status`, `reason`. Absent headers
+/// are `null`. A request never answered on purpose (`--silent`) has `apns_id`, `status` and `reason` `null`,
+/// and is logged when it arrives; answered ones are logged when the answer is sent.
 public enum RequestLogLine {
-    /// Appends the line (with its newline) to `out`.
-    public static func append(timeMs: Int64, connection: Int, stream: Int32, request: MockRequest,
-                              decision: MockDecision, to out: inout [UInt8]) {
+    /// Appends the line (with its newline) to `out`. `decision` nil: the request is not answered.
+    public static func append(timeMs: Int64, connection: Int, stream: Int32, attempt: Int = 0, request: MockRequest,
+                              decision: MockDecision?, to out: inout [UInt8]) {
         var first = true
         func key(_ name: StaticString) {
             if !first { out.append(UInt8(ascii: ",")) }
@@ -34,6 +37,7 @@ public enum RequestLogLine {
         key("time_ms"); JSONText.appendInteger(timeMs, to: &out)
         key("connection"); JSONText.appendInteger(connection, to: &out)
         key("stream"); JSONText.appendInteger(Int(stream), to: &out)
+        key("attempt"); JSONText.appendInteger(attempt, to: &out)
         key("method"); string(request.method)
         if let token = request.deviceToken {
             key("token"); string(String(token))
@@ -45,7 +49,7 @@ public enum RequestLogLine {
         key("priority"); integerOrString(request.header("apns-priority"))
         key("expiration"); integerOrString(request.header("apns-expiration"))
         key("collapse_id"); string(request.header("apns-collapse-id"))
-        key("apns_id"); string(decision.apnsID)
+        key("apns_id"); string(decision?.apnsID)
         key("payload_size"); JSONText.appendInteger(request.bodyLength, to: &out)
         key("payload")
         if request.bodyLength == request.body.count && JSONSyntax.isObject(request.body) {
@@ -53,8 +57,9 @@ public enum RequestLogLine {
         } else {
             JSONText.appendString(bytes: request.body, to: &out)
         }
-        key("status"); JSONText.appendInteger(decision.status, to: &out)
-        key("reason"); string(decision.reason?.rawValue)
+        key("status")
+        if let decision { JSONText.appendInteger(decision.status, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        key("reason"); string(decision?.reason?.rawValue)
         out.append(contentsOf: "}\n".utf8)
     }
 }
@@ -78,9 +83,10 @@ final class RequestLogWriter {
         buffer.reserveCapacity(Self.flushSize + 4096)
     }
 
-    func append(timeMs: Int64, connection: Int, stream: Int32, request: MockRequest, decision: MockDecision) {
-        RequestLogLine.append(timeMs: timeMs, connection: connection, stream: stream, request: request,
-                              decision: decision, to: &buffer)
+    func append(timeMs: Int64, connection: Int, stream: Int32, attempt: Int, request: MockRequest,
+                decision: MockDecision?) {
+        RequestLogLine.append(timeMs: timeMs, connection: connection, stream: stream, attempt: attempt,
+                              request: request, decision: decision, to: &buffer)
         if buffer.count >= Self.flushSize { flush(nowMs: timeMs) }
     }
 

@@ -39,6 +39,7 @@ extension Reason {
 /// | 4 | token is even-length hex | 400 BadDeviceToken |
 /// | 5 | no header name repeats | 400 DuplicateHeaders |
 /// | 6 | `authorization: bearer <JWT>` (token auth) | 403 MissingProviderToken / InvalidProviderToken / verifier's reason |
+/// | 6a | with `expireProviderTokenOnce`: not the JWT's first use | 403 ExpiredProviderToken |
 /// | 7 | `apns-topic` present | 400 MissingTopic |
 /// | 8 | `apns-push-type`, if present, is known | 400 InvalidPushType |
 /// | 9 | `apns-priority`, if present, is 10, 5 or 1 | 400 BadPriority |
@@ -49,29 +50,42 @@ extension Reason {
 /// | 14 | body not empty | 400 PayloadEmpty |
 /// | 15 | body within the push type's limit | 413 PayloadTooLarge |
 /// | 16 | body is a JSON object | 400 BadPayload (mock only) |
-/// | 17 | longest matching response rule | its status and reason (410 adds `timestamp`) |
-/// | 18 | otherwise | 200 with `apns-id` and `apns-unique-id` |
+/// | 17 | longest matching response rule, if it applies to this attempt (`:K`) | its status and reason (410 adds `timestamp`) |
+/// | 18 | `failureRate` draws a failure for (token, attempt) | 500 InternalServerError |
+/// | 19 | otherwise | 200 with `apns-id` and `apns-unique-id` |
 public struct RequestValidator: Sendable {
     public var requireProviderToken: Bool
     public var tokenVerifier: (@Sendable (String) -> Reason?)?
     public var responseRules: [MockResponseRule]
+    public var failureRate: FailureRate?
+    public var expireProviderTokenOnce: Bool
 
     public init(requireProviderToken: Bool = true, tokenVerifier: (@Sendable (String) -> Reason?)? = nil,
-                responseRules: [MockResponseRule] = []) {
+                responseRules: [MockResponseRule] = [], failureRate: FailureRate? = nil,
+                expireProviderTokenOnce: Bool = false) {
         self.requireProviderToken = requireProviderToken
         self.tokenVerifier = tokenVerifier
         self.responseRules = responseRules
+        self.failureRate = failureRate
+        self.expireProviderTokenOnce = expireProviderTokenOnce
     }
 
     public init(configuration: MockConfiguration) {
         self.init(requireProviderToken: configuration.requireProviderToken,
-                  tokenVerifier: configuration.tokenVerifier, responseRules: configuration.responseRules)
+                  tokenVerifier: configuration.tokenVerifier, responseRules: configuration.responseRules,
+                  failureRate: configuration.failureRate,
+                  expireProviderTokenOnce: configuration.expireProviderTokenOnce)
     }
 
     /// - Parameters:
+    ///   - attempt: how many requests for this device token the server has seen, this one included (1-based);
+    ///     read by rules with `:K` and by the failure rate.
+    ///   - providerTokenUses: with `expireProviderTokenOnce`, called once for a JWT that passed the verifier;
+    ///     records this use and returns how many uses of that JWT there have been, this one included.
     ///   - nowMs: milliseconds since the epoch; only read for a 410.
     ///   - newID: a fresh lowercase UUID; called for a missing/invalid `apns-id` and for `apns-unique-id`.
-    public func decide(_ request: MockRequest, nowMs: () -> Int64, newID: () -> String) -> MockDecision {
+    public func decide(_ request: MockRequest, attempt: Int = 1, providerTokenUses: (Substring) -> Int = { _ in 1 },
+                       nowMs: () -> Int64, newID: () -> String) -> MockDecision {
         let requestID = request.header("apns-id")
         let apnsID = requestID.flatMap { Self.isUUID($0) ? $0 : nil } ?? newID()
         func reject(_ status: Int, _ reason: Reason) -> MockDecision {
@@ -94,6 +108,7 @@ public struct RequestValidator: Sendable {
             if let verifier = tokenVerifier, let reason = verifier(String(jwt)) {
                 return reject(Self.status(forProviderTokenReason: reason), reason)
             }
+            if expireProviderTokenOnce && providerTokenUses(jwt) == 1 { return reject(403, .expiredProviderToken) }
         }
 
         guard let topic = request.header("apns-topic"), !topic.isEmpty else { return reject(400, .missingTopic) }
@@ -121,10 +136,14 @@ public struct RequestValidator: Sendable {
         let isObject = request.body.withUnsafeBytes { JSONSyntax.isObject($0) }
         guard isObject else { return reject(400, .mockBadPayload) }
 
-        if let rule = MockResponseRule.bestMatch(in: responseRules, token: token), rule.status != 200 {
+        if let rule = MockResponseRule.bestMatch(in: responseRules, token: token), rule.status != 200,
+           rule.applies(toAttempt: attempt) {
             var decision = reject(rule.status, Reason(rawValue: rule.reason))
             if rule.status == 410 { decision.timestampMs = nowMs() }
             return decision
+        }
+        if let failureRate, failureRate.fails(token: token, attempt: attempt) {
+            return reject(500, .internalServerError)
         }
         return MockDecision(status: 200, apnsID: apnsID, uniqueID: newID())
     }

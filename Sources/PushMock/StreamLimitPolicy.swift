@@ -1,30 +1,41 @@
 /// SETTINGS_MAX_CONCURRENT_STREAMS for one connection, as APNs manages it (apns-protocol.md §8).
 ///
 /// ```
-///  token auth:  [1] --first 200--> [maxStreams]    (stays there; later: drop to 1 on a rejection)
+///  token auth:    [1] --first 200--> [maxStreams]
 ///  no token auth: [maxStreams]
+///  with dropOnRejection: [maxStreams] --any non-200--> [1] --next 200--> [maxStreams] --non-200--> [1] ...
 /// ```
 ///
 /// | limit now | response | new limit announced |
 /// |---|---|---|
 /// | 1 | 200 | maxStreams |
-/// | 1 | 4xx/5xx | none (stays 1) |
-/// | maxStreams | any | none |
+/// | 1 | non-200 | none (stays 1) |
+/// | maxStreams | 200 | none |
+/// | maxStreams | non-200 | 1 with `dropOnRejection`, else none |
+///
+/// Lowering the limit while more streams are open is legal HTTP/2: the client may not open new streams until
+/// it is under the limit again (nghttp2 refuses streams opened before the client acknowledged the change).
 public struct StreamLimitPolicy: Sendable, Equatable {
     public let maxStreams: Int
+    /// Drop to 1 after a rejected request (`apnsctl mock --stream-drop on`).
+    public let dropOnRejection: Bool
     /// The limit announced most recently.
     public private(set) var current: Int
 
-    /// - Parameter tokenAuth: with token auth a connection allows one stream until a request is accepted.
-    public init(maxStreams: Int, tokenAuth: Bool) {
+    /// - Parameters:
+    ///   - tokenAuth: with token auth a connection allows one stream until a request is accepted.
+    ///   - dropOnRejection: after a non-200 answer the limit falls to 1 until the next 200.
+    public init(maxStreams: Int, tokenAuth: Bool, dropOnRejection: Bool = false) {
         self.maxStreams = max(1, maxStreams)
+        self.dropOnRejection = dropOnRejection
         self.current = tokenAuth ? 1 : self.maxStreams
     }
 
     /// Records the status of a response on the connection; returns the limit to announce when it changes.
     public mutating func record(status: Int) -> Int? {
-        guard status == 200, current != maxStreams else { return nil }
-        current = maxStreams
+        let next = status == 200 ? maxStreams : (dropOnRejection ? 1 : current)
+        guard next != current else { return nil }
+        current = next
         return current
     }
 }

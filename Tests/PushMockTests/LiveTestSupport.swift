@@ -115,4 +115,115 @@ enum LiveTestSupport {
                             body: (try? String(contentsOfFile: bodyPath, encoding: .utf8)) ?? "",
                             headers: parsed, exitStatus: result.status, error: result.error)
     }
+
+    /// One answer of `postMany`: the status (`000` when none came) and how many new connections curl made for it.
+    struct Answer: Equatable {
+        var status: String
+        var newConnections: Int
+    }
+
+    /// One curl run that POSTs to `/3/device/<token>` for each token in turn, reusing its connection while it
+    /// can (curl opens a new one after a GOAWAY or a reset).
+    static func postMany(to running: RunningServer, tokens: [String],
+                         headers: [String] = ["apns-topic: x", "authorization: bearer x"],
+                         extra: [String] = []) throws -> (answers: [Answer], exitStatus: Int32, error: String) {
+        var arguments = ["curl", "--http2", "--cacert", running.certificatePath, "-sS", "--max-time", "10",
+                         "-w", "%{http_code} %{num_connects}\\n", "-d", #"{"aps":{}}"#]
+        for header in headers { arguments += ["-H", header] }
+        arguments += extra
+        for token in tokens {
+            arguments += ["-o", "/dev/null", "https://127.0.0.1:\(running.port)/3/device/\(token)"]
+        }
+        let result = try run(arguments)
+        let answers = result.output.split(separator: "\n").map { line in
+            let parts = line.split(separator: " ")
+            return Answer(status: parts.first.map(String.init) ?? "", newConnections: parts.count > 1 ? Int(parts[1]) ?? -1 : -1)
+        }
+        return (answers, result.status, result.error)
+    }
+
+    /// nghttp2's command-line client (package nghttp2-client), which shows frames with -v.
+    static let hasNghttp = (try? run(["nghttp", "--version"]).status) == 0
+
+    /// `nghttp -v` POSTing `{"aps":{}}` to `/3/device/<token>` `multiply` times at once over one connection.
+    static func nghttp(_ running: RunningServer, token: String, multiply: Int = 1,
+                       headers: [String] = ["apns-topic: x", "authorization: bearer x"],
+                       extra: [String] = []) throws -> NghttpTranscript {
+        let body = running.directory.appendingPathComponent("nghttp-body.json")
+        try Data(#"{"aps":{}}"#.utf8).write(to: body)
+        var arguments = ["nghttp", "-v", "-t", "10s", "-m", String(multiply), "-d", body.path]
+        for header in headers { arguments += ["-H", header] }
+        arguments += extra
+        arguments.append("https://127.0.0.1:\(running.port)/3/device/\(token)")
+        let result = try run(arguments)
+        return NghttpTranscript(text: result.output + result.error)
+    }
+
+    /// What `nghttp -v` printed, picked apart.
+    struct NghttpTranscript {
+        var text: String
+        var lines: [Substring] { text.split(separator: "\n") }
+
+        /// `(stream, status, seconds since start)` of every response, in arrival order.
+        var statuses: [(stream: Int32, status: String, seconds: Double)] {
+            lines.compactMap { line in
+                // [  0.047] recv (stream_id=13) :status: 200
+                guard line.contains("recv (stream_id="), line.contains(":status: "),
+                      let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]"),
+                      let idStart = line.range(of: "stream_id=")?.upperBound,
+                      let idEnd = line[idStart...].firstIndex(of: ")") else { return nil }
+                let seconds = Double(line[line.index(after: open)..<close].trimmingCharacters(in: .whitespaces)) ?? -1
+                let status = String(line[line.range(of: ":status: ")!.upperBound...]).trimmingCharacters(in: .whitespaces)
+                return (Int32(line[idStart..<idEnd]) ?? -1, status, seconds)
+            }
+        }
+
+        /// SETTINGS_MAX_CONCURRENT_STREAMS values the server announced, in order.
+        var maxConcurrentStreams: [Int] {
+            var values: [Int] = []
+            var inServerSettings = false
+            for line in lines {
+                if line.contains("] recv SETTINGS frame") { inServerSettings = true; continue }
+                if line.contains("] ") && line.contains(" frame ") { inServerSettings = false }
+                if inServerSettings, line.contains("SETTINGS_MAX_CONCURRENT_STREAMS"),
+                   let colon = line.lastIndex(of: ":"), let close = line.lastIndex(of: "]") {
+                    values.append(Int(line[line.index(after: colon)..<close]) ?? -1)
+                }
+            }
+            return values
+        }
+
+        /// The GOAWAY frames received: last-stream-id, error code text, debug data.
+        var goAways: [(lastStreamID: Int32, errorCode: String, debugData: String)] {
+            let all = lines
+            var found: [(Int32, String, String)] = []
+            for (index, line) in all.enumerated() where line.contains("] recv GOAWAY frame") && index + 1 < all.count {
+                // (last_stream_id=15, error_code=NO_ERROR(0x00), opaque_data(21)=[{"reason":"Shutdown"}])
+                let detail = all[index + 1]
+                guard let idStart = detail.range(of: "last_stream_id=")?.upperBound,
+                      let idEnd = detail[idStart...].firstIndex(of: ","),
+                      let codeStart = detail.range(of: "error_code=")?.upperBound,
+                      let codeEnd = detail[codeStart...].firstIndex(of: "("),
+                      let dataStart = detail.range(of: ")=[")?.upperBound,
+                      let dataEnd = detail.range(of: "])", options: .backwards)?.lowerBound else { continue }
+                found.append((Int32(detail[idStart..<idEnd]) ?? -1, String(detail[codeStart..<codeEnd]),
+                              String(detail[dataStart..<dataEnd])))
+            }
+            return found
+        }
+    }
+
+    /// The `--stats` file as a dictionary.
+    static func readStats(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The request log's lines as dictionaries.
+    static func readLog(_ path: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+    }
 }

@@ -55,11 +55,29 @@ struct MockResponseRuleMatchingTests {
         #expect(Requests.decide(Requests.valid(), validator).status == 200)
     }
 
+    @Test func firstAttemptsLimitWhenARuleApplies() {
+        let twice = MockResponseRule(prefix: "aa", status: 429, reason: "TooManyRequests", firstAttempts: 2)
+        #expect((1...4).map(twice.applies(toAttempt:)) == [true, true, false, false])
+        let always = MockResponseRule(prefix: "aa", status: 429, reason: "TooManyRequests")
+        #expect((1...4).allSatisfy(always.applies(toAttempt:)))
+    }
+
+    @Test func silentPrefixesMatchAnyCase() {
+        #expect(MockResponseRule.matchesAny(["5e", "dead"], token: "DEADbeef"))
+        #expect(MockResponseRule.matchesAny(["5e"], token: "5e00"))
+        #expect(!MockResponseRule.matchesAny(["5e"], token: "e500"))
+        #expect(!MockResponseRule.matchesAny([], token: "5e00"))
+    }
+
     @Test func configurationCarriesRulesToTheValidator() {
-        let configuration = MockConfiguration(responseRules: Self.rules, requireProviderToken: false)
+        let rate = FailureRate(rate: 0.25, seed: 9)
+        let configuration = MockConfiguration(responseRules: Self.rules, requireProviderToken: false,
+                                              failureRate: rate, expireProviderTokenOnce: true)
         let validator = RequestValidator(configuration: configuration)
         #expect(validator.responseRules == Self.rules)
         #expect(validator.requireProviderToken == false)
+        #expect(validator.failureRate == rate)
+        #expect(validator.expireProviderTokenOnce)
         #expect(configuration.maxStreams == 1000)
         #expect(configuration.logPath == nil)
     }

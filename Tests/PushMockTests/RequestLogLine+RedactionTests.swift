@@ -7,9 +7,9 @@ import Testing
 struct RequestLogLineRedactionTests {
     static let secret = "eyJhbGciOiJFUzI1NiIsImtpZCI6IlNFQ1JFVEtFWSJ9.eyJpc3MiOiJURUFNIn0.c2lnbmF0dXJl"
 
-    func line(_ request: MockRequest, _ decision: MockDecision) -> String {
+    func line(_ request: MockRequest, _ decision: MockDecision?) -> String {
         var out: [UInt8] = []
-        RequestLogLine.append(timeMs: 1_732_630_000_123, connection: 3, stream: 7, request: request,
+        RequestLogLine.append(timeMs: 1_732_630_000_123, connection: 3, stream: 7, attempt: 2, request: request,
                               decision: decision, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -42,6 +42,7 @@ struct RequestLogLineRedactionTests {
         #expect(fields["time_ms"] as? Int == 1_732_630_000_123)
         #expect(fields["connection"] as? Int == 3)
         #expect(fields["stream"] as? Int == 7)
+        #expect(fields["attempt"] as? Int == 2)
         #expect(fields["method"] as? String == "POST")
         #expect(fields["token"] as? String == Requests.token)
         #expect(fields["topic"] as? String == "com.example.app")
@@ -76,5 +77,14 @@ struct RequestLogLineRedactionTests {
         let text = line(request, Requests.decide(request))
         #expect(text.filter { $0 == "\n" }.count == 1)
         #expect(try object(text)["payload"] is [String: Any])
+    }
+
+    @Test func anUnansweredRequestHasNullStatusReasonAndID() throws {
+        let fields = try object(line(Requests.valid(), nil))
+        #expect(fields["status"] is NSNull)
+        #expect(fields["reason"] is NSNull)
+        #expect(fields["apns_id"] is NSNull)
+        #expect(fields["token"] as? String == Requests.token)
+        #expect(fields["attempt"] as? Int == 2)
     }
 }

@@ -29,6 +29,30 @@ struct StreamLimitPolicyTransitionsTests {
         #expect(policy.current == step.final)
     }
 
+    static let dropTable: [Step] = [
+        Step(statuses: [200, 400, 200], announced: [1000, 1, 1000], final: 1000),
+        Step(statuses: [400], announced: [nil], final: 1),
+        Step(statuses: [200, 410, 410, 429, 200], announced: [1000, 1, nil, nil, 1000], final: 1000),
+        Step(statuses: [200, 200, 500], announced: [1000, nil, 1], final: 1),
+        Step(statuses: [200, 403, 200, 503, 200], announced: [1000, 1, 1000, 1, 1000], final: 1000),
+    ]
+
+    @Test(arguments: dropTable)
+    func withStreamDropAnyRejectionFallsToOneUntilTheNextAcceptedRequest(_ step: Step) {
+        var policy = StreamLimitPolicy(maxStreams: 1000, tokenAuth: true, dropOnRejection: true)
+        let announced = step.statuses.map { policy.record(status: $0) }
+        #expect(announced == step.announced)
+        #expect(policy.current == step.final)
+    }
+
+    @Test func streamDropWithoutTokenAuthStartsAtMaxAndStillDrops() {
+        var policy = StreamLimitPolicy(maxStreams: 8, tokenAuth: false, dropOnRejection: true)
+        #expect(policy.current == 8)
+        #expect(policy.record(status: 200) == nil)
+        #expect(policy.record(status: 400) == 1)
+        #expect(policy.record(status: 200) == 8)
+    }
+
     @Test func withoutTokenAuthTheLimitStartsAtMax() {
         var policy = StreamLimitPolicy(maxStreams: 250, tokenAuth: false)
         #expect(policy.current == 250)

@@ -199,11 +199,13 @@ package final class HTTP2ServerSession {
         if rc != 0 { throw HTTP2SessionError(code: Int(rc), context: "cannot submit SETTINGS") }
     }
 
-    /// Queues GOAWAY with the last stream this session processed, `errorCode` (0 = NO_ERROR) and `debugData`
-    /// (APNs puts `{"reason":"..."}` there). Streams above that id are refused.
-    package func submitGoAway(errorCode: UInt32 = 0, debugData: [UInt8] = []) throws(HTTP2SessionError) {
+    /// Queues GOAWAY with `lastStreamID` (nil: the last stream this session processed), `errorCode` (0 = NO_ERROR)
+    /// and `debugData` (APNs puts `{"reason":"..."}` there). Once it is sent, nghttp2 closes the client's streams
+    /// above that id (on_stream_close with REFUSED_STREAM) and ignores new ones; streams at or below it go on.
+    package func submitGoAway(lastStreamID: Int32? = nil, errorCode: UInt32 = 0,
+                              debugData: [UInt8] = []) throws(HTTP2SessionError) {
         guard let session else { return }
-        let last = nghttp2_session_get_last_proc_stream_id(session)
+        let last = lastStreamID ?? nghttp2_session_get_last_proc_stream_id(session)
         let rc = debugData.withUnsafeBufferPointer {
             nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, errorCode, $0.baseAddress, $0.count)
         }

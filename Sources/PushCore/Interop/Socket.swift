@@ -139,6 +139,17 @@ package enum Socket {
 
     package static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
+    /// Closes with a TCP RST instead of a FIN (SO_LINGER 0): the peer sees "connection reset". Bytes the peer
+    /// has already received stay readable there; bytes still in our send queue are lost.
+    package static func reset(_ fd: Int32) {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        _ = Glibc.close(fd)
+    }
+
+    /// Sends FIN after whatever is queued; reading goes on (a lingering close).
+    package static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
+
     /// Ignores SIGPIPE for the whole process: a peer reset must be an error return, not a kill (exit 141).
     package static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 }

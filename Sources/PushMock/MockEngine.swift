@@ -1,0 +1,127 @@
+import Foundation
+import PushCore
+import Synchronization
+
+/// The statistics of a server, updated on the server thread and readable from any thread.
+final class MockStatisticsStore: Sendable {
+    private let value = Mutex(MockStatistics())
+
+    func update(_ body: (inout MockStatistics) -> Void) { value.withLock { body(&$0) } }
+    var snapshot: MockStatistics { value.withLock { $0 } }
+}
+
+/// An answer waiting for `--latency` to pass.
+struct DelayedAnswer {
+    let connection: MockConnection
+    let stream: Int32
+    let request: MockRequest
+    let decision: MockDecision
+    let attempt: Int
+    /// The lowercased device token, when the request had one.
+    let tokenKey: String?
+}
+
+/// What to do with a request the connection took on.
+enum MockPlan {
+    /// `--silent`: never answer; the stream stays open.
+    case silent(attempt: Int)
+    case answer(MockDecision, attempt: Int, tokenKey: String?)
+}
+
+/// What every connection of one server shares: the validator, what it remembers about tokens, the timer queue
+/// of delayed answers, the log and the statistics. Server thread only (the statistics store excepted).
+final class MockEngine {
+    /// Device tokens remembered for attempt counts (see `BoundedTally`: at least half as many always are).
+    static let tokenMemory = 100_000
+    /// Provider tokens remembered for `--expire-token-once`.
+    static let providerTokenMemory = 10_000
+
+    let validator: RequestValidator
+    let maxStreams: Int
+    let tokenAuth: Bool
+    let dropStreamsOnRejection: Bool
+    let goAway: MockGoAwayRule?
+    let dropAfter: Int?
+    let silentPrefixes: [String]
+    let latencyMs: Int
+    let log: RequestLogWriter?
+    let statistics: MockStatisticsStore
+    let quiet: Bool
+    /// `{"reason":"…"}` of `--goaway-after`.
+    let goAwayDebugData: [UInt8]
+    var ids = MockIDGenerator()
+    /// Reused for every response.
+    var responseHeaders: [HTTP2HeaderField] = []
+    var tokens = BoundedTally<String, TokenTally>(limit: MockEngine.tokenMemory)
+    var providerTokenUses = BoundedTally<String, Int>(limit: MockEngine.providerTokenMemory)
+    var delayed = DelayQueue<DelayedAnswer>()
+
+    init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore) {
+        validator = RequestValidator(configuration: configuration)
+        maxStreams = configuration.maxStreams
+        tokenAuth = configuration.requireProviderToken
+        dropStreamsOnRejection = configuration.dropStreamsOnRejection
+        goAway = configuration.goAway
+        dropAfter = configuration.dropAfter
+        silentPrefixes = configuration.silentPrefixes
+        latencyMs = max(0, configuration.latencyMs)
+        self.log = log
+        self.statistics = statistics
+        quiet = configuration.quiet
+        goAwayDebugData = MockResponseEncoding.errorBody(
+            reason: Reason(rawValue: configuration.goAway?.reason ?? Reason.shutdown.rawValue), timestampMs: nil)
+        responseHeaders.reserveCapacity(4)
+    }
+
+    /// Milliseconds since the epoch (log lines, 410 timestamps).
+    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Milliseconds on the monotonic clock (timers).
+    static func monotonicMs() -> Int64 { Int64(Clock.monotonicNanoseconds() / 1_000_000) }
+
+    func note(_ message: @autoclosure () -> String) {
+        if !quiet { MockServer.note(message()) }
+    }
+
+    /// Counts the attempt and decides: silent, or the answer.
+    func plan(_ request: MockRequest) -> MockPlan {
+        var attempt = 0
+        var tokenKey: String?
+        if let token = request.deviceToken, !token.isEmpty {
+            let key = ASCII.lowercased(token)
+            tokenKey = key
+            attempt = tokens.update(key, initial: TokenTally()) { tally in
+                tally.attempts += 1
+                return tally.attempts
+            }
+            if !silentPrefixes.isEmpty && MockResponseRule.matchesAny(silentPrefixes, token: key) {
+                return .silent(attempt: attempt)
+            }
+        }
+        let decision = validator.decide(
+            request, attempt: max(1, attempt),
+            providerTokenUses: { jwt in
+                self.providerTokenUses.update(String(jwt), initial: 0) { uses in
+                    uses += 1
+                    return uses
+                }
+            },
+            nowMs: Self.nowMs, newID: { self.ids.next() })
+        return .answer(decision, attempt: attempt, tokenKey: tokenKey)
+    }
+
+    /// Records an answer that went out: statistics, and the token's accepted count.
+    func answered(_ decision: MockDecision, tokenKey: String?) {
+        var acceptedAgain = false
+        if decision.isAccepted, let tokenKey {
+            acceptedAgain = tokens.update(tokenKey, initial: TokenTally()) { tally in
+                tally.accepted += 1
+                return tally.accepted == 2
+            }
+        }
+        statistics.update { stats in
+            stats.recordAnswer(status: decision.status, reason: decision.reason)
+            if acceptedAgain { stats.tokensAcceptedMoreThanOnce += 1 }
+        }
+    }
+}
