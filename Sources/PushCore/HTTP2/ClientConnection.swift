@@ -49,7 +49,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     let log: EventLog?
 
     var state: ConnectionState
-    var streams: [Int32: InFlight] = [:]
+    /// Requests in flight, by tag (the index nghttp2 hands back with every callback); `freeTags` are reusable.
+    var slots: [InFlight?] = []
+    private var freeTags: [Int] = []
+    private var headerBlock = HeaderBlock()
     var settled: [ReportRow] = []
     var retries: [(delivery: Delivery, delayMs: Int)] = []
     var random: SplitMix64
@@ -65,6 +68,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     static let pingAfterNs: UInt64 = 60_000_000_000
 
     struct InFlight {
+        var stream: Int32 = 0
         var delivery: Delivery
         var authorization: String?
         var startedNs: UInt64
@@ -168,13 +172,17 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             let now = Clock.monotonicNanoseconds()
             for (index, var delivery) in items.enumerated() {
                 let notification = delivery.notification
-                let headers = APNsRequest.headers(for: notification, authority: settings.authority, authorization: authorization)
+                APNsRequest.headers(for: notification, authority: settings.authority, authorization: authorization,
+                                    into: &headerBlock)
+                let tag = freeTags.popLast() ?? slots.count
                 do {
-                    let stream = try session.submitRequest(headers: headers, body: notification.payload)
+                    let stream = try session.submitRequest(headers: headerBlock, body: notification.payload, tag: tag)
                     delivery.attempts += 1
-                    streams[stream] = InFlight(delivery: delivery, authorization: authorization, startedNs: now)
+                    let flight = InFlight(stream: stream, delivery: delivery, authorization: authorization, startedNs: now)
+                    if tag == slots.count { slots.append(flight) } else { slots[tag] = flight }
                     state.submitted()
                 } catch {
+                    if tag < slots.count { freeTags.append(tag) }
                     queue.reschedule(items[index...].map { ($0, 0) })
                     state.beginClosing()
                     log?("connection \(id): \(error)")
@@ -248,9 +256,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         guard now >= nextDeadlineCheck else { return nil }
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
-        for (stream, flight) in streams where !flight.timedOut && now - flight.startedNs > limit {
-            streams[stream]?.timedOut = true
-            session.cancel(stream: stream)
+        for tag in slots.indices {
+            guard let flight = slots[tag], !flight.timedOut, now - flight.startedNs > limit else { continue }
+            slots[tag]?.timedOut = true
+            session.cancel(stream: flight.stream)
         }
         if let pingSentNs {
             if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
@@ -263,8 +272,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     private func lose(_ why: String) -> Ending {
         log?("connection \(id): lost: \(why)")
-        let lost = streams.values
-        streams.removeAll()
+        let lost = slots.compactMap { $0 }
+        slots.removeAll()
+        freeTags.removeAll()
         for flight in lost { transportFailure(flight, reason: Reason.connectionLost.rawValue, latencyMs: nil) }
         state.closed()
         deliverSettled()
@@ -289,16 +299,20 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     // MARK: HTTP2ClientSessionDelegate
 
-    func http2ResponseHeader(stream: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        streams[stream]?.response.header(name: name, value: value)
+    func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        guard tag < slots.count else { return }
+        slots[tag]?.response.header(name: name, value: value)
     }
 
-    func http2ResponseData(stream: Int32, bytes: UnsafeBufferPointer<UInt8>) {
-        streams[stream]?.response.data(bytes)
+    func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
+        guard tag < slots.count else { return }
+        slots[tag]?.response.data(bytes)
     }
 
-    func http2StreamClosed(stream: Int32, errorCode: UInt32, refused wasRefused: Bool) {
-        guard let flight = streams.removeValue(forKey: stream) else { return }
+    func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
+        guard tag < slots.count, let flight = slots[tag] else { return }
+        slots[tag] = nil
+        freeTags.append(tag)
         let answered = flight.response.status != nil
         state.streamClosed(answered: answered)
         let latency = Double(Clock.monotonicNanoseconds() - flight.startedNs) / 1_000_000
