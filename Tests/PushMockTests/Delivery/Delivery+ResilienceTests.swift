@@ -126,6 +126,25 @@ struct DeliveryResilienceTests {
         #expect(outcome.rows.allSatisfy { $0.attempts == 1 }, "never more streams than the server allowed")
     }
 
+    @Test("--rate 100: the server never sees more than the burst plus the rate in any 200 ms window")
+    func rateLimit() throws {
+        var live = LiveCampaign(tokens: LiveCampaign.tokens(60))
+        live.ratePerSecond = 100
+        let outcome = try live.run()
+        #expect(outcome.rows.allSatisfy { $0.outcome == .delivered })
+        let times = outcome.requestTimesMs.sorted()
+        #expect(times.count == 60)
+        // 100/s with a burst of 5: any 200 ms window holds at most 5 + 20 requests (+1 for rounding at the edges).
+        var busiest = 0
+        var start = 0
+        for end in times.indices {
+            while times[end] - times[start] >= 200 { start += 1 }
+            busiest = max(busiest, end - start + 1)
+        }
+        #expect(busiest <= 26, "busiest 200 ms window had \(busiest) requests")
+        #expect((times.last ?? 0) - (times.first ?? 0) >= 500, "60 requests at 100/s take over half a second")
+    }
+
     @Test("the issue's campaign: 20,000 rows, GOAWAY every 500, reset every 1,500, 2 % 500s, 429 twice for some")
     func chaos() throws {
         var statuses: Set<Int32> = []

@@ -13,6 +13,7 @@ struct LiveCampaign {
     var connections = 1
     var retryPolicy = RetryPolicy(maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50)
     var requestTimeoutMs = 5_000
+    var ratePerSecond: Int?
     var campaignGuard: CampaignGuard? = CampaignGuard()
     /// Replaces the mock's real JWT check (which verifies against the run's key).
     var tokenVerifier: (@Sendable (String) -> Reason?)?
@@ -25,6 +26,8 @@ struct LiveCampaign {
         var mints: Int
         /// For every token: how many requests for it the server answered 200.
         var acceptedCount: [String: Int]
+        /// When the server logged each request (ms since the epoch), in log order.
+        var requestTimesMs: [Int64]
 
         func row(_ token: String) -> ReportRow? { rows.first { $0.token == token } }
     }
@@ -70,7 +73,8 @@ struct LiveCampaign {
         let endpoint = Endpoint(host: "127.0.0.1", port: port)
         let settings = CampaignSettings(endpoint: endpoint, concurrency: concurrency, connections: connections,
                                         requestTimeoutMs: requestTimeoutMs, connectTimeoutMs: 5_000,
-                                        retryPolicy: retryPolicy, campaignGuard: campaignGuard)
+                                        retryPolicy: retryPolicy, ratePerSecond: ratePerSecond,
+                                        campaignGuard: campaignGuard)
         let campaign = Campaign(settings: settings, tlsContext: try TLSContext.client(caFile: caPath), auth: tokensSource,
                                 report: report, summary: RunSummary(endpoint: endpoint, startedAtMs: 0), log: nil)
         var reader = DeviceListReader(tokens: tokens)
@@ -82,14 +86,16 @@ struct LiveCampaign {
         _ = stopped.wait(timeout: .now() + 10)
         let rows = try ReportReader(path: reportPath, format: .jsonl).readAll()
         var accepted: [String: Int] = [:]
+        var times: [Int64] = []
         if let log = FileManager.default.contents(atPath: logPath) {
             for line in log.split(separator: UInt8(ascii: "\n")) {
-                guard let entry = (try? JSONParser.parse(Array(line)))?.objectValue,
-                      case .number("200")? = entry["status"], let token = entry["token"]?.stringValue else { continue }
+                guard let entry = (try? JSONParser.parse(Array(line)))?.objectValue else { continue }
+                if case .number(let ms)? = entry["time_ms"], let value = Int64(ms) { times.append(value) }
+                guard case .number("200")? = entry["status"], let token = entry["token"]?.stringValue else { continue }
                 accepted[token, default: 0] += 1
             }
         }
         return Outcome(rows: rows, result: result, server: server.statistics, control: campaign.control,
-                       mints: tokensSource.mintCount, acceptedCount: accepted)
+                       mints: tokensSource.mintCount, acceptedCount: accepted, requestTimesMs: times)
     }
 }
