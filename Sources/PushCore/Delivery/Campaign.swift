@@ -11,6 +11,8 @@ public struct CampaignSettings: Sendable {
     public var retryPolicy: RetryPolicy
     /// Most notifications per second over the whole run (`--rate`); nil: no limit.
     public var ratePerSecond: Int?
+    /// PING a connection after this long without a byte from the server (see ConnectionSettings).
+    public var pingAfterMs = 60_000
     /// Stops the run when the answers say the tokens belong to the other environment (see CampaignGuard).
     public var campaignGuard: CampaignGuard?
     /// Connections open one after the other (Apple asks providers not to open them all at once): each waits
@@ -87,7 +89,7 @@ public final class Campaign: @unchecked Sendable {
                                                     streamCap: settings.streamsPerConnection,
                                                     requestTimeoutMs: settings.requestTimeoutMs,
                                                     connectTimeoutMs: settings.connectTimeoutMs,
-                                                    retryPolicy: settings.retryPolicy)
+                                                    retryPolicy: settings.retryPolicy, pingAfterMs: settings.pingAfterMs)
         connectionSettings.proxy = settings.proxy
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()

@@ -16,14 +16,18 @@ public struct ConnectionSettings: Sendable {
     public var retryPolicy: RetryPolicy
     /// Tunnel through this HTTP proxy (CONNECT) instead of connecting directly.
     public var proxy: HTTPProxy? = nil
+    /// Health check: after this long without a byte from the server, send a PING; if nothing arrives within
+    /// `requestTimeoutMs` after it, the connection is dead (its requests are retried on a new one).
+    public var pingAfterMs: Int
 
     public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
-                retryPolicy: RetryPolicy = RetryPolicy()) {
+                retryPolicy: RetryPolicy = RetryPolicy(), pingAfterMs: Int = 60_000) {
         self.endpoint = endpoint
         self.streamCap = streamCap
         self.requestTimeoutMs = requestTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.retryPolicy = retryPolicy
+        self.pingAfterMs = pingAfterMs
     }
 }
 
@@ -61,11 +65,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var nextDeadlineCheck: UInt64 = 0
     private var wakeAtNs: UInt64?
-    /// Health check: when nothing arrived for `pingAfterNs`, send a PING; when nothing arrives for
-    /// `requestTimeoutMs` after that, the connection is dead.
+    /// Health check (see `ConnectionSettings.pingAfterMs`).
     private var lastReadNs = Clock.monotonicNanoseconds()
     private var pingSentNs: UInt64?
-    static let pingAfterNs: UInt64 = 60_000_000_000
 
     struct InFlight {
         var stream: Int32 = 0
@@ -263,7 +265,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         }
         if let pingSentNs {
             if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
-        } else if now - lastReadNs > Self.pingAfterNs {
+        } else if now - lastReadNs > UInt64(settings.pingAfterMs) * 1_000_000 {
             session.ping()
             pingSentNs = now
         }
