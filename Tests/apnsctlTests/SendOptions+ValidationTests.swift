@@ -38,7 +38,8 @@ struct SendOptionsValidationTests {
             priority: 5, expiration: 1_700_000_000, collapseID: "news",
             keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ",
             environment: .production, endpoint: Endpoint(host: "::1", port: 2197), caFile: "ca.pem",
-            concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true)
+            concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true,
+            campaign: "list")
         #expect(options == expected)
     }
 
@@ -52,10 +53,12 @@ struct SendOptionsValidationTests {
         // A consistent set: input (not device), template (not payload), production only.
         parsed.values["device"] = nil
         parsed.values["payload"] = nil
+        parsed.values["environment"] = nil  // --production stands for it; giving both is an error
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)
-        let notReadByBuilder: Set<String> = ["help"]  // answered before the builder runs
+        // Answered before the builder runs: help by the parser, config and profile by the config loader.
+        let notReadByBuilder: Set<String> = ["help", "config", "profile"]
         #expect(values.consulted == Set(command.options.map(\.long)).subtracting(notReadByBuilder))
     }
 
@@ -101,7 +104,7 @@ struct SendOptionsValidationTests {
         // The command line wins over the environment; an empty variable counts as unset.
         #expect(sendOptions(validSend, environment: env)?.keyID == "ABC123DEFG")
         #expect(usageMessage(args, environment: ["APNSCTL_KEY": ""])
-            == "--key is required (the .p8 signing key; or set APNSCTL_KEY)")
+            == "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)")
     }
 
     static let errorCases: [([String], String)] = [
@@ -112,12 +115,15 @@ struct SendOptionsValidationTests {
         (validDeviceSend + ["--format", "csv"], "--format applies only to --input"),
         (validDeviceSend + ["--token-field", "t"], "--token-field applies only to --input"),
         (removing("--topic", from: validSend),
-         "--topic is required (the app's bundle ID, plus the push type's suffix)"),
-        (removing("--key", from: validSend), "--key is required (the .p8 signing key; or set APNSCTL_KEY)"),
+         "--topic is required (the app's bundle ID, plus the push type's suffix; or set APNSCTL_TOPIC, "
+            + "or 'topic = ...' in the config file)"),
+        (removing("--key", from: validSend),
+         "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)"),
         (removing("--key-id", from: validSend),
-         "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID)"),
+         "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID, or 'key-id = ...' in the config file)"),
         (removing("--team-id", from: validSend),
-         "--team-id is required (your 10-character team ID; or set APNSCTL_TEAM_ID)"),
+         "--team-id is required (your 10-character team ID; or set APNSCTL_TEAM_ID, "
+            + "or 'team-id = ...' in the config file)"),
         (validSend + ["--production", "--sandbox"], "--production and --sandbox exclude each other"),
         (removing("--report", from: validSend), "--report is required with --input (a file, or - for stdout)"),
         (validSend + ["--expiration", "soon"], "--expiration: 'soon' is not a non-negative integer"),

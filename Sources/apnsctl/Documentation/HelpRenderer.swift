@@ -50,7 +50,7 @@ enum HelpRenderer {
             out += ["", "\(category.rawValue):"]
             for option in options { out += optionRows(option) }
         }
-        if command.name == CommandSpec.send.name || command.name == CommandSpec.mock.name {
+        if [CommandSpec.send.name, CommandSpec.mock.name, CommandSpec.token.name].contains(command.name) {
             out += [""] + exitStatusSection()
         }
         if !command.examples.isEmpty {
@@ -72,7 +72,10 @@ enum HelpRenderer {
             text.append("One of: " + choices.joined(separator: ", ") + ".")
         }
         if let value = option.defaultText { text.append("Default: \(value)") }
-        if let name = option.environmentVariable { text.append("Env: \(name)") }
+        var sources: [String] = []
+        if let name = option.environmentVariable { sources.append("Env: \(name)") }
+        if option.inConfigFile { sources.append("Config file: \(option.long)") }
+        if !sources.isEmpty { text.append(sources.joined(separator: ". ")) }
         var rows = row(label: "  " + option.helpLabel, text: text[0], column: descriptionColumn)
         for more in text.dropFirst() {
             rows += TextWrap.wrap(more, width: width, indent: descriptionColumn)
