@@ -58,4 +58,19 @@ struct SendOptionsMonitoringTests {
         #expect(!TerminalInfo.showsProgress(.always, quiet: true, isTerminal: true))
         #expect(!TerminalInfo.showsProgress(.never, quiet: false, isTerminal: true))
     }
+
+    @Test("The new path options complete files, the new fixed sets their choices, in every script")
+    func completions() {
+        typealias S = OptionSpec.Send
+        for option in [S.summaryJSON, S.metricsFile, OptionSpec.config] {
+            #expect(option.completion == .file, "\(option.longFlag)")
+        }
+        #expect(S.progress.choices == ["auto", "always", "never"])
+        #expect(S.logFormat.choices == ["text", "json"])
+        #expect(S.environment.choices == ["sandbox", "production"])
+        let fish = GenerateTarget.fish.render()
+        #expect(fish.contains("-l metrics-file -r -F"))
+        #expect(fish.contains("-l environment -x -a 'sandbox production'"))
+        #expect(GenerateTarget.bash.render().contains("--progress) _apnsctl_reply \"$prefix\" -W 'auto always never'"))
+    }
 }

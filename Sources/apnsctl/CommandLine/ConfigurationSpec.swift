@@ -24,14 +24,17 @@ extension CommandSpec {
                 + "else. The key, key ID and team ID come from the options, the environment or the config file, "
                 + "as for `apnsctl send`. APNs accepts a token for an hour; it refuses tokens renewed more often "
                 + "than every 20 minutes on one connection.",
+            "Exits 0 with the token, 2 when an ID is malformed (nothing is printed on stdout), 3 when the key "
+                + "cannot be read or used.",
         ],
         operand: nil,
         options: [OptionSpec.Send.key, OptionSpec.Send.keyID, OptionSpec.Send.teamID, .config, .profile, .help],
         examples: [
             CommandExample(
-                description: "One notification with curl, using the production profile's key.",
+                description: "One notification with curl, with the key of the prod-app profile.",
                 command: """
-                    curl --http2 -H "authorization: bearer $(apnsctl token --profile prod)" \\
+                    jwt=$(apnsctl token --profile prod-app)
+                    curl --http2 -H "authorization: bearer $jwt" \\
                         -H 'apns-topic: com.example.app' -H 'apns-push-type: alert' \\
                         -d '{"aps":{"alert":"Hello"}}' \\
                         https://api.push.apple.com/3/device/"$TOKEN"
@@ -52,8 +55,8 @@ extension CommandSpec {
         options: CommandSpec.settingOptions + [OptionSpec.Send.production, OptionSpec.Send.sandbox,
                                                .config, .profile, .help],
         examples: [
-            CommandExample(description: "What a cron job with the prod profile would use.",
-                           command: "apnsctl config show --profile prod"),
+            CommandExample(description: "What a cron job with the prod-app profile would use.",
+                           command: "apnsctl config show --profile prod-app"),
         ])
 
     /// The options of `send` that the config file may set, in table order.

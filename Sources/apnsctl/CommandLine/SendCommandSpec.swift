@@ -218,10 +218,12 @@ extension CommandSpec {
                         | jq -c 'select(.outcome != "delivered")'
                     """),
             CommandExample(
-                description: "A weekly campaign from cron (a script, so % needs no escaping): credentials, topic and "
-                    + "environment from the config file's prod-app profile, no progress or summary on stderr, "
-                    + "metrics for node_exporter's textfile collector and the summary as JSON next to the report.",
+                description: "A weekly campaign from cron. The crontab line runs a script (where % needs no "
+                    + "escaping); the script takes credentials, topic and environment from the config file's "
+                    + "prod-app profile, prints nothing but errors, writes metrics for node_exporter's textfile "
+                    + "collector and the summary as JSON next to the report.",
                 command: """
+                    # crontab:  0 9 * * MON  $HOME/bin/weekly-push
                     day=$(date +%F)
                     apnsctl send --profile prod-app --quiet \\
                         --input /srv/push/weekly.csv --template /srv/push/weekly.json \\

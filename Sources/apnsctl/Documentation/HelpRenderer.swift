@@ -50,7 +50,7 @@ enum HelpRenderer {
             out += ["", "\(category.rawValue):"]
             for option in options { out += optionRows(option) }
         }
-        if [CommandSpec.send.name, CommandSpec.mock.name, CommandSpec.token.name].contains(command.name) {
+        if command.name == CommandSpec.send.name || command.name == CommandSpec.mock.name {
             out += [""] + exitStatusSection()
         }
         if !command.examples.isEmpty {
