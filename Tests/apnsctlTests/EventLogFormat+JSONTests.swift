@@ -41,8 +41,11 @@ struct EventLogFormatJSONTests {
         ("connection 2: lost: the server closed the connection", "connection_lost", "warn",
          ["error": .string("the server closed the connection")]),
         ("connection 1: drained after GOAWAY, reconnecting", "reconnecting", "info", [:]),
-        ("connection 1: cannot connect to 127.0.0.1:1: Connection refused", "connect_failed", "warn",
-         ["error": .string("cannot connect to 127.0.0.1:1: Connection refused")]),
+        ("connection 1: 127.0.0.1:1 refused the connection (nothing listening there?)", "connect_failed", "warn",
+         ["error": .string("127.0.0.1:1 refused the connection (nothing listening there?)")]),
+        ("connection 1: TLS certificate verification of localhost failed: expired", "connect_failed", "warn",
+         ["error": .string("TLS certificate verification of localhost failed: expired")]),
+        ("connection 4: retrying 12 requests", "connection", "info", ["detail": .string("retrying 12 requests")]),
     ] as [(String, String, String, [String: JSONValue])])
     func events(message: String, event: String, level: String, fields: [String: JSONValue]) throws {
         let object = try Self.object(message)

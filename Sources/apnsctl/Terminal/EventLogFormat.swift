@@ -76,8 +76,16 @@ enum EventLogFormat {
         }
         if text == "closed" { return Event(name: "closed", level: "info", fields: fields) }
         if text.hasPrefix("drained after GOAWAY") { return Event(name: "reconnecting", level: "info", fields: fields) }
-        fields.append(("error", .string(text)))
-        return Event(name: "connect_failed", level: "warn", fields: fields)
+        // What is left is a failed connection attempt (ConnectionWorker logs the error), or a sentence this
+        // does not know yet, which is passed on without a guess.
+        let failureWords = ["refused", "unreachable", "timed out", "cannot connect", "cannot resolve", "no usable address",
+                            "TLS", "connection lost"]
+        if failureWords.contains(where: text.contains) {
+            fields.append(("error", .string(text)))
+            return Event(name: "connect_failed", level: "warn", fields: fields)
+        }
+        fields.append(("detail", .string(text)))
+        return Event(name: "connection", level: "info", fields: fields)
     }
 }
 
