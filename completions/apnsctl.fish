@@ -17,6 +17,8 @@ complete -c apnsctl -f
 
 # Commands and global options
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a send -d 'Send a notification to each recipient and write a per-row report'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a token -d 'Print a fresh provider token (JWT), for curl and debugging'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a config -d 'Show the effective settings and where each comes from'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a mock -d 'Run a local APNs-compatible server for tests and CI'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a help -d 'Show help for apnsctl or for one command'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a generate -d 'Print the man page or a shell completion script'
@@ -43,8 +45,9 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l team-id -x -d 'The 10-char
 complete -c apnsctl -n '__fish_apnsctl_using send' -l cert -r -F -d 'Authenticate with this APNs certificate (.p12 or PEM) instead of --key'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l cert-key -r -F -d 'The private key of --cert, when it is in a PEM file of its own'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l cert-password-file -r -F -d 'Read the password of --cert or --cert-key from the first line of FILE'
-complete -c apnsctl -n '__fish_apnsctl_using send' -l production -d 'Send to the production service (App Store, TestFlight, ad-hoc builds)'
-complete -c apnsctl -n '__fish_apnsctl_using send' -l sandbox -d 'Send to the sandbox service (development builds)'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l environment -x -a 'sandbox production' -d 'The APNs service: sandbox (development builds) or production'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l production -d 'Send to the production service: the same as --environment production'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l sandbox -d 'Send to the sandbox service: the same as --environment sandbox'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l endpoint -x -d 'Connect here instead of Apple\'s host (a mock, a proxy); port 443 if left out'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l proxy -x -d 'Tunnel to APNs through this HTTP proxy: http://[user:password@]host[:port]'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l ca-file -r -F -d 'Trust the CA certificates in this PEM file instead of the system\'s'
@@ -56,9 +59,47 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l retries -x -d 'Resend a ro
 complete -c apnsctl -n '__fish_apnsctl_using send' -l rate -x -d 'Send at most N notifications per second, evenly spread'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s r -l report -r -F -d 'Write one report line per row to FILE (- for stdout)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l report-format -x -a 'jsonl csv' -d 'Format of the report: jsonl or csv'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l progress -x -a 'auto always never' -d 'Show a live progress line on stderr: auto (on a terminal), always or never'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l summary-json -r -F -d 'Also write the end-of-run summary as a JSON object to FILE'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l metrics-file -r -F -d 'Write Prometheus metrics to FILE, for node_exporter\'s textfile collector'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l campaign -x -d 'The campaign label of the metrics'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l log-format -x -a 'text json' -d 'Format of the --verbose events on stderr: text or json'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l config -r -F -d 'Read settings from FILE instead of the default config file'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l profile -x -d 'Use the settings of [profile NAME] in the config file'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s h -l help -d 'Print help (for the command, when given after it) and exit'
+
+# apnsctl token
+complete -c apnsctl -n '__fish_apnsctl_using token' -l key -r -F -d 'The .p8 signing key (AuthKey_KEYID.p8) for provider tokens'
+complete -c apnsctl -n '__fish_apnsctl_using token' -l key-id -x -d 'The 10-character key ID of --key'
+complete -c apnsctl -n '__fish_apnsctl_using token' -l team-id -x -d 'The 10-character Apple Developer team ID'
+complete -c apnsctl -n '__fish_apnsctl_using token' -l config -r -F -d 'Read settings from FILE instead of the default config file'
+complete -c apnsctl -n '__fish_apnsctl_using token' -l profile -x -d 'Use the settings of [profile NAME] in the config file'
+complete -c apnsctl -n '__fish_apnsctl_using token' -s h -l help -d 'Print help (for the command, when given after it) and exit'
+
+# apnsctl config
+complete -c apnsctl -n '__fish_apnsctl_using config' -a 'show'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l topic -x -d 'The app\'s topic: its bundle ID, plus the suffix the push type needs'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l key -r -F -d 'The .p8 signing key (AuthKey_KEYID.p8) for provider tokens'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l key-id -x -d 'The 10-character key ID of --key'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l team-id -x -d 'The 10-character Apple Developer team ID'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l environment -x -a 'sandbox production' -d 'The APNs service: sandbox (development builds) or production'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l endpoint -x -d 'Connect here instead of Apple\'s host (a mock, a proxy); port 443 if left out'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l ca-file -r -F -d 'Trust the CA certificates in this PEM file instead of the system\'s'
+complete -c apnsctl -n '__fish_apnsctl_using config' -s c -l concurrency -x -d 'Requests in flight at once, spread over the connections'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l connections -x -d 'HTTP/2 connections to open'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l timeout -x -d 'Give up on a request that has no answer after DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l connect-timeout -x -d 'Stop (exit 3) when no connection can be made for DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l retries -x -d 'Resend a row up to N more times after a transient failure'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l rate -x -d 'Send at most N notifications per second, evenly spread'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l production -d 'Send to the production service: the same as --environment production'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l sandbox -d 'Send to the sandbox service: the same as --environment sandbox'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l config -r -F -d 'Read settings from FILE instead of the default config file'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l profile -x -d 'Use the settings of [profile NAME] in the config file'
+complete -c apnsctl -n '__fish_apnsctl_using config' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl mock
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s l -l listen -x -d 'Address to listen on; port 0 picks a free port'
@@ -76,7 +117,7 @@ complete -c apnsctl -n '__fish_apnsctl_using mock' -s q -l quiet -d 'Print nothi
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl help
-complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send mock help generate'
+complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send token config mock help generate'
 complete -c apnsctl -n '__fish_apnsctl_using help' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl generate

@@ -89,6 +89,9 @@ struct CommandTableConsistencyTests {
     static let bareCommand: [String: Result<Invocation, UsageError>] = [
         "send": .failure(UsageError("send needs recipients: --input FILE or --device TOKEN", command: "send")),
         "mock": .success(.mock(MockOptions())),
+        "token": .failure(UsageError("--key is required (the .p8 signing key; or set APNSCTL_KEY, "
+            + "or 'key = ...' in the config file)", command: "token")),
+        "config": .failure(UsageError("config needs an action: show", command: "config")),
         "help": .success(.help(command: nil)),
         "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish", command: "generate")),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How a campaign sends: where, how many connections, how much in flight.
 public struct CampaignSettings: Sendable {
@@ -45,6 +46,8 @@ public struct CampaignResult: Sendable {
     public var summary: RunSummary
     /// Why the run stopped early, if it did (exit status 3).
     public var fatal: String?
+    /// The report went to a pipe whose reader closed it (`--report - | head`): sending stopped there.
+    public var reportReaderGone = false
     public var exitStatus: Int32 { fatal != nil ? 3 : summary.exitStatus }
 }
 
@@ -63,6 +66,7 @@ public final class Campaign: @unchecked Sendable {
     public let control = RunControl()
     private let queueLock = NSLock()
     private var queue: WorkQueue?
+    private let rowsRead = Atomic<Int>(0)
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
                  report: ReportWriter, summary: RunSummary, log: EventLog?) {
@@ -78,6 +82,15 @@ public final class Campaign: @unchecked Sendable {
     public func interrupt() {
         control.requestStop()
         queueLock.withLock { queue }?.abort()
+    }
+
+    /// Live numbers for a progress line or metrics, safe from any thread while `run` goes on.
+    public func progress() -> CampaignProgress {
+        var summary = sink.finalSummary
+        summary.connectionsOpened = control.connectionsOpened
+        summary.goAways = control.goAways
+        return CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
+                                queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
     }
 
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
@@ -116,6 +129,7 @@ public final class Campaign: @unchecked Sendable {
                 break
             }
             guard let record else { break }
+            rowsRead.add(1, ordering: .relaxed)
             switch preparer.prepare(record) {
             case .notification(let notification):
                 if !queue.push(notification) { break reading }
@@ -130,7 +144,8 @@ public final class Campaign: @unchecked Sendable {
         if let inputError { control.fail(inputError) }
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
-        return CampaignResult(summary: summary, fatal: control.fatal?.description)
+        summary.goAways = control.goAways
+        return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
     }
 }
 
@@ -142,6 +157,7 @@ final class ReportSink: RowSink, @unchecked Sendable {
     private var campaignGuard: CampaignGuard?
     private let control: RunControl
     var onFatal: (@Sendable () -> Void)?
+    private var readerWentAway = false
 
     init(writer: ReportWriter, summary: RunSummary, control: RunControl, guard campaignGuard: CampaignGuard?) {
         self.writer = writer
@@ -162,6 +178,11 @@ final class ReportSink: RowSink, @unchecked Sendable {
         }
         do {
             try writer.write(rows)
+        } catch let error as FileIOError where error.isBrokenPipe {
+            // `--report - | head`: not an error; stop sending, as for an interruption.
+            readerWentAway = true
+            control.requestStop()
+            onFatal?()
         } catch {
             control.fail("cannot write the report: \(error)")
             onFatal?()
@@ -173,10 +194,19 @@ final class ReportSink: RowSink, @unchecked Sendable {
         defer { lock.unlock() }
         do {
             try writer.close()
+        } catch let error as FileIOError where error.isBrokenPipe {
+            readerWentAway = true
         } catch {
             control.fail("cannot write the report: \(error)")
         }
         summary.endedAtMs = Clock.wallMilliseconds()
+    }
+
+    /// True once a write found the report's pipe closed by its reader.
+    var readerGone: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return readerWentAway
     }
 
     var finalSummary: RunSummary {

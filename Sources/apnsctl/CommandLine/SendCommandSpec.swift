@@ -61,17 +61,18 @@ extension OptionSpec {
             summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
             longHelp: ["Required with --key. With --cert it defaults to the certificate's bundle ID (its subject UID). "
                 + "A row's topic field overrides it."],
-            defaultText: "the bundle ID of --cert")
+            defaultText: "the bundle ID of --cert",
+            environmentVariable: "APNSCTL_TOPIC", inConfigFile: true)
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
             longHelp: ["A row's push_type field overrides it."],
-            completion: .choices(PushType.known.map(\.rawValue)))
+            completion: .choices(PushType.known.map(\.rawValue)), inConfigFile: true)
         static let priority = OptionSpec(
             "priority", value: "N", category: .headers,
             summary: "Delivery priority: 10 now, 5 power-considerate, 1 power-first",
             longHelp: ["Left out, the header is not sent and APNs uses 10. A row's priority field overrides it."],
-            completion: .choices(["10", "5", "1"]))
+            completion: .choices(["10", "5", "1"]), inConfigFile: true)
         static let expiration = OptionSpec(
             "expiration", value: "UNIX-SECONDS", category: .headers,
             summary: "Keep retrying delivery until this time; 0 means try once",
@@ -84,15 +85,15 @@ extension OptionSpec {
             "key", value: "FILE", category: .credentials,
             summary: "The .p8 signing key (AuthKey_KEYID.p8) for provider tokens",
             longHelp: ["The key never appears in output or error messages."],
-            completion: .file, environmentVariable: "APNSCTL_KEY")
+            completion: .file, environmentVariable: "APNSCTL_KEY", inConfigFile: true)
         static let keyID = OptionSpec(
             "key-id", value: "ID", category: .credentials,
             summary: "The 10-character key ID of --key",
-            environmentVariable: "APNSCTL_KEY_ID")
+            environmentVariable: "APNSCTL_KEY_ID", inConfigFile: true)
         static let teamID = OptionSpec(
             "team-id", value: "ID", category: .credentials,
             summary: "The 10-character Apple Developer team ID",
-            environmentVariable: "APNSCTL_TEAM_ID")
+            environmentVariable: "APNSCTL_TEAM_ID", inConfigFile: true)
         static let cert = OptionSpec(
             "cert", value: "FILE", category: .credentials,
             summary: "Authenticate with this APNs certificate (.p12 or PEM) instead of --key",
@@ -114,17 +115,25 @@ extension OptionSpec {
                 + "not be encrypted. A .p12 exported with an empty password needs neither."],
             completion: .file)
         // Connection
+        static let environment = OptionSpec(
+            "environment", value: "ENV", category: .connection,
+            summary: "The APNs service: sandbox (development builds) or production",
+            longHelp: ["production is for App Store, TestFlight and ad-hoc builds. A device token belongs to one "
+                + "of the two; sent to the other it is answered BadDeviceToken."],
+            defaultText: SendDefaults.environment.rawValue,
+            completion: .choices(APNsEnvironment.allCases.map(\.rawValue)),
+            environmentVariable: "APNSCTL_ENVIRONMENT", inConfigFile: true)
         static let production = OptionSpec(
             "production", category: .connection,
-            summary: "Send to the production service (App Store, TestFlight, ad-hoc builds)")
+            summary: "Send to the production service: the same as --environment production")
         static let sandbox = OptionSpec(
             "sandbox", category: .connection,
-            summary: "Send to the sandbox service (development builds)",
-            defaultText: "on, unless --production")
+            summary: "Send to the sandbox service: the same as --environment sandbox")
         static let endpoint = OptionSpec(
             "endpoint", value: "HOST[:PORT]", category: .connection,
             summary: "Connect here instead of Apple's host (a mock, a proxy); port 443 if left out",
-            longHelp: ["An IPv6 address goes in brackets: [::1]:2197."])
+            longHelp: ["An IPv6 address goes in brackets: [::1]:2197."],
+            inConfigFile: true)
         static let proxy = OptionSpec(
             "proxy", value: "URL", category: .connection,
             summary: "Tunnel to APNs through this HTTP proxy: http://[user:password@]host[:port]",
@@ -138,33 +147,37 @@ extension OptionSpec {
         static let caFile = OptionSpec(
             "ca-file", value: "PEM", category: .connection,
             summary: "Trust the CA certificates in this PEM file instead of the system's",
-            completion: .file)
+            completion: .file, inConfigFile: true)
         static let concurrency = OptionSpec(
             "concurrency", short: "c", value: "N", category: .connection,
             summary: "Requests in flight at once, spread over the connections",
             longHelp: ["Between \(SendDefaults.concurrencyRange.lowerBound) and "
                 + "\(SendDefaults.concurrencyRange.upperBound). Each connection also keeps "
                 + "within the stream limit the server announces."],
-            defaultText: String(SendDefaults.concurrency))
+            defaultText: String(SendDefaults.concurrency),
+            inConfigFile: true)
         static let connections = OptionSpec(
             "connections", value: "N", category: .connection,
             summary: "HTTP/2 connections to open",
             longHelp: ["Between \(SendDefaults.connectionsRange.lowerBound) and "
                 + "\(SendDefaults.connectionsRange.upperBound)."],
-            defaultText: String(SendDefaults.connections))
+            defaultText: String(SendDefaults.connections),
+            inConfigFile: true)
         static let timeout = OptionSpec(
             "timeout", value: "DURATION", category: .connection,
             summary: "Give up on a request that has no answer after DURATION",
             longHelp: ["The row is reported failed with reason Timeout and the stream is cancelled. "
                 + "DURATION is a number with a unit: 500ms, 30s, 5m (a bare number is seconds)."],
-            defaultText: DurationText.format(milliseconds: SendDefaults.timeoutMs))
+            defaultText: DurationText.format(milliseconds: SendDefaults.timeoutMs),
+            inConfigFile: true)
         static let connectTimeout = OptionSpec(
             "connect-timeout", value: "DURATION", category: .connection,
             summary: "Stop (exit 3) when no connection can be made for DURATION",
             longHelp: ["Connection attempts are retried with exponential back-off until then. "
                 + "A failed certificate check, a server without HTTP/2 or a proxy refusing the tunnel (4xx) "
                 + "stops at once."],
-            defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
+            defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs),
+            inConfigFile: true)
         static let retries = OptionSpec(
             "retries", value: "N", category: .connection,
             summary: "Resend a row up to N more times after a transient failure",
@@ -174,13 +187,15 @@ extension OptionSpec {
                 + "retried holds no stream. ExpiredProviderToken gets a new token and is resent at once. "
                 + "Everything else is final. Requests refused unprocessed after a GOAWAY are resent without "
                 + "counting. 0 turns retries off."],
-            defaultText: String(SendDefaults.retries))
+            defaultText: String(SendDefaults.retries),
+            inConfigFile: true)
         static let rate = OptionSpec(
             "rate", value: "N", category: .connection,
             summary: "Send at most N notifications per second, evenly spread",
             longHelp: ["A token bucket shared by all connections, holding 1/20 s worth: no bursts at second "
                 + "boundaries."],
-            defaultText: "no limit")
+            defaultText: "no limit",
+            inConfigFile: true)
         // Report
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
@@ -209,12 +224,16 @@ extension CommandSpec {
             "(--key FILE --key-id ID --team-id ID",
             " | --cert FILE [--cert-key FILE]",
             "   [--cert-password-file FILE])",
-            "[--production | --sandbox] [--endpoint HOST[:PORT]]",
-            "[--proxy URL] [--ca-file PEM]",
+            "[--environment ENV | --production | --sandbox]",
+            "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
+            "[--progress auto|always|never] [--summary-json FILE]",
+            "[--metrics-file FILE] [--campaign NAME]",
+            "[--log-format text|json]",
+            "[--config FILE] [--profile NAME]",
             "[--verbose] [--quiet]",
         ],
         description: [
@@ -233,9 +252,12 @@ extension CommandSpec {
             Send.template, Send.payload,
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
             Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
-            Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile, Send.concurrency, Send.connections,
+            Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,
+            Send.concurrency, Send.connections,
             Send.timeout, Send.connectTimeout, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
+            Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
+            .config, .profile,
             .verbose, .quiet, .help,
         ],
         examples: [
@@ -262,6 +284,31 @@ extension CommandSpec {
                     apnsctl send --input recipients.csv --template payload.json \\
                         --cert push.p12 --cert-password-file ~/.config/apnsctl/p12-password \\
                         --production --proxy http://proxy.example.com:3128 --report report.jsonl
+                    """),
+            CommandExample(
+                description: "A weekly campaign from cron. The crontab line runs a script (where % needs no "
+                    + "escaping); the script takes credentials, topic and environment from the config file's "
+                    + "prod-app profile, prints nothing but errors, writes metrics for node_exporter's textfile "
+                    + "collector and the summary as JSON next to the report.",
+                command: """
+                    # crontab:  0 9 * * MON  $HOME/bin/weekly-push
+                    day=$(date +%F)
+                    apnsctl send --profile prod-app --quiet \\
+                        --input /srv/push/weekly.csv --template /srv/push/weekly.json \\
+                        --report /srv/push/reports/weekly-$day.csv \\
+                        --summary-json /srv/push/reports/weekly-$day.json \\
+                        --metrics-file /var/lib/node_exporter/textfile/apnsctl-weekly.prom \\
+                        --campaign weekly
+                    """),
+            CommandExample(
+                description: "Update a Live Activity: its push token, the liveactivity push type and topic suffix, "
+                    + "a payload with the current time.",
+                command: """
+                    apnsctl send --profile prod-app --device "$ACTIVITY_PUSH_TOKEN" \\
+                        --push-type liveactivity \\
+                        --topic com.example.app.push-type.liveactivity \\
+                        --payload '{"aps":{"timestamp":'"$(date +%s)"',"event":"update",
+                                   "content-state":{"home":2,"away":1}}}'
                     """),
         ])
 }

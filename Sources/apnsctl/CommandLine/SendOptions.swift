@@ -66,6 +66,14 @@ struct SendOptions: Equatable, Sendable {
     /// How many times `-v` was given.
     var verbosity: Int = 0
     var quiet: Bool = false
+    // Progress, summary and metrics (MonitoringSpec.swift)
+    var progress: ProgressMode = MonitoringDefaults.progress
+    /// `--summary-json` path, `-` for stdout.
+    var summaryJSON: String?
+    var metricsFile: String?
+    /// The metrics' `campaign` label.
+    var campaign: String = defaultCampaignName(input: nil)
+    var logFormat: LogFormat = MonitoringDefaults.logFormat
 }
 
 extension SendOptions {
@@ -109,21 +117,19 @@ extension SendOptions {
         if topic == nil, case .token = credentials {
             throw values.missing(O.topic, "the app's bundle ID, plus the push type's suffix")
         }
-        let pushType = values.string(O.pushType).map(PushType.init(rawValue:))
-        let priority = values.string(O.priority).flatMap { Int($0) }
+        let pushType = try values.choice(O.pushType).map(PushType.init(rawValue:))
+        let priority = try values.choice(O.priority).flatMap { Int($0) }
         let expiration = try values.string(O.expiration).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
         }
         let collapseID = values.string(O.collapseID)
 
         // Connection
-        let production = values.flag(O.production)
-        let sandbox = values.flag(O.sandbox)
-        if production, sandbox { throw values.error("--production and --sandbox exclude each other") }
-        let endpoint = try values.string(O.endpoint).map { (text) throws(UsageError) in
-            try ValueParser.endpoint(text, option: O.endpoint, command: values.command)
+        let environment = try environmentChoice(from: &values)
+        let endpoint = try values.resolved(O.endpoint).map { (resolved) throws(UsageError) in
+            try ValueParser.endpoint(resolved.value, option: O.endpoint, command: values.command,
+                                     label: resolved.source.label(for: O.endpoint))
         }
-        let environment: APNsEnvironment = production ? .production : SendDefaults.environment
         let proxy = try buildProxy(from: &values,
                                    target: endpoint ?? Endpoint(host: environment.host, port: APNsEnvironment.defaultPort))
         let caFile = values.string(O.caFile)
@@ -147,6 +153,19 @@ extension SendOptions {
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
             ?? (report.lowercased().hasSuffix(".csv") ? .csv : .jsonl)
 
+        // Progress, summary and metrics
+        let progress = values.string(O.progress).flatMap(ProgressMode.init(rawValue:)) ?? MonitoringDefaults.progress
+        let summaryJSON = values.string(O.summaryJSON)
+        if summaryJSON == "-", report == "-" {
+            throw values.error("--summary-json - and the report would both go to stdout; write one of them to a file")
+        }
+        let metricsFile = values.string(O.metricsFile)
+        if metricsFile == "-" {
+            throw values.error("--metrics-file needs a file (it is replaced atomically), not -")
+        }
+        let campaign = values.string(O.campaign) ?? defaultCampaignName(input: input)
+        let logFormat = values.string(O.logFormat).flatMap(LogFormat.init(rawValue:)) ?? MonitoringDefaults.logFormat
+
         return SendOptions(
             input: input, format: format, tokenField: tokenField ?? SendDefaults.tokenField, devices: devices,
             template: template, payload: payload,
@@ -156,7 +175,26 @@ extension SendOptions {
             endpoint: endpoint, proxy: proxy, caFile: caFile, concurrency: concurrency, connections: connections,
             timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, rate: rate,
             report: report, reportFormat: reportFormat,
-            verbosity: values.count(.verbose), quiet: values.flag(.quiet))
+            verbosity: values.count(.verbose), quiet: values.flag(.quiet),
+            progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,
+            logFormat: logFormat)
+    }
+
+    /// `--production`, `--sandbox` and `--environment` on the command line (one of them), else
+    /// APNSCTL_ENVIRONMENT, else the config file, else sandbox.
+    static func environmentChoice(from values: inout OptionValues) throws(UsageError) -> APNsEnvironment {
+        typealias O = OptionSpec.Send
+        let production = values.flag(O.production)
+        let sandbox = values.flag(O.sandbox)
+        let chosen = values.resolved(O.environment)
+        if production, sandbox { throw values.error("--production and --sandbox exclude each other") }
+        if production || sandbox, values.given(O.environment) {
+            throw values.error("--environment and --\(production ? "production" : "sandbox") exclude each other")
+        }
+        if production { return .production }
+        if sandbox { return .sandbox }
+        guard let chosen else { return SendDefaults.environment }
+        return APNsEnvironment(rawValue: try values.checkChoice(O.environment, chosen)) ?? SendDefaults.environment
     }
 }
 
@@ -169,9 +207,9 @@ extension SendOptions {
         let cert = values.string(O.cert)
         let certKey = values.string(O.certKey)
         let passwordFile = values.string(O.certPasswordFile)
-        let keyGiven = values.isGiven(O.key)
-        let keyIDGiven = values.isGiven(O.keyID)
-        let teamIDGiven = values.isGiven(O.teamID)
+        let keyGiven = values.given(O.key)
+        let keyIDGiven = values.given(O.keyID)
+        let teamIDGiven = values.given(O.teamID)
         let keyFile = values.string(O.key)
         let keyID = values.string(O.keyID)
         let teamID = values.string(O.teamID)

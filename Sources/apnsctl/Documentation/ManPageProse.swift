@@ -7,8 +7,10 @@ enum ManPageProse {
             + "service (APNs). `apnsctl send` reads device tokens and per-row data from a CSV or JSONL file, or "
             + "takes tokens from the command line, fills a payload template for each row, sends the notifications "
             + "over HTTP/2 with token (JWT) or certificate authentication, and writes a report with one line per row."),
-        .paragraph("`apnsctl mock` runs an APNs-compatible server on a local address for tests and CI. "
-            + "`apnsctl generate` prints this page and the shell completion scripts."),
+        .paragraph("`apnsctl token` prints a provider token for the same key, for curl. `apnsctl config show` "
+            + "prints the settings `send` would use and where each comes from: the command line, the environment "
+            + "or the config file (see FILES). `apnsctl mock` runs an APNs-compatible server on a local address "
+            + "for tests and CI. `apnsctl generate` prints this page and the shell completion scripts."),
         .paragraph("Data (a report written to `-`, generated files) goes to stdout; messages for people go to "
             + "stderr. Secrets are never taken from the command line and never printed: the signing key is read "
             + "from the file that `--key` names, a certificate's password from the file that `--cert-password-file` "
@@ -97,12 +99,18 @@ enum ManPageProse {
             + "addresses, each optionally with :PORT; `*` matches every host."),
         .init("OPENSSL_MODULES", "Where OpenSSL looks for its legacy provider (legacy.so), which opens .p12 files "
             + "encrypted with RC2 or 3DES."),
+        .init("XDG_CONFIG_HOME, HOME", "Where the config file is looked for: `$XDG_CONFIG_HOME/apnsctl/config`, "
+            + "else `$HOME/.config/apnsctl/config`."),
+        .init("COLUMNS", "The width of the progress line when the terminal does not say."),
+        .init("NO_COLOR", "Respected: apnsctl never writes colour."),
         .init("SSL_CERT_FILE, SSL_CERT_DIR", "Where OpenSSL looks for trusted CA certificates when `--ca-file` "
             + "is not given."),
     ]
 
     static let files = DocSection(title: "FILES", blocks: [
         .definitions([
+            .init("~/.config/apnsctl/config", "The config file (`$XDG_CONFIG_HOME/apnsctl/config` when "
+                + "XDG_CONFIG_HOME is set), described below."),
             .init("AuthKey_KEYID.p8", "The signing key for provider tokens, downloaded once from the Apple "
                 + "Developer site; the key ID is in its name. Keep it readable by you alone."),
             .init("cert.p12", "An APNs certificate with its private key, exported from Keychain Access (`--cert`). "
@@ -112,7 +120,7 @@ enum ManPageProse {
             .init("/usr/share/zsh/vendor-completions/_apnsctl", "Zsh completions (`apnsctl generate zsh`)."),
             .init("/usr/share/fish/vendor_completions.d/apnsctl.fish", "Fish completions (`apnsctl generate fish`)."),
         ]),
-    ])
+    ] + configFile)
 
     static let seeAlso = DocSection(title: "SEE ALSO", blocks: [
         .paragraph("`jq`(1), `openssl`(1), `curl`(1). Apple's documentation: \"Sending notification requests to APNs\", "
