@@ -56,6 +56,24 @@ struct DeliveryResilienceTests {
         #expect(outcome.result.exitStatus == 1)
     }
 
+    @Test("a connection that goes silent (no error, no FIN) is found by its PING and replaced; its rows are resent")
+    func silentConnection() throws {
+        var live = LiveCampaign(tokens: LiveCampaign.tokens(200))
+        live.concurrency = 10
+        live.requestTimeoutMs = 400
+        live.pingAfterMs = 150
+        live.retryPolicy = RetryPolicy(maxRetries: 5, baseDelayMs: 5, maxDelayMs: 20)
+        live.relay = { mockPort in
+            let relay = try FreezingRelay(upstreamPort: mockPort, freezeAfterBytes: 1500)
+            return (relay.port, { relay.stop() })
+        }
+        let outcome = try live.run()
+        expectOneRowPerToken(outcome, live.tokens)
+        #expect(outcome.rows.allSatisfy { $0.outcome == .delivered })
+        #expect(outcome.control.connectionsOpened >= 2, "the frozen connection was replaced")
+        #expect(outcome.rows.contains { $0.attempts > 1 }, "rows in flight on the frozen connection were resent")
+    }
+
     @Test("429 TooManyRequests twice, then success: delivered on the third attempt")
     func tooManyRequests() throws {
         var live = LiveCampaign(tokens: LiveCampaign.tokens(30) + LiveCampaign.tokens(5, prefix: "aa"))
@@ -65,6 +83,21 @@ struct DeliveryResilienceTests {
         #expect(outcome.rows.allSatisfy { $0.outcome == .delivered })
         #expect(outcome.rows.filter { $0.token.hasPrefix("aa") }.allSatisfy { $0.attempts == 3 })
         #expect(outcome.rows.filter { !$0.token.hasPrefix("aa") }.allSatisfy { $0.attempts == 1 })
+    }
+
+    @Test("UnrelatedKeyIdInToken moves to a new connection; TooManyProviderTokenUpdates keeps the token and backs off")
+    func tokenAnswers() throws {
+        var live = LiveCampaign(tokens: LiveCampaign.tokens(20) + LiveCampaign.tokens(2, prefix: "0e") + LiveCampaign.tokens(2, prefix: "7a"))
+        live.mock.responseRules = [
+            MockResponseRule(prefix: "0e", status: 403, reason: "UnrelatedKeyIdInToken", firstAttempts: 1),
+            MockResponseRule(prefix: "7a", status: 429, reason: "TooManyProviderTokenUpdates", firstAttempts: 1),
+        ]
+        let outcome = try live.run()
+        expectOneRowPerToken(outcome, live.tokens)
+        #expect(outcome.rows.allSatisfy { $0.outcome == .delivered })
+        #expect(outcome.rows.filter { $0.token.hasPrefix("0e") || $0.token.hasPrefix("7a") }.allSatisfy { $0.attempts == 2 })
+        #expect(outcome.control.connectionsOpened >= 2, "UnrelatedKeyIdInToken closed the connection")
+        #expect(outcome.mints == 1, "no new token for TooManyProviderTokenUpdates")
     }
 
     @Test("retries run out: the row is rejected with the last reason and its attempts")

@@ -14,6 +14,9 @@ struct LiveCampaign {
     var retryPolicy = RetryPolicy(maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50)
     var requestTimeoutMs = 5_000
     var ratePerSecond: Int?
+    var pingAfterMs = 60_000
+    /// Put a relay between client and mock (it gets the mock's port and returns the port to connect to).
+    var relay: ((Int) throws -> (port: Int, stop: () -> Void))?
     var campaignGuard: CampaignGuard? = CampaignGuard()
     /// Replaces the mock's real JWT check (which verifies against the run's key).
     var tokenVerifier: (@Sendable (String) -> Reason?)?
@@ -70,11 +73,14 @@ struct LiveCampaign {
 
         let reportPath = dir.appendingPathComponent("report.jsonl").path
         let report = try ReportWriter(path: reportPath, format: .jsonl)
-        let endpoint = Endpoint(host: "127.0.0.1", port: port)
-        let settings = CampaignSettings(endpoint: endpoint, concurrency: concurrency, connections: connections,
+        let relayed = try relay?(port)
+        defer { relayed?.stop() }
+        let endpoint = Endpoint(host: "127.0.0.1", port: relayed?.port ?? port)
+        var settings = CampaignSettings(endpoint: endpoint, concurrency: concurrency, connections: connections,
                                         requestTimeoutMs: requestTimeoutMs, connectTimeoutMs: 5_000,
                                         retryPolicy: retryPolicy, ratePerSecond: ratePerSecond,
                                         campaignGuard: campaignGuard)
+        settings.pingAfterMs = pingAfterMs
         let campaign = Campaign(settings: settings, tlsContext: try TLSContext.client(caFile: caPath), auth: tokensSource,
                                 report: report, summary: RunSummary(endpoint: endpoint, startedAtMs: 0), log: nil)
         var reader = DeviceListReader(tokens: tokens)
