@@ -43,7 +43,15 @@ public final class ColumnIndex: Sendable {
         self.positions = positions
     }
 
-    public func position(of name: String) -> Int? { positions[name] }
+    /// A few columns are found faster by comparing names (short names are compared inline, no hashing) than by
+    /// hashing; a wide file uses the dictionary. Several lookups happen per row (token, overrides, placeholders).
+    public func position(of name: String) -> Int? {
+        if names.count <= 12 {
+            for i in names.indices where names[i] == name { return i }
+            return nil
+        }
+        return positions[name]
+    }
 }
 
 /// A row's named values. CSV rows are a column array looked up through the file's shared
