@@ -208,8 +208,16 @@ package final class Waker: @unchecked Sendable {
 
     /// Makes `signals` wake this waker, process-wide. The handler only calls write(2). One waker at a time
     /// receives signals: a later call moves them. Keep the waker alive while the handler is installed.
+    ///
+    /// Also unblocks `signals` on the calling thread: a process inherits its parent's signal mask, and a parent
+    /// that spawned us from a thread blocking them (Foundation's `Process` from a test runner's thread, some CI
+    /// agents) would otherwise leave SIGTERM pending forever.
     package func wakeOnSignals(_ signals: [Int32] = Waker.stopSignals) {
         signalWakeFD = writeFD
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signo in signals { sigaddset(&unblock, signo) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signo in signals {
             signal(signo) { caught in
                 let saved = errno
