@@ -76,10 +76,13 @@ _apnsctl() {
                 --seed) COMPREPLY=(); return ;;
                 --latency) COMPREPLY=(); return ;;
                 --goaway-after) COMPREPLY=(); return ;;
+                --goaway-every) COMPREPLY=(); return ;;
                 --drop-after) COMPREPLY=(); return ;;
+                --drop-every) COMPREPLY=(); return ;;
+                --drop-mode) _apnsctl_reply "$prefix" -W 'close reset' -- "$cur"; return ;;
                 --stream-drop) _apnsctl_reply "$prefix" -W 'on off' -- "$cur"; return ;;
             esac
-            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --latency --goaway-after --drop-after --stream-drop --quiet --help -l -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --quiet --help -l -q -h' -- "$cur"
             ;;
         help)
             if [[ $cur == -* ]]; then

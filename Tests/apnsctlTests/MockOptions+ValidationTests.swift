@@ -29,6 +29,7 @@ struct MockOptionsValidationTests {
             "--respond", "aa=429:TooManyRequests:2", "--silent", "5e", "--silent", "00",
             "--fail-rate", "0.02", "--seed", "7", "--latency", "20ms",
             "--goaway-after", "500:BadCertificateEnvironment", "--drop-after", "1500", "--stream-drop", "off",
+            "--drop-every", "3000", "--drop-mode", "reset",
         ]
         let expected = MockOptions(
             listen: Endpoint(host: "::1", port: 0), portFile: "port", tlsCert: "cert.pem", tlsKey: "key.pem",
@@ -38,10 +39,13 @@ struct MockOptionsValidationTests {
             maxStreams: 1, log: "mock.log", quiet: true, stats: "stats.json", requireClientCert: nil,
             providerTokenMaxAge: 90, expireTokenOnce: true, silent: ["5e", "00"], failRate: 0.02, seed: 7,
             latencyMs: 20, goAway: MockGoAwayRule(afterRequests: 500, reason: "BadCertificateEnvironment"),
-            dropAfter: 1500, streamDrop: false)
+            dropAfter: 1500, dropEvery: 3000, dropMode: .reset, streamDrop: false)
         #expect(mockOptions(args) == expected)
         let certificate = mockOptions(["mock", "--require-client-cert", "ca.pem"])
         #expect(certificate?.requireClientCert == "ca.pem")
+        let every = mockOptions(["mock", "--goaway-every", "500:Shutdown"])
+        #expect(every?.goAwayEvery == MockGoAwayRule(afterRequests: 500, reason: "Shutdown"))
+        #expect(every?.goAway == nil)
     }
 
     @Test("The options become the server's configuration")
@@ -50,11 +54,14 @@ struct MockOptionsValidationTests {
             "mock", "--listen", "127.0.0.1:0", "--goaway-after", "3", "--drop-after", "9", "--silent", "5e",
             "--latency", "1.5s", "--fail-rate", "0.5", "--seed", "42", "--stream-drop", "on",
             "--respond", "aa=429:TooManyRequests:2", "--require-client-cert", "ca.pem", "--stats", "s.json",
-            "--log", "l.jsonl",
+            "--log", "l.jsonl", "--drop-every", "1500",
         ]))
         let configuration = mockConfiguration(options, verifier: nil)
         #expect(configuration.goAway == MockGoAwayRule(afterRequests: 3, reason: "Shutdown"))
         #expect(configuration.dropAfter == 9)
+        #expect(configuration.dropEvery == 1500)
+        #expect(configuration.dropMode == .close)
+        #expect(configuration.goAwayEvery == nil)
         #expect(configuration.silentPrefixes == ["5e"])
         #expect(configuration.latencyMs == 1500)
         #expect(configuration.failureRate == FailureRate(rate: 0.5, seed: 42))
@@ -70,6 +77,9 @@ struct MockOptionsValidationTests {
         #expect(tokenAuth.expireProviderTokenOnce)
         #expect(tokenAuth.failureRate == nil)
         #expect(tokenAuth.goAway == nil)
+        let every = mockConfiguration(try #require(mockOptions(["mock", "--goaway-every", "7"])), verifier: nil)
+        #expect(every.goAwayEvery == MockGoAwayRule(afterRequests: 7))
+        #expect(every.goAway == nil)
     }
 
     @Test("The builder reads every option of the mock table (none is ignored)")
@@ -80,14 +90,14 @@ struct MockOptionsValidationTests {
             "tls-cert": ["c"], "tls-key": ["k"], "auth-key": ["a"], "key-id": ["i"], "team-id": ["t"],
             "respond": ["ab=400:BadDeviceToken"], "stats": ["s"], "provider-token-max-age": ["2h"],
             "silent": ["5e"], "fail-rate": ["0.1"], "seed": ["3"], "latency": ["5ms"], "goaway-after": ["10"],
-            "drop-after": ["20"], "stream-drop": ["off"],
+            "drop-after": ["20"], "stream-drop": ["off"], "drop-every": ["30"], "drop-mode": ["reset"],
         ]
         parsed.flags = ["quiet": 1, "expire-token-once": 1]
         var values = OptionValues(parsed, environment: [:], command: "mock")
         _ = try MockOptions.build(from: &values)
         // --write-ca excludes --tls-cert and --require-client-cert excludes --auth-key: check them on a second line.
         var caParsed = ParsedArguments()
-        caParsed.values = ["write-ca": ["ca.pem"], "require-client-cert": ["clients.pem"]]
+        caParsed.values = ["write-ca": ["ca.pem"], "require-client-cert": ["clients.pem"], "goaway-every": ["40"]]
         var caValues = OptionValues(caParsed, environment: [:], command: "mock")
         _ = try MockOptions.build(from: &caValues)
         let read = values.consulted.union(caValues.consulted)
@@ -154,6 +164,12 @@ struct MockOptionsValidationTests {
         (["--goaway-after", "5:Bad Reason"],
          "--goaway-after: reason 'Bad Reason' in '5:Bad Reason' is not letters and digits (for example 5:BadCertificateEnvironment)"),
         (["--drop-after", "none"], "--drop-after: 'none' is not a positive integer"),
+        (["--drop-every", "0"], "--drop-every: '0' is not a positive integer"),
+        (["--drop-mode", "halt"], "--drop-mode: 'halt' is not one of close, reset"),
+        (["--goaway-every", "5:a-b"],
+         "--goaway-every: reason 'a-b' in '5:a-b' is not letters and digits (for example 5:BadCertificateEnvironment)"),
+        (["--goaway-after", "5", "--goaway-every", "7"],
+         "--goaway-after and --goaway-every exclude each other (pick one way to count)"),
         (["--stream-drop", "yes"], "--stream-drop: 'yes' is not one of on, off"),
         (["--provider-token-max-age", "500ms", "--auth-key", "a.p8", "--key-id", "K", "--team-id", "T"],
          "--provider-token-max-age: '500ms' is less than 1s (token ages are whole seconds)"),

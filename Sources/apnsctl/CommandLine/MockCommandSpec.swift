@@ -10,6 +10,7 @@ enum MockDefaults {
     static let seed = 1
     static let seedRange = 0...Int.max
     static let streamDrop = "on"
+    static let dropMode = "close"
     static let providerTokenMaxAgeMs = 3_600_000
     static let goAwayReason = "Shutdown"
 }
@@ -137,13 +138,35 @@ extension OptionSpec {
                 + "Shutdown; letters and digits). Streams at or below it are answered; later ones are refused "
                 + "(never processed: safe to send again). Once they are answered the mock closes the connection "
                 + "(TLS close_notify, then TCP FIN). The client must reconnect to go on."])
+        static let goAwayEvery = OptionSpec(
+            "goaway-every", value: "N[:REASON]", category: .connection,
+            summary: "Send GOAWAY on the connection that carries every Nth request of the mock",
+            longHelp: ["Like --goaway-after, but N counts requests over all connections: the 500th, 1000th, ... "
+                + "request the mock takes on ends its connection with GOAWAY (a connection that already sent "
+                + "one sends no second). Not with --goaway-after."])
         static let dropAfter = OptionSpec(
             "drop-after", value: "N", category: .connection,
-            summary: "Reset each connection once N requests on it are answered",
-            longHelp: ["After writing the Nth answer the mock closes the TCP connection with a reset: no GOAWAY, "
-                + "no TLS close_notify. Requests that arrived after the Nth are never processed or answered; "
-                + "the client cannot tell whether they were. Counted per connection. When --goaway-after "
-                + "falls on the same request, the drop wins."])
+            summary: "Drop each connection once N requests on it are answered",
+            longHelp: ["After writing the Nth answer the mock ends the TCP connection as --drop-mode says, with "
+                + "no GOAWAY and no TLS close_notify. Requests that arrived after the Nth are never processed "
+                + "or answered; the client cannot tell whether they were. Counted per connection. When a "
+                + "GOAWAY falls on the same request, the drop wins."])
+        static let dropEvery = OptionSpec(
+            "drop-every", value: "N", category: .connection,
+            summary: "Drop the connection that carries every Nth request of the mock",
+            longHelp: ["Like --drop-after, but N counts requests over all connections: once the 1500th, 3000th, "
+                + "... request the mock takes on is answered, its connection is dropped. With --goaway-after "
+                + "500 --drop-every 1500 a campaign sees both, as a busy APNs would show them."])
+        static let dropMode = OptionSpec(
+            "drop-mode", value: "MODE", category: .connection,
+            summary: "How --drop-after and --drop-every end a connection",
+            longHelp: ["close: a TCP FIN after the last answer (the client reads every answer written, then end "
+                + "of stream without TLS close_notify); what the client sends afterwards is read and thrown "
+                + "away. Exact: the client always gets the N answers. reset: a TCP RST right after the last "
+                + "answer is written (connection reset by peer); a client that is writing at that moment may "
+                + "get the error before it reads the last answers, so the number of answers it sees can vary."],
+            defaultText: MockDefaults.dropMode,
+            completion: .choices(["close", "reset"]))
         static let streamDrop = OptionSpec(
             "stream-drop", value: "MODE", category: .connection,
             summary: "Lower the connection's stream limit to 1 after a rejected request",
@@ -169,8 +192,10 @@ extension CommandSpec {
             "[--provider-token-max-age DURATION] [--expire-token-once]",
             "[--respond PREFIX=STATUS:REASON[:K]...]",
             "[--silent PREFIX...] [--fail-rate P [--seed N]]",
-            "[--latency DURATION] [--goaway-after N[:REASON]]",
-            "[--drop-after N] [--stream-drop on|off] [--quiet]",
+            "[--latency DURATION]",
+            "[--goaway-after N[:REASON] | --goaway-every N[:REASON]]",
+            "[--drop-after N] [--drop-every N] [--drop-mode close|reset]",
+            "[--stream-drop on|off] [--quiet]",
         ],
         description: [
             "Serves the APNs provider API over TLS and HTTP/2 on a local address, answers each "
@@ -188,7 +213,7 @@ extension CommandSpec {
             Mock.tlsCert, Mock.tlsKey, Mock.writeCA, Mock.requireClientCert,
             Mock.authKey, Mock.keyID, Mock.teamID, Mock.providerTokenMaxAge, Mock.expireTokenOnce,
             Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.latency,
-            Mock.goAwayAfter, Mock.dropAfter, Mock.streamDrop,
+            Mock.goAwayAfter, Mock.goAwayEvery, Mock.dropAfter, Mock.dropEvery, Mock.dropMode, Mock.streamDrop,
             .quiet, .help,
         ],
         examples: [
@@ -216,11 +241,12 @@ extension CommandSpec {
                     """),
             CommandExample(
                 description: "A server that misbehaves like a busy APNs, for a client's resilience tests: GOAWAY "
-                    + "every 500 requests, a reset every 1,500, 2% answered 500 (the same ones every run), "
-                    + "tokens starting aa answered 429 twice and then accepted; a summary at the end.",
+                    + "after 500 requests on each connection, a reset every 1,500 requests, 2% answered 500 (the "
+                    + "same ones every run), tokens starting aa answered 429 twice and then accepted; a summary "
+                    + "at the end.",
                 command: """
                     apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
-                        --goaway-after 500 --drop-after 1500 --fail-rate 0.02 --seed 7 \\
+                        --goaway-after 500 --drop-every 1500 --fail-rate 0.02 --seed 7 \\
                         --respond aa=429:TooManyRequests:2 --stats stats.json
                     """),
         ])

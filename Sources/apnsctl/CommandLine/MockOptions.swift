@@ -43,9 +43,9 @@ extension MockResponseRule {
 }
 
 extension MockGoAwayRule {
-    /// `--goaway-after N[:REASON]`.
-    static func parse(_ text: String, command: String = "mock") throws(UsageError) -> MockGoAwayRule {
-        let option = OptionSpec.Mock.goAwayAfter
+    /// `--goaway-after N[:REASON]` (or `--goaway-every`).
+    static func parse(_ text: String, option: OptionSpec = OptionSpec.Mock.goAwayAfter,
+                      command: String = "mock") throws(UsageError) -> MockGoAwayRule {
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         let count = try ValueParser.integer(String(parts[0]), in: MockDefaults.countRange, option: option,
                                             command: command)
@@ -86,7 +86,10 @@ struct MockOptions: Equatable, Sendable {
     var seed: Int = MockDefaults.seed
     var latencyMs: Int = 0
     var goAway: MockGoAwayRule?
+    var goAwayEvery: MockGoAwayRule?
     var dropAfter: Int?
+    var dropEvery: Int?
+    var dropMode: MockDropMode = MockDefaults.dropMode == "reset" ? .reset : .close
     var streamDrop: Bool = MockDefaults.streamDrop == "on"
 }
 
@@ -170,10 +173,20 @@ extension MockOptions {
         let goAway = try values.string(O.goAwayAfter).map { (text) throws(UsageError) in
             try MockGoAwayRule.parse(text, command: values.command)
         }
+        let goAwayEvery = try values.string(O.goAwayEvery).map { (text) throws(UsageError) in
+            try MockGoAwayRule.parse(text, option: O.goAwayEvery, command: values.command)
+        }
+        if goAway != nil && goAwayEvery != nil {
+            throw values.error("--goaway-after and --goaway-every exclude each other (pick one way to count)")
+        }
         let dropAfter = try values.string(O.dropAfter).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: MockDefaults.countRange, option: O.dropAfter, command: values.command)
         }
+        let dropEvery = try values.string(O.dropEvery).map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: MockDefaults.countRange, option: O.dropEvery, command: values.command)
+        }
         let streamDrop = (values.string(O.streamDrop) ?? MockDefaults.streamDrop) == "on"
+        let dropMode: MockDropMode = (values.string(O.dropMode) ?? MockDefaults.dropMode) == "reset" ? .reset : .close
 
         return MockOptions(
             listen: listen, portFile: portFile, tlsCert: tlsCert, tlsKey: tlsKey, writeCA: writeCA,
@@ -181,7 +194,8 @@ extension MockOptions {
             log: log, quiet: values.flag(.quiet), stats: values.string(O.stats),
             requireClientCert: requireClientCert, providerTokenMaxAge: providerTokenMaxAgeMs / 1000,
             expireTokenOnce: expireTokenOnce, silent: silent, failRate: failRate, seed: seed,
-            latencyMs: latencyMs, goAway: goAway, dropAfter: dropAfter, streamDrop: streamDrop)
+            latencyMs: latencyMs, goAway: goAway, goAwayEvery: goAwayEvery, dropAfter: dropAfter,
+            dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop)
     }
 
     /// Lowercase hex digits only (the empty string too).
