@@ -209,9 +209,10 @@ package final class Waker: @unchecked Sendable {
     /// Makes `signals` wake this waker, process-wide. The handler only calls write(2). One waker at a time
     /// receives signals: a later call moves them. Keep the waker alive while the handler is installed.
     ///
-    /// Also unblocks `signals` on the calling thread: a process inherits its parent's signal mask, and a parent
-    /// that spawned us from a thread blocking them (Foundation's `Process` from a test runner's thread, some CI
-    /// agents) would otherwise leave SIGTERM pending forever.
+    /// Also unblocks `signals` on the calling thread: a process inherits its parent's signal mask across exec,
+    /// and a parent that blocks them (Foundation's `Process` spawning from a thread that blocks nearly every
+    /// signal, as Swift test runners do) would otherwise leave SIGTERM pending forever. Call it on the thread
+    /// that lives as long as the handler should work (the main thread); threads it starts later inherit the mask.
     package func wakeOnSignals(_ signals: [Int32] = Waker.stopSignals) {
         signalWakeFD = writeFD
         var unblock = sigset_t()
