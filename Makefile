@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 SWIFT ?= swift
 BIN := .build/release/apnsctl
 
-.PHONY: all build debug test demo docs install uninstall bootstrap clean
+.PHONY: all build debug test demo bench docs install uninstall bootstrap clean
 
 all: build
 
@@ -23,6 +23,13 @@ test: bootstrap
 
 demo: build
 	scripts/demo
+
+# Throughput, CPU and memory of `apnsctl send` against `apnsctl mock`, and against h2load (nghttp2-client,
+# installed by `scripts/bootstrap --bench`). Measures only, never passes or fails on time; not part of `make test`.
+# BENCH_ROWS (200000), BENCH_MULTIPLIER (10) and BENCH_RUNS (3) change its size; see scripts/bench --help.
+bench: build
+	scripts/bootstrap --bench
+	scripts/bench
 
 # Regenerates the man page and completions from the option table (a test fails when they drift).
 docs: debug
@@ -49,4 +56,4 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/apnsctl.fish
 
 clean:
-	rm -rf .build demo/out
+	rm -rf .build demo/out bench/out

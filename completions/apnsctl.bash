@@ -24,7 +24,7 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
@@ -44,16 +44,66 @@ _apnsctl() {
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
+                --endpoint) COMPREPLY=(); return ;;
+                --proxy) COMPREPLY=(); return ;;
+                --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --concurrency|-c) COMPREPLY=(); return ;;
+                --connections) COMPREPLY=(); return ;;
+                --timeout) COMPREPLY=(); return ;;
+                --connect-timeout) COMPREPLY=(); return ;;
+                --retries) COMPREPLY=(); return ;;
+                --rate) COMPREPLY=(); return ;;
+                --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --progress) _apnsctl_reply "$prefix" -W 'auto always never' -- "$cur"; return ;;
+                --summary-json) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --metrics-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --campaign) COMPREPLY=(); return ;;
+                --log-format) _apnsctl_reply "$prefix" -W 'text json' -- "$cur"; return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
+            esac
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            ;;
+        token)
+            case $prev in
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
+            esac
+            _apnsctl_reply "" -W '--key --key-id --team-id --config --profile --help -h' -- "$cur"
+            ;;
+        config)
+            case $prev in
+                --topic) COMPREPLY=(); return ;;
+                --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
+                --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
                 --endpoint) COMPREPLY=(); return ;;
                 --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --concurrency|-c) COMPREPLY=(); return ;;
                 --connections) COMPREPLY=(); return ;;
                 --timeout) COMPREPLY=(); return ;;
                 --connect-timeout) COMPREPLY=(); return ;;
-                --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
-                --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --retries) COMPREPLY=(); return ;;
+                --rate) COMPREPLY=(); return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            if [[ $cur == -* ]]; then
+                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
+            else
+                _apnsctl_reply "" -W 'show' -- "$cur"
+            fi
             ;;
         mock)
             case $prev in
@@ -88,7 +138,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send token config mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -102,7 +152,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send token config mock help generate' -- "$cur"
             fi
             ;;
     esac

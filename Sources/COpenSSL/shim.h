@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/provider.h>
 
 static inline int apnsctl_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
@@ -40,6 +41,10 @@ static inline int apnsctl_SSL_ERROR_SSL(void) { return SSL_ERROR_SSL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_OK(void) { return SSL_TLSEXT_ERR_OK; }
 static inline int apnsctl_SSL_TLSEXT_ERR_ALERT_FATAL(void) { return SSL_TLSEXT_ERR_ALERT_FATAL; }
 static inline int apnsctl_SSL_TLSEXT_ERR_NOACK(void) { return SSL_TLSEXT_ERR_NOACK; }
+// The alert a TLS server sends when it speaks none of the ALPN protocols offered (a server without h2).
+static inline int apnsctl_ERR_is_no_application_protocol(unsigned long code) {
+    return ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL;
+}
 
 // ES256 keys and the local certificate authority (Interop/ES256*.swift, LocalCertificateAuthority.swift).
 // EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen, which Swift cannot call.
@@ -48,4 +53,11 @@ static inline int apnsctl_MBSTRING_ASC(void) { return MBSTRING_ASC; }
 static inline int apnsctl_EVP_PKEY_EC(void) { return EVP_PKEY_EC; }
 static inline int apnsctl_EVP_PKEY_RSA(void) { return EVP_PKEY_RSA; }
 static inline int apnsctl_X509_PURPOSE_SSL_SERVER(void) { return X509_PURPOSE_SSL_SERVER; }
+
+// Client identities (Interop/ClientIdentity*.swift): STACK_OF(X509) accessors and OPENSSL_free are macros.
+static inline int apnsctl_sk_X509_num(const STACK_OF(X509) *sk) { return sk_X509_num(sk); }
+static inline X509 *apnsctl_sk_X509_value(const STACK_OF(X509) *sk, int i) { return sk_X509_value(sk, i); }
+static inline void apnsctl_sk_X509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_free); }
+static inline void apnsctl_OPENSSL_free(void *p) { OPENSSL_free(p); }
+static inline int apnsctl_SSL_VERIFY_PEER_REQUIRED(void) { return SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT; }
 #endif

@@ -65,7 +65,8 @@ public struct MockConfiguration: Sendable {
     public var failureRate: FailureRate?
     /// After a rejected request, a connection's stream limit falls to 1 until the next accepted one (as APNs does).
     public var dropStreamsOnRejection: Bool
-    /// The first request with each distinct provider token gets 403 ExpiredProviderToken.
+    /// The first request with the first provider token the server sees gets 403 ExpiredProviderToken (as if that
+    /// token had aged out); later tokens are accepted.
     public var expireProviderTokenOnce: Bool
     /// PEM file of CA certificates: clients must present a certificate issued by one of them, or the handshake
     /// fails. nil: no client certificate is asked for.

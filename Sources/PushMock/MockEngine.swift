@@ -57,6 +57,7 @@ final class MockEngine {
     var responseHeaders: [HTTP2HeaderField] = []
     var tokens = BoundedTally<String, TokenTally>(limit: MockEngine.tokenMemory)
     var providerTokenUses = BoundedTally<String, Int>(limit: MockEngine.providerTokenMemory)
+    var firstProviderToken: String?
     var delayed = DelayQueue<DelayedAnswer>()
 
     init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore) {
@@ -110,7 +111,11 @@ final class MockEngine {
         let decision = validator.decide(
             request, attempt: max(1, attempt),
             providerTokenUses: { jwt in
-                self.providerTokenUses.update(String(jwt), initial: 0) { uses in
+                // Only the first provider token the server sees has "expired": a client must replace it once,
+                // and its replacement is good (a replacement refused too would mean a wrong client clock).
+                if self.firstProviderToken == nil { self.firstProviderToken = String(jwt) }
+                guard self.firstProviderToken.map({ $0 == jwt }) == true else { return 2 }
+                return self.providerTokenUses.update(String(jwt), initial: 0) { uses in
                     uses += 1
                     return uses
                 }

@@ -36,9 +36,16 @@ public final class MockServer: @unchecked Sendable {
     /// A server whose TLS identity is a PEM certificate (chain) and its unencrypted PEM key. With
     /// `configuration.clientCertificateCAFile`, clients must present a certificate issued by one of its CAs.
     public convenience init(configuration: MockConfiguration, certificatePEM: String, keyPEM: String) throws {
+        var clientCAPEM: String?
+        if let caFile = configuration.clientCertificateCAFile {
+            do {
+                clientCAPEM = try String(contentsOfFile: caFile, encoding: .utf8)
+            } catch {
+                throw MockServerError("cannot read the client CA file \(caFile): \(error.localizedDescription)")
+            }
+        }
         self.init(configuration: configuration,
-                  tlsContext: try TLSContext.server(certificatePEM: certificatePEM, keyPEM: keyPEM,
-                                                    clientCAFile: configuration.clientCertificateCAFile))
+                  tlsContext: try TLSContext.server(certificatePEM: certificatePEM, keyPEM: keyPEM, clientCAPEM: clientCAPEM))
     }
 
     deinit {

@@ -39,7 +39,7 @@ extension Reason {
 /// | 4 | token is even-length hex | 400 BadDeviceToken |
 /// | 5 | no header name repeats | 400 DuplicateHeaders |
 /// | 6 | `authorization: bearer <JWT>` (token auth) | 403 MissingProviderToken / InvalidProviderToken / verifier's reason |
-/// | 6a | with `expireProviderTokenOnce`: not the JWT's first use | 403 ExpiredProviderToken |
+/// | 6a | with `expireProviderTokenOnce`: the first use of the first JWT the server saw | 403 ExpiredProviderToken |
 /// | 7 | `apns-topic` present | 400 MissingTopic |
 /// | 8 | `apns-push-type`, if present, is known | 400 InvalidPushType |
 /// | 9 | `apns-priority`, if present, is 10, 5 or 1 | 400 BadPriority |

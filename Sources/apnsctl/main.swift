@@ -1,4 +1,5 @@
 import Foundation
 
 Output.ignoreBrokenPipeSignal()
+Output.unblockStopSignals()
 exit(apnsctlMain(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

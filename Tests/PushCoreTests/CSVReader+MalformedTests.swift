@@ -67,20 +67,20 @@ import Testing
 
     @Test func emptyInputIsFatal() {
         for text in ["", "\n\n", "\u{FEFF}"] {
-            #expect(throws: InputError("test.csv: the input is empty; expected a header row naming the fields (e.g. token,name)")) {
+            #expect(throws: InputError("test.csv: the input is empty; expected a header row naming the fields (e.g. token,name)", kind: .unusable)) {
                 _ = try csvSummaries(text)
             }
         }
     }
 
     @Test func duplicateHeaderNameIsFatal() {
-        #expect(throws: InputError("test.csv: line 1: the header row names field 'token' twice")) {
+        #expect(throws: InputError("test.csv: line 1: the header row names field 'token' twice", kind: .unusable)) {
             _ = try csvSummaries("token, token\naa,bb\n")
         }
     }
 
     @Test func brokenHeaderIsFatal() {
-        #expect(throws: InputError("test.csv: line 2: cannot read the header row: unterminated quoted field (the quote opened on line 2 is never closed)")) {
+        #expect(throws: InputError("test.csv: line 2: cannot read the header row: unterminated quoted field (the quote opened on line 2 is never closed)", kind: .unusable)) {
             _ = try csvSummaries("\ntoken,\"name\n")
         }
     }

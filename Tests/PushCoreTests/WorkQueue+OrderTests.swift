@@ -24,14 +24,19 @@ struct WorkQueueTests {
         let queue = WorkQueue(capacity: 10)
         let waker = Waker()
         for i in 1...5 { queue.push(note(i)) }
-        guard case .items(let first) = queue.take(max: 2, waker: waker) else { Issue.record("expected items"); return }
-        #expect(first.map(\.line) == [1, 2])
-        queue.requeue(first)
-        guard case .items(let again) = queue.take(max: 10, waker: waker) else { Issue.record("expected items"); return }
-        #expect(again.map(\.line) == [1, 2, 3, 4, 5])
-        guard case .items(let none) = queue.take(max: 10, waker: waker) else { Issue.record("expected items"); return }
+        guard case .items(let first, _) = queue.take(max: 2, waker: waker) else { Issue.record("expected items"); return }
+        #expect(first.map(\.notification.line) == [1, 2])
+        queue.reschedule(first.map { ($0, 0) })
+        guard case .items(let again, _) = queue.take(max: 10, waker: waker) else { Issue.record("expected items"); return }
+        #expect(again.map(\.notification.line) == [1, 2, 3, 4, 5])
+        guard case .items(let none, _) = queue.take(max: 10, waker: waker) else { Issue.record("expected items"); return }
         #expect(none.isEmpty, "empty but not finished: no items, waker registered")
         queue.finish()
+        guard case .items(let stillOut, _) = queue.take(max: 10, waker: waker), stillOut.isEmpty else {
+            Issue.record("five rows are still out (taken, not settled): not exhausted yet")
+            return
+        }
+        queue.settled(5)
         guard case .exhausted = queue.take(max: 10, waker: waker) else { Issue.record("expected exhausted"); return }
     }
 
@@ -49,7 +54,7 @@ struct WorkQueueTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(pushed.value == 3, "the producer must wait while 3 items are queued")
         let waker = Waker()
-        guard case .items(let got) = queue.take(max: 3, waker: waker) else { Issue.record("expected items"); return }
+        guard case .items(let got, _) = queue.take(max: 3, waker: waker) else { Issue.record("expected items"); return }
         #expect(got.count == 3)
         for _ in 0..<50 where pushed.value < 6 { try await Task.sleep(for: .milliseconds(20)) }
         #expect(pushed.value == 6)
@@ -71,6 +76,48 @@ struct WorkQueueTests {
         #expect(result.value == 1, "push returns false after abort")
         #expect(queue.count == 0)
         guard case .exhausted = queue.take(max: 1, waker: Waker()) else { Issue.record("expected exhausted"); return }
+    }
+}
+
+extension WorkQueueTests {
+    @Test("a retry waits in the timer heap until it is due, holding no slot, and comes before new rows")
+    func delayedRetry() {
+        let queue = WorkQueue(capacity: 10)
+        let waker = Waker()
+        queue.push(note(1))
+        queue.push(note(2))
+        guard case .items(let first, _) = queue.take(max: 1, waker: waker, nowNs: 1_000) else { Issue.record("items"); return }
+        queue.reschedule([(first[0], 50)], nowNs: 1_000)   // due at 1_000 + 50 ms
+        guard case .items(let early, let due) = queue.take(max: 5, waker: waker, nowNs: 2_000) else { Issue.record("items"); return }
+        #expect(early.map(\.notification.line) == [2], "the waiting retry is not taken before it is due")
+        #expect(due == 1_000 + 50_000_000)
+        queue.finish()
+        queue.settled(1)
+        guard case .items(let none, _) = queue.take(max: 5, waker: waker, nowNs: 3_000) else {
+            Issue.record("a waiting retry keeps the campaign open")
+            return
+        }
+        #expect(none.isEmpty)
+        guard case .items(let late, let after) = queue.take(max: 5, waker: waker, nowNs: 60_000_000) else {
+            Issue.record("items")
+            return
+        }
+        #expect(late.map(\.notification.line) == [1])
+        #expect(after == nil)
+        queue.settled(1)
+        #expect(queue.isExhausted)
+    }
+
+    @Test("timer heap pops in due order, FIFO among equal times")
+    func timerHeap() {
+        var heap = TimerHeap<Int>()
+        for (value, due) in [(1, 50), (2, 10), (3, 50), (4, 30), (5, 10)] { heap.insert(value, dueNs: UInt64(due)) }
+        var out: [Int] = []
+        while let v = heap.popDue(nowNs: 100) { out.append(v) }
+        #expect(out == [2, 5, 4, 1, 3])
+        heap.insert(9, dueNs: 200)
+        #expect(heap.popDue(nowNs: 199) == nil)
+        #expect(heap.nextDueNs == 200)
     }
 }
 

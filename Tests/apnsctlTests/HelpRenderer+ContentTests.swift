@@ -18,6 +18,9 @@ struct HelpRendererContentTests {
             if let variable = option.environmentVariable {
                 #expect(text.contains("Env: \(variable)"))
             }
+            if option.inConfigFile {
+                #expect(text.contains("Config file: \(option.long)\n"), "\(name) help lacks the setting \(option.long)")
+            }
             for choice in option.choices ?? [] {
                 #expect(flat.contains(choice))
             }
@@ -42,7 +45,8 @@ struct HelpRendererContentTests {
         let rows = HelpRenderer.optionRows(OptionSpec.Send.concurrency)
         #expect(rows[0].hasPrefix("  -c, --concurrency=<N>"))
         #expect(rows[0].dropFirst(HelpRenderer.descriptionColumn).hasPrefix("Requests"))
-        #expect(rows.last == String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Default: 100")
+        #expect(rows.dropFirst().contains(String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Default: 100"))
+        #expect(rows.last == String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Config file: concurrency")
         // A label too wide for the column puts the description on the next line.
         let wide = HelpRenderer.optionRows(OptionSpec.Send.expiration)
         #expect(wide[0] == "      --expiration=<UNIX-SECONDS>")

@@ -28,7 +28,7 @@ struct SendOptionsValidationTests {
             "--payload", #"{"aps":{}}"#, "--topic", "com.example.app.voip", "--push-type", "voip",
             "--priority", "5", "--expiration", "1700000000", "--collapse-id", "news",
             "--key", "AuthKey_ABC123DEFG.p8", "--key-id", "ABC123DEFG", "--team-id", "DEF123GHIJ",
-            "--production", "--endpoint", "[::1]:2197", "--ca-file", "ca.pem",
+            "--production", "--endpoint", "[::1]:2197", "--proxy", "http://proxy.example:3128", "--ca-file", "ca.pem",
             "--concurrency", "500", "--connections", "4", "-r", "out.CSV", "-v", "-q",
         ]
         let options = try #require(sendOptions(args))
@@ -36,9 +36,11 @@ struct SendOptionsValidationTests {
             input: "list.jsonl", format: .jsonl, tokenField: "device_token", devices: [],
             template: nil, payload: #"{"aps":{}}"#, topic: "com.example.app.voip", pushType: .voip,
             priority: 5, expiration: 1_700_000_000, collapseID: "news",
-            keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ",
-            environment: .production, endpoint: Endpoint(host: "::1", port: 2197), caFile: "ca.pem",
-            concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true)
+            credentials: .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"),
+            environment: .production, endpoint: Endpoint(host: "::1", port: 2197),
+            proxy: HTTPProxy(host: "proxy.example", port: 3128), caFile: "ca.pem",
+            concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true,
+            campaign: "list")
         #expect(options == expected)
     }
 
@@ -52,10 +54,14 @@ struct SendOptionsValidationTests {
         // A consistent set: input (not device), template (not payload), production only.
         parsed.values["device"] = nil
         parsed.values["payload"] = nil
+        parsed.values["proxy"] = ["http://127.0.0.1:3128"]
+        for certificateOption in ["cert", "cert-key", "cert-password-file"] { parsed.values[certificateOption] = nil }
+        parsed.values["environment"] = nil  // --production stands for it; giving both is an error
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)
-        let notReadByBuilder: Set<String> = ["help"]  // answered before the builder runs
+        // Answered before the builder runs: help by the parser, config and profile by the config loader.
+        let notReadByBuilder: Set<String> = ["help", "config", "profile"]
         #expect(values.consulted == Set(command.options.map(\.long)).subtracting(notReadByBuilder))
     }
 
@@ -95,13 +101,12 @@ struct SendOptionsValidationTests {
         let args = removing("--key", from: removing("--key-id", from: removing("--team-id", from: validSend)))
         let env = ["APNSCTL_KEY": "env.p8", "APNSCTL_KEY_ID": "ENVKEY0001", "APNSCTL_TEAM_ID": "ENVTEAM001"]
         let options = try #require(sendOptions(args, environment: env))
-        #expect(options.keyFile == "env.p8")
-        #expect(options.keyID == "ENVKEY0001")
-        #expect(options.teamID == "ENVTEAM001")
+        #expect(options.credentials == .token(keyFile: "env.p8", keyID: "ENVKEY0001", teamID: "ENVTEAM001"))
         // The command line wins over the environment; an empty variable counts as unset.
-        #expect(sendOptions(validSend, environment: env)?.keyID == "ABC123DEFG")
+        #expect(sendOptions(validSend, environment: env)?.credentials
+            == .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"))
         #expect(usageMessage(args, environment: ["APNSCTL_KEY": ""])
-            == "--key is required (the .p8 signing key; or set APNSCTL_KEY)")
+            == "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)")
     }
 
     static let errorCases: [([String], String)] = [
@@ -112,12 +117,15 @@ struct SendOptionsValidationTests {
         (validDeviceSend + ["--format", "csv"], "--format applies only to --input"),
         (validDeviceSend + ["--token-field", "t"], "--token-field applies only to --input"),
         (removing("--topic", from: validSend),
-         "--topic is required (the app's bundle ID, plus the push type's suffix)"),
-        (removing("--key", from: validSend), "--key is required (the .p8 signing key; or set APNSCTL_KEY)"),
+         "--topic is required (the app's bundle ID, plus the push type's suffix; or set APNSCTL_TOPIC, "
+            + "or 'topic = ...' in the config file)"),
+        (removing("--key", from: validSend),
+         "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)"),
         (removing("--key-id", from: validSend),
-         "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID)"),
+         "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID, or 'key-id = ...' in the config file)"),
         (removing("--team-id", from: validSend),
-         "--team-id is required (your 10-character team ID; or set APNSCTL_TEAM_ID)"),
+         "--team-id is required (your 10-character team ID; or set APNSCTL_TEAM_ID, "
+            + "or 'team-id = ...' in the config file)"),
         (validSend + ["--production", "--sandbox"], "--production and --sandbox exclude each other"),
         (removing("--report", from: validSend), "--report is required with --input (a file, or - for stdout)"),
         (validSend + ["--expiration", "soon"], "--expiration: 'soon' is not a non-negative integer"),

@@ -27,6 +27,13 @@ public enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Standard base64 with `=` padding (RFC 4648 §4), as HTTP basic authentication wants it.
+    public static func encodeStandard(_ bytes: some Collection<UInt8>) -> String {
+        var text = String(encode(bytes).map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 })
+        while text.utf8.count % 4 != 0 { text.append("=") }
+        return text
+    }
+
     /// Decodes unpadded base64url. Returns nil for characters outside the alphabet (including `=`,
     /// `+`, `/` and whitespace), an impossible length, or non-zero bits after the last byte.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {

@@ -34,6 +34,8 @@ public final class ProviderTokenSource: Sendable {
         var policy: ProviderTokenPolicy
         var issued: IssuedProviderToken?
         var mints = 0
+        /// The current token was minted because APNs called the previous one expired.
+        var currentReplacesExpired = false
     }
 
     /// `clock` returns UNIX seconds (UTC); tests inject a fake one. Throws `ProviderTokenError` for
@@ -68,6 +70,7 @@ public final class ProviderTokenSource: Sendable {
             state.mints += 1
             let issued = IssuedProviderToken(token: token, authorization: "bearer " + token,
                                              issuedAt: now, generation: state.mints)
+            state.currentReplacesExpired = state.policy.expiryReported
             state.issued = issued
             state.policy.didMint(now: now)
             return issued
@@ -77,11 +80,16 @@ public final class ProviderTokenSource: Sendable {
     /// APNs answered ExpiredProviderToken for `token` (the JWT, or the `bearer <JWT>` header value).
     /// If it is still the current token, the next call mints a new one; reports about a token
     /// already replaced are ignored, so many connections reporting the same token mint once.
-    public func tokenRejectedAsExpired(_ token: String) {
+    /// Returns false when the rejected token was itself minted to replace an expired one: a token
+    /// minutes old cannot have expired, so the local clock is wrong and minting again would loop.
+    @discardableResult
+    public func tokenRejectedAsExpired(_ token: String) -> Bool {
         let jwt = ProviderTokenVerifier.bearerToken(token).map(String.init) ?? token
-        state.withLock { state in
-            guard let issued = state.issued, issued.token == jwt else { return }
+        return state.withLock { state in
+            guard let issued = state.issued, issued.token == jwt else { return true }
+            if state.currentReplacesExpired { return false }
             state.policy.currentTokenRejectedAsExpired()
+            return true
         }
     }
 
@@ -101,4 +109,6 @@ public final class ProviderTokenSource: Sendable {
 extension ProviderTokenSource: AuthorizationSource {
     /// `bearer <JWT>` for the `authorization` header, minted or renewed per the policy.
     public func authorization() throws -> String? { try authorizationHeaderValue() }
+
+    public func rejectedAsExpired(_ authorization: String) -> Bool { tokenRejectedAsExpired(authorization) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How a campaign sends: where, how many connections, how much in flight.
 public struct CampaignSettings: Sendable {
@@ -8,14 +9,32 @@ public struct CampaignSettings: Sendable {
     public var connections: Int
     public var requestTimeoutMs: Int
     public var connectTimeoutMs: Int
+    public var retryPolicy: RetryPolicy
+    /// Most notifications per second over the whole run (`--rate`); nil: no limit.
+    public var ratePerSecond: Int?
+    /// PING a connection after this long without a byte from the server (see ConnectionSettings).
+    public var pingAfterMs = 60_000
+    /// Stops the run when the answers say the tokens belong to the other environment (see CampaignGuard).
+    public var campaignGuard: CampaignGuard?
+    /// Connections open one after the other (Apple asks providers not to open them all at once): each waits
+    /// for the earlier ones to be up, or at most this long.
+    public var connectionStaggerMs: Int
+    /// Tunnel through this HTTP proxy (`--proxy`, `HTTPS_PROXY`); nil connects directly.
+    public var proxy: HTTPProxy? = nil
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
-                requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000) {
+                requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
+                retryPolicy: RetryPolicy = RetryPolicy(), ratePerSecond: Int? = nil, connectionStaggerMs: Int = 2000,
+                campaignGuard: CampaignGuard? = CampaignGuard()) {
         self.endpoint = endpoint
         self.concurrency = max(1, concurrency)
         self.connections = max(1, connections)
         self.requestTimeoutMs = requestTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.retryPolicy = retryPolicy
+        self.ratePerSecond = ratePerSecond
+        self.connectionStaggerMs = max(0, connectionStaggerMs)
+        self.campaignGuard = campaignGuard
     }
 
     /// Our stream cap per connection.
@@ -27,6 +46,8 @@ public struct CampaignResult: Sendable {
     public var summary: RunSummary
     /// Why the run stopped early, if it did (exit status 3).
     public var fatal: String?
+    /// The report went to a pipe whose reader closed it (`--report - | head`): sending stopped there.
+    public var reportReaderGone = false
     public var exitStatus: Int32 { fatal != nil ? 3 : summary.exitStatus }
 }
 
@@ -45,6 +66,7 @@ public final class Campaign: @unchecked Sendable {
     public let control = RunControl()
     private let queueLock = NSLock()
     private var queue: WorkQueue?
+    private let rowsRead = Atomic<Int>(0)
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
                  report: ReportWriter, summary: RunSummary, log: EventLog?) {
@@ -52,7 +74,7 @@ public final class Campaign: @unchecked Sendable {
         self.tlsContext = tlsContext
         self.auth = auth
         self.log = log
-        self.sink = ReportSink(writer: report, summary: summary, control: control)
+        self.sink = ReportSink(writer: report, summary: summary, control: control, guard: settings.campaignGuard)
     }
 
     /// Stops the run gracefully (SIGINT/SIGTERM): no new rows are read or sent, requests in flight finish and
@@ -62,19 +84,32 @@ public final class Campaign: @unchecked Sendable {
         queueLock.withLock { queue }?.abort()
     }
 
+    /// Live numbers for a progress line or metrics, safe from any thread while `run` goes on.
+    public func progress() -> CampaignProgress {
+        var summary = sink.finalSummary
+        summary.connectionsOpened = control.connectionsOpened
+        summary.goAways = control.goAways
+        return CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
+                                queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
+    }
+
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
     public func run(reader: inout some RecordReader, preparer: RowPreparer) -> CampaignResult {
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
-        let connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
+        var connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
                                                     streamCap: settings.streamsPerConnection,
                                                     requestTimeoutMs: settings.requestTimeoutMs,
-                                                    connectTimeoutMs: settings.connectTimeoutMs)
+                                                    connectTimeoutMs: settings.connectTimeoutMs,
+                                                    retryPolicy: settings.retryPolicy, pingAfterMs: settings.pingAfterMs)
+        connectionSettings.proxy = settings.proxy
+        let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {
             let worker = ConnectionWorker(id: id, settings: connectionSettings, tlsContext: tlsContext, queue: queue,
-                                          sink: sink, auth: auth, control: control, log: log)
+                                          sink: sink, auth: auth, control: control, rateLimiter: rateLimiter,
+                                          startDelayMs: settings.connectionStaggerMs, log: log)
             finished.enter()
             let thread = Thread {
                 worker.run()
@@ -94,6 +129,7 @@ public final class Campaign: @unchecked Sendable {
                 break
             }
             guard let record else { break }
+            rowsRead.add(1, ordering: .relaxed)
             switch preparer.prepare(record) {
             case .notification(let notification):
                 if !queue.push(notification) { break reading }
@@ -108,7 +144,8 @@ public final class Campaign: @unchecked Sendable {
         if let inputError { control.fail(inputError) }
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
-        return CampaignResult(summary: summary, fatal: control.fatal?.description)
+        summary.goAways = control.goAways
+        return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
     }
 }
 
@@ -117,21 +154,35 @@ final class ReportSink: RowSink, @unchecked Sendable {
     private let lock = NSLock()
     private let writer: ReportWriter
     private var summary: RunSummary
+    private var campaignGuard: CampaignGuard?
     private let control: RunControl
     var onFatal: (@Sendable () -> Void)?
+    private var readerWentAway = false
 
-    init(writer: ReportWriter, summary: RunSummary, control: RunControl) {
+    init(writer: ReportWriter, summary: RunSummary, control: RunControl, guard campaignGuard: CampaignGuard?) {
         self.writer = writer
         self.summary = summary
         self.control = control
+        self.campaignGuard = campaignGuard
     }
 
     func settle(_ rows: [ReportRow]) {
         lock.lock()
         defer { lock.unlock() }
-        for row in rows { summary.record(row) }
+        for row in rows {
+            summary.record(row)
+            if let stop = campaignGuard?.record(row) {
+                control.fail(stop)
+                onFatal?()
+            }
+        }
         do {
             try writer.write(rows)
+        } catch let error as FileIOError where error.isBrokenPipe {
+            // `--report - | head`: not an error; stop sending, as for an interruption.
+            readerWentAway = true
+            control.requestStop()
+            onFatal?()
         } catch {
             control.fail("cannot write the report: \(error)")
             onFatal?()
@@ -143,10 +194,19 @@ final class ReportSink: RowSink, @unchecked Sendable {
         defer { lock.unlock() }
         do {
             try writer.close()
+        } catch let error as FileIOError where error.isBrokenPipe {
+            readerWentAway = true
         } catch {
             control.fail("cannot write the report: \(error)")
         }
         summary.endedAtMs = Clock.wallMilliseconds()
+    }
+
+    /// True once a write found the report's pipe closed by its reader.
+    var readerGone: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return readerWentAway
     }
 
     var finalSummary: RunSummary {

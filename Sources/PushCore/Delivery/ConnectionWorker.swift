@@ -15,11 +15,17 @@ final class ConnectionWorker: @unchecked Sendable {
     private let sink: RowSink
     private let auth: AuthorizationSource
     private let control: RunControl
+    private let rateLimiter: SharedRateLimiter?
+    private let startDelayMs: Int
     private let log: EventLog?
     let waker = Waker()
 
+    /// - Parameter startDelayMs: the longest this worker waits for the previous connections to be up before it
+    ///   opens its own (connections are staggered so they do not all arrive at once, and each connects after its
+    ///   own fresh DNS lookup).
     init(id: Int, settings: ConnectionSettings, tlsContext: TLSContext, queue: WorkQueue, sink: RowSink,
-         auth: AuthorizationSource, control: RunControl, log: EventLog?) {
+         auth: AuthorizationSource, control: RunControl, rateLimiter: SharedRateLimiter?, startDelayMs: Int,
+         log: EventLog?) {
         self.id = id
         self.settings = settings
         self.tlsContext = tlsContext
@@ -27,18 +33,22 @@ final class ConnectionWorker: @unchecked Sendable {
         self.sink = sink
         self.auth = auth
         self.control = control
+        self.rateLimiter = rateLimiter
+        self.startDelayMs = startDelayMs
         self.log = log
     }
 
     /// The thread body.
     func run() {
         var backoff = Backoff()
-        while !control.isStopping {
+        if id > 1 && !waitForEarlierConnections(atMostMs: startDelayMs) { return }
+        while !control.isStopping && !queue.isExhausted {
             guard let tls = connect(backoff: &backoff) else { return }
             let connection: ClientConnection
             do {
                 connection = try ClientConnection(id: id, tls: tls, settings: settings, queue: queue, sink: sink,
-                                                  auth: auth, control: control, waker: waker, log: log)
+                                                  auth: auth, control: control, rateLimiter: rateLimiter,
+                                                  waker: waker, log: log)
             } catch {
                 Socket.close(tls.fd)
                 control.fail("cannot start HTTP/2: \(error)")
@@ -48,8 +58,18 @@ final class ConnectionWorker: @unchecked Sendable {
             let ending = connection.serve()
             Socket.close(tls.fd)
             if ending == .finished { return }
-            if queue.count == 0 && control.isStopping { return }
         }
+    }
+
+    /// Waits until the `id − 1` earlier connections are up (or `atMostMs` passed); false when the campaign
+    /// finished or stopped meanwhile (nothing left to do).
+    private func waitForEarlierConnections(atMostMs: Int) -> Bool {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(atMostMs) * 1_000_000
+        while !queue.isExhausted && !control.isStopping {
+            if control.connectionsOpened >= id - 1 || Clock.monotonicNanoseconds() >= deadline { return true }
+            usleep(5_000)
+        }
+        return false
     }
 
     /// Connects with retries until `connectTimeoutMs` has passed since the first failure.
@@ -64,6 +84,10 @@ final class ConnectionWorker: @unchecked Sendable {
                 return tls
             } catch let failure as FatalConnectFailure {
                 control.fail(failure.message)
+                queue.abort()
+                return nil
+            } catch let failure as ProxyError where failure.isFatal {
+                control.fail(failure.description)
                 queue.abort()
                 return nil
             } catch {
@@ -86,10 +110,15 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private struct FatalConnectFailure: Error { var message: String }
 
+    /// A TLS server that does not speak HTTP/2, however it said so (`detail` starts with "; " or is empty).
+    private static func notHTTP2(_ endpoint: Endpoint, detail: String) -> String {
+        "\(endpoint) does not speak HTTP/2 (ALPN h2 was not selected\(detail)): is --endpoint an APNs server?"
+    }
+
     private func handshake() throws -> TLSConnection {
         let endpoint = settings.endpoint
         let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
-        let fd = try Socket.connect(host: endpoint.host, port: endpoint.port, timeoutMs: Int32(settings.connectTimeoutMs))
+        let fd = try ProxyTunnel.connect(to: endpoint, via: settings.proxy, timeoutMs: settings.connectTimeoutMs)
         do {
             let tls = try TLSConnection(context: tlsContext, fd: fd, serverName: endpoint.host)
             while true {
@@ -97,8 +126,12 @@ final class ConnectionWorker: @unchecked Sendable {
                 do {
                     progress = try tls.handshake()
                 } catch {
-                    if error.description.contains("certificate verification") {
+                    if error.kind == .certificateVerification {
                         throw FatalConnectFailure(message: error.description)
+                    }
+                    if error.kind == .noApplicationProtocol {   // the server refused h2 with an alert
+                        throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: "; it refused h2 with a "
+                            + "no_application_protocol alert"))
                     }
                     throw error
                 }
@@ -109,8 +142,7 @@ final class ConnectionWorker: @unchecked Sendable {
                 _ = poll(&pfd, 1, Int32((deadline - now) / 1_000_000) + 1)
             }
             guard tls.alpnProtocol == "h2" else {
-                throw FatalConnectFailure(message: "\(endpoint) does not speak HTTP/2 (ALPN h2 was not selected"
-                    + "\(tls.alpnProtocol.map { "; it chose \($0)" } ?? "")): is --endpoint an APNs server?")
+                throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: tls.alpnProtocol.map { "; it chose \($0)" } ?? ""))
             }
             log?("connection \(id): connected to \(endpoint), \(tls.protocolVersion), ALPN h2")
             return tls

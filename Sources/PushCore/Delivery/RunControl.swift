@@ -46,6 +46,19 @@ public protocol RowSink: Sendable {
 /// Supplies the `authorization` header value for token auth (`bearer <JWT>`); nil for certificate auth.
 public protocol AuthorizationSource: Sendable {
     func authorization() throws -> String?
+    /// APNs answered ExpiredProviderToken for a request sent with `authorization`. Returns false when that
+    /// cannot be the token's age (it was minted moments ago to replace an expired one): the clock is wrong.
+    func rejectedAsExpired(_ authorization: String) -> Bool
+}
+
+extension AuthorizationSource {
+    public func rejectedAsExpired(_ authorization: String) -> Bool { true }
+}
+
+/// Certificate authentication: no `authorization` header.
+public struct NoAuthorization: AuthorizationSource {
+    public init() {}
+    public func authorization() throws -> String? { nil }
 }
 
 /// Human-readable connection events for `-v` (never a secret).

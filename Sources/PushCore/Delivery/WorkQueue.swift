@@ -1,18 +1,25 @@
 import Foundation
 
-/// The bounded queue between the reader (one producer) and the connection threads (consumers).
+/// The queue between the reader (one producer) and the connection threads (consumers), with the rows that
+/// wait to be retried.
 ///
 /// The producer blocks in `push` while the queue is full: that is the back-pressure that keeps memory flat
 /// whatever the input size. Consumers never block here: each one runs its own poll loop, takes up to its
-/// free stream capacity with `take`, and when it finds the queue empty it leaves a `Waker` that the next
-/// `push` (or `finish`) pokes. Requests handed back by a connection (refused by GOAWAY) go to the front and
-/// are never refused for lack of space.
+/// free stream capacity with `take`, and when nothing is ready it leaves a `Waker` that the next `push`,
+/// `reschedule` or `finish` pokes. A row waiting for its retry time sits in a timer heap here, holding no
+/// stream and no concurrency slot. Rows handed back for an immediate resend (refused by GOAWAY) go to the
+/// front and are never refused for lack of space.
+///
+/// The queue also counts rows *out* (taken, not yet settled or handed back), so it knows when the whole
+/// campaign is done: input finished, nothing queued, nothing waiting, nothing out.
 package final class WorkQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var ring: Ring<PushNotification>
+    private var ring: Ring<Delivery>
+    private var delayed = TimerHeap<Delivery>()
     private let capacity: Int
     private var inputFinished = false
     private var aborted = false
+    private var outstanding = 0
     private var waiting: [ObjectIdentifier: Waker] = [:]
 
     package init(capacity: Int) {
@@ -29,19 +36,36 @@ package final class WorkQueue: @unchecked Sendable {
             condition.unlock()
             return false
         }
-        ring.append(notification)
+        ring.append(Delivery(notification))
         let wakers = takeWaiters()
         condition.unlock()
         for waker in wakers { waker.wake() }
         return true
     }
 
-    /// Puts back notifications that were never processed by the server; they are sent before anything else.
-    package func requeue(_ notifications: [PushNotification]) {
-        guard !notifications.isEmpty else { return }
+    /// Hands back rows that were taken: each is sent again after its delay (0: before anything else).
+    package func reschedule(_ retries: [(delivery: Delivery, delayMs: Int)], nowNs: UInt64 = Clock.monotonicNanoseconds()) {
+        guard !retries.isEmpty else { return }
         condition.lock()
-        for n in notifications.reversed() { ring.prepend(n) }
+        outstanding -= retries.count
+        if !aborted {
+            for (delivery, delayMs) in retries.reversed() where delayMs <= 0 { ring.prepend(delivery) }
+            for (delivery, delayMs) in retries where delayMs > 0 {
+                delayed.insert(delivery, dueNs: nowNs + UInt64(delayMs) * 1_000_000)
+            }
+        }
         let wakers = takeWaiters()
+        condition.unlock()
+        for waker in wakers { waker.wake() }
+    }
+
+    /// `count` taken rows were settled (written to the report).
+    package func settled(_ count: Int) {
+        guard count > 0 else { return }
+        condition.lock()
+        outstanding -= count
+        let done = isExhaustedLocked
+        let wakers = done ? takeWaiters() : []
         condition.unlock()
         for waker in wakers { waker.wake() }
     }
@@ -56,47 +80,70 @@ package final class WorkQueue: @unchecked Sendable {
     }
 
     /// Stops the run: wakes a blocked producer (its `push` returns false) and every consumer.
-    /// Queued notifications are dropped; they were never sent (a later `--resume` sends them).
+    /// Queued and waiting rows are dropped; they were never sent (a later `--resume` sends them).
     package func abort() {
         condition.lock()
         aborted = true
         ring.removeAll()
+        delayed.removeAll()
         let wakers = takeWaiters()
         condition.broadcast()
         condition.unlock()
         for waker in wakers { waker.wake() }
     }
 
+    package var isAborted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return aborted
+    }
+
     package enum Take {
-        /// Up to `max` notifications (possibly none: the waker will be poked when more arrive).
-        case items([PushNotification])
-        /// Input is finished (or the run aborted) and the queue is empty: nothing more will come.
+        /// Up to `max` rows (possibly none: the waker will be poked when more arrive). `nextDueNs` is when the
+        /// earliest waiting retry becomes due, so the caller can wake up for it.
+        case items([Delivery], nextDueNs: UInt64?)
+        /// The campaign is done (input finished or aborted; nothing queued, waiting or out): nothing more will come.
         case exhausted
     }
 
-    /// Takes up to `max` notifications without blocking. When none are available, `waker` is registered
-    /// to be poked by the next push, requeue, finish or abort.
-    package func take(max: Int, waker: Waker) -> Take {
+    /// Takes up to `max` rows without blocking. Due retries come first. When none are ready, `waker` is
+    /// registered to be poked by the next push, reschedule, finish or abort.
+    package func take(max: Int, waker: Waker, nowNs: UInt64 = Clock.monotonicNanoseconds()) -> Take {
         condition.lock()
         defer { condition.unlock() }
-        if ring.isEmpty {
-            if inputFinished || aborted { return .exhausted }
+        var due: [Delivery] = []
+        while let next = delayed.popDue(nowNs: nowNs) { due.append(next) }
+        for delivery in due.reversed() { ring.prepend(delivery) }
+        if ring.isEmpty || max <= 0 {
+            if ring.isEmpty && isExhaustedLocked { return .exhausted }
             waiting[ObjectIdentifier(waker)] = waker
-            return .items([])
+            return .items([], nextDueNs: delayed.nextDueNs)
         }
-        var items: [PushNotification] = []
+        var items: [Delivery] = []
         let n = Swift.min(max, ring.count)
         items.reserveCapacity(n)
         for _ in 0..<n { items.append(ring.removeFirst()) }
+        outstanding += n
         if ring.count < capacity { condition.signal() }
-        return .items(items)
+        return .items(items, nextDueNs: delayed.nextDueNs)
     }
 
-    /// Notifications waiting to be sent.
+    /// True when the campaign is done: input finished (or aborted) and nothing queued, waiting or out.
+    package var isExhausted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return isExhaustedLocked
+    }
+
+    private var isExhaustedLocked: Bool {
+        (inputFinished || aborted) && ring.isEmpty && delayed.isEmpty && outstanding <= 0
+    }
+
+    /// Rows queued or waiting to be retried.
     package var count: Int {
         condition.lock()
         defer { condition.unlock() }
-        return ring.count
+        return ring.count + delayed.count
     }
 
     private func takeWaiters() -> [Waker] {
@@ -104,6 +151,52 @@ package final class WorkQueue: @unchecked Sendable {
         let wakers = Array(waiting.values)
         waiting.removeAll(keepingCapacity: true)
         return wakers
+    }
+}
+
+/// A min-heap of values by due time (FIFO among equal times).
+struct TimerHeap<Element> {
+    private var entries: [(dueNs: UInt64, sequence: UInt64, value: Element)] = []
+    private var nextSequence: UInt64 = 0
+
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
+    var nextDueNs: UInt64? { entries.first?.dueNs }
+
+    mutating func insert(_ value: Element, dueNs: UInt64) {
+        entries.append((dueNs, nextSequence, value))
+        nextSequence += 1
+        var child = entries.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(child, parent) else { break }
+            entries.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the earliest value if it is due at `nowNs`.
+    mutating func popDue(nowNs: UInt64) -> Element? {
+        guard let first = entries.first, first.dueNs <= nowNs else { return nil }
+        entries.swapAt(0, entries.count - 1)
+        let value = entries.removeLast().value
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < entries.count && less(left, smallest) { smallest = left }
+            if right < entries.count && less(right, smallest) { smallest = right }
+            if smallest == parent { break }
+            entries.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return value
+    }
+
+    mutating func removeAll() { entries.removeAll() }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        entries[a].dueNs != entries[b].dueNs ? entries[a].dueNs < entries[b].dueNs : entries[a].sequence < entries[b].sequence
     }
 }
 

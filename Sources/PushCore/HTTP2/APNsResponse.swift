@@ -1,8 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What APNs answered on one stream, gathered from its HEADERS and DATA frames.
 public struct APNsResponse: Sendable, Equatable {
     public var status: Int?
     public var apnsID: String?
     public var apnsUniqueID: String?
+    /// `retry-after`, when the server sent one.
+    public var retryAfter: String?
     /// The error body (`{"reason": …, "timestamp": …}`); capped so a misbehaving server cannot grow it.
     public var body: [UInt8] = []
 
@@ -16,17 +22,38 @@ public struct APNsResponse: Sendable, Equatable {
     }
 
     /// Records one response header (names arrive lowercase in HTTP/2).
-    public mutating func header(name: some Collection<UInt8>, value: some Collection<UInt8>) {
-        if name.elementsEqual(":status".utf8) {
-            status = Int(String(decoding: value, as: UTF8.self))
-        } else if name.elementsEqual("apns-id".utf8) {
+    public mutating func header(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        switch name.count {
+        case 7 where Self.equal(name, ":status"):
+            var number = 0
+            for byte in value {
+                guard byte >= 0x30, byte <= 0x39, number < 1000 else { return }
+                number = number * 10 + Int(byte - 0x30)
+            }
+            status = value.isEmpty ? nil : number
+        case 7 where Self.equal(name, "apns-id"):
             apnsID = String(decoding: value, as: UTF8.self)
-        } else if name.elementsEqual("apns-unique-id".utf8) {
+        case 14 where Self.equal(name, "apns-unique-id"):
             apnsUniqueID = String(decoding: value, as: UTF8.self)
+        case 11 where Self.equal(name, "retry-after"):
+            retryAfter = String(decoding: value, as: UTF8.self)
+        default:
+            break
         }
     }
 
-    public mutating func data(_ bytes: some Collection<UInt8>) {
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+        return memcmp(base, text.utf8Start, bytes.count) == 0
+    }
+
+    /// Convenience for tests: records a header given as text.
+    public mutating func header(_ name: String, _ value: String) {
+        var name = name, value = value
+        name.withUTF8 { n in value.withUTF8 { v in header(name: n, value: v) } }
+    }
+
+    public mutating func data(_ bytes: UnsafeBufferPointer<UInt8>) {
         let room = APNsResponse.maxBodyBytes - body.count
         if room > 0 { body.append(contentsOf: bytes.prefix(room)) }
     }

@@ -9,58 +9,78 @@ public struct ConnectionSettings: Sendable {
     public var authority: String { endpoint.host }
     /// Most requests in flight on one connection (our share of `--concurrency`).
     public var streamCap: Int
-    /// A request with no answer after this long is settled `failed` (reason Timeout) and cancelled.
+    /// A request with no answer after this long is cancelled and treated as a transport failure.
     public var requestTimeoutMs: Int
     /// Give up (fatal) when no connection can be made for this long.
     public var connectTimeoutMs: Int
+    public var retryPolicy: RetryPolicy
+    /// Tunnel through this HTTP proxy (CONNECT) instead of connecting directly.
+    public var proxy: HTTPProxy? = nil
+    /// Health check: after this long without a byte from the server, send a PING; if nothing arrives within
+    /// `requestTimeoutMs` after it, the connection is dead (its requests are retried on a new one).
+    public var pingAfterMs: Int
 
-    public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000) {
+    public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
+                retryPolicy: RetryPolicy = RetryPolicy(), pingAfterMs: Int = 60_000) {
         self.endpoint = endpoint
         self.streamCap = streamCap
         self.requestTimeoutMs = requestTimeoutMs
         self.connectTimeoutMs = connectTimeoutMs
+        self.retryPolicy = retryPolicy
+        self.pingAfterMs = pingAfterMs
     }
 }
 
 /// One established TLS + HTTP/2 connection and the poll loop that drives it. Lives on one thread.
 ///
-/// Each loop pass: take work up to the free stream capacity, let nghttp2 produce frames into one buffer,
-/// write it with one TLS write, poll the socket and the waker, read and feed nghttp2 (callbacks settle
-/// streams), hand the settled rows to the sink in one batch.
+/// Each loop pass: take work up to the free stream capacity (and the rate limit), let nghttp2 produce frames
+/// into one buffer, write it with one TLS write, poll the socket and the waker, read and feed nghttp2
+/// (callbacks close streams; `ClientConnection+Outcomes` decides settle or retry), then hand the settled rows
+/// to the sink and the retries to the queue in one batch.
 final class ClientConnection: HTTP2ClientSessionDelegate {
     enum Ending { case finished, reconnect }
 
-    private let id: Int
+    let id: Int
     private let tls: TLSConnection
     private let session: HTTP2ClientSession
-    private let settings: ConnectionSettings
-    private let queue: WorkQueue
+    let settings: ConnectionSettings
+    let queue: WorkQueue
     private let sink: RowSink
-    private let auth: AuthorizationSource
-    private let control: RunControl
+    let auth: AuthorizationSource
+    let control: RunControl
+    private let rateLimiter: SharedRateLimiter?
     private let waker: Waker
-    private let log: EventLog?
+    let log: EventLog?
 
-    private var state: ConnectionState
-    private var streams: [Int32: InFlight] = [:]
-    private var settled: [ReportRow] = []
-    private var refused: [PushNotification] = []
+    var state: ConnectionState
+    /// Requests in flight, by tag (the index nghttp2 hands back with every callback); `freeTags` are reusable.
+    var slots: [InFlight?] = []
+    private var freeTags: [Int] = []
+    private var headerBlock = HeaderBlock()
+    var settled: [ReportRow] = []
+    var retries: [(delivery: Delivery, delayMs: Int)] = []
+    var random: SplitMix64
     private var output: [UInt8] = []
     private var outputOffset = 0
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private var inputExhausted = false
-    private var connectionError: String?
     private var nextDeadlineCheck: UInt64 = 0
+    private var wakeAtNs: UInt64?
+    /// Health check (see `ConnectionSettings.pingAfterMs`).
+    private var lastReadNs = Clock.monotonicNanoseconds()
+    private var pingSentNs: UInt64?
 
-    private struct InFlight {
-        var notification: PushNotification
+    struct InFlight {
+        var stream: Int32 = 0
+        var delivery: Delivery
+        var authorization: String?
         var startedNs: UInt64
         var response = APNsResponse()
         var timedOut = false
     }
 
     init(id: Int, tls: TLSConnection, settings: ConnectionSettings, queue: WorkQueue, sink: RowSink,
-         auth: AuthorizationSource, control: RunControl, waker: Waker, log: EventLog?) throws(HTTP2Error) {
+         auth: AuthorizationSource, control: RunControl, rateLimiter: SharedRateLimiter?, waker: Waker,
+         log: EventLog?) throws(HTTP2Error) {
         self.id = id
         self.tls = tls
         self.settings = settings
@@ -68,20 +88,23 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         self.sink = sink
         self.auth = auth
         self.control = control
+        self.rateLimiter = rateLimiter
         self.waker = waker
         self.log = log
+        self.random = SplitMix64(seed: Clock.monotonicNanoseconds() &+ UInt64(id))
         self.session = try HTTP2ClientSession(initialMaxStreams: 1)
         self.state = ConnectionState(streamCap: settings.streamCap)
         session.delegate = self
         state.connected()
     }
 
-    /// Runs until the input is exhausted and every stream settled (`.finished`), or the connection is
-    /// lost or drained after GOAWAY (`.reconnect`). Streams in flight on a lost connection are settled `failed`.
+    /// Runs until the campaign is done and every stream settled (`.finished`), or the connection is lost or
+    /// drained after GOAWAY (`.reconnect`). Requests in flight on a lost connection are retried (or settled
+    /// `failed` when their retries are used up).
     func serve() -> Ending {
         while true {
             if control.isStopping { state.beginClosing() }
-            submitWork()
+            let exhausted = submitWork()
             do {
                 try session.send(into: &output)
                 try flushOutput()
@@ -90,8 +113,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             deliverSettled()
 
-            if state.isDrained || (inputExhausted && state.inFlight == 0 && state.phase == .ready) {
-                return closeGracefully()
+            if state.isDrained || (exhausted && state.inFlight == 0 && state.phase == .ready) {
+                return closeGracefully(exhausted: exhausted)
             }
             if !session.isAlive { return lose("the server closed the HTTP/2 session") }
 
@@ -99,49 +122,76 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 pollfd(fd: tls.fd, events: Int16(POLLIN) | (outputOffset < output.count ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: waker.readFD, events: Int16(POLLIN), revents: 0),
             ]
-            let timeout: Int32 = state.inFlight > 0 ? 100 : 1000
-            let ready = poll(&fds, 2, timeout)
+            let ready = poll(&fds, 2, pollTimeoutMs())
             if ready < 0 && errno != EINTR { return lose("poll failed: \(String(cString: strerror(errno)))") }
             if fds[1].revents != 0 { waker.drain() }
             if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
                 if let lost = readAvailable() { return lose(lost) }
             }
-            checkDeadlines()
+            if let dead = checkDeadlines() { return lose(dead) }
         }
+    }
+
+    private func pollTimeoutMs() -> Int32 {
+        var timeout: Int32 = state.inFlight > 0 ? 100 : 1000
+        if let wakeAtNs {
+            let now = Clock.monotonicNanoseconds()
+            let until = wakeAtNs > now ? Int32(min(UInt64(Int32.max), (wakeAtNs - now) / 1_000_000 + 1)) : 0
+            timeout = min(timeout, until)
+        }
+        return timeout
     }
 
     // MARK: work in
 
-    private func submitWork() {
-        let free = state.freeSlots
-        guard free > 0, !inputExhausted else { return }
+    /// Submits what the stream limit and the rate allow. Returns true when the campaign has nothing left.
+    private func submitWork() -> Bool {
+        wakeAtNs = nil
+        var free = state.freeSlots
+        if free > 0, let rateLimiter {
+            let (granted, waitNs) = rateLimiter.acquire(upTo: free)
+            if granted < free, waitNs > 0 { wakeAtNs = Clock.monotonicNanoseconds() + waitNs }
+            free = granted
+        }
+        // No room: the socket (an answer) or the rate timer wakes us; no need to be woken for new rows.
+        if free == 0 { return state.inFlight == 0 && queue.isExhausted }
         switch queue.take(max: free, waker: waker) {
         case .exhausted:
-            inputExhausted = true
-        case .items(let items):
-            guard !items.isEmpty else { return }
+            return true
+        case .items(let items, let nextDueNs):
+            if let nextDueNs { wakeAtNs = min(wakeAtNs ?? nextDueNs, nextDueNs) }
+            if items.count < free { rateLimiter?.giveBack(free - items.count) }
+            guard !items.isEmpty else { return false }
             let authorization: String?
             do {
                 authorization = try auth.authorization()
             } catch {
-                queue.requeue(items)
+                queue.reschedule(items.map { ($0, 0) })
                 control.fail("cannot create the provider token: \(error)")
                 queue.abort()
-                return
+                return false
             }
             let now = Clock.monotonicNanoseconds()
-            for (index, notification) in items.enumerated() {
-                let headers = APNsRequest.headers(for: notification, authority: settings.authority, authorization: authorization)
+            for (index, var delivery) in items.enumerated() {
+                let notification = delivery.notification
+                APNsRequest.headers(for: notification, authority: settings.authority, authorization: authorization,
+                                    into: &headerBlock)
+                let tag = freeTags.popLast() ?? slots.count
                 do {
-                    let stream = try session.submitRequest(headers: headers, body: notification.payload)
-                    streams[stream] = InFlight(notification: notification, startedNs: now)
+                    let stream = try session.submitRequest(headers: headerBlock, body: notification.payload, tag: tag)
+                    delivery.attempts += 1
+                    let flight = InFlight(stream: stream, delivery: delivery, authorization: authorization, startedNs: now)
+                    if tag == slots.count { slots.append(flight) } else { slots[tag] = flight }
                     state.submitted()
                 } catch {
-                    queue.requeue(Array(items[index...]))
-                    connectionError = String(describing: error)
-                    return
+                    if tag < slots.count { freeTags.append(tag) }
+                    queue.reschedule(items[index...].map { ($0, 0) })
+                    state.beginClosing()
+                    log?("connection \(id): \(error)")
+                    return false
                 }
             }
+            return false
         }
     }
 
@@ -174,6 +224,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             switch result {
             case .bytes(let n):
+                lastReadNs = Clock.monotonicNanoseconds()
+                pingSentNs = nil
                 let fed = readBuffer.withUnsafeBytes { buffer in
                     Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
                 }
@@ -188,89 +240,91 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     // MARK: settling
 
-    private func deliverSettled() {
-        if !refused.isEmpty {
-            queue.requeue(refused)
-            refused.removeAll()
+    func deliverSettled() {
+        if !retries.isEmpty {
+            queue.reschedule(retries)
+            retries.removeAll(keepingCapacity: true)
         }
         if !settled.isEmpty {
             sink.settle(settled)
+            queue.settled(settled.count)
             settled.removeAll(keepingCapacity: true)
         }
     }
 
-    private func checkDeadlines() {
+    /// Cancels requests past their deadline and checks the connection's health; returns why it is dead, if it is.
+    private func checkDeadlines() -> String? {
         let now = Clock.monotonicNanoseconds()
-        guard now >= nextDeadlineCheck else { return }
+        guard now >= nextDeadlineCheck else { return nil }
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
-        for (stream, flight) in streams where !flight.timedOut && now - flight.startedNs > limit {
-            streams[stream]?.timedOut = true
-            session.cancel(stream: stream)
+        for tag in slots.indices {
+            guard let flight = slots[tag], !flight.timedOut, now - flight.startedNs > limit else { continue }
+            slots[tag]?.timedOut = true
+            session.cancel(stream: flight.stream)
         }
+        if let pingSentNs {
+            if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
+        } else if now - lastReadNs > UInt64(settings.pingAfterMs) * 1_000_000 {
+            session.ping()
+            pingSentNs = now
+        }
+        return nil
     }
 
     private func lose(_ why: String) -> Ending {
         log?("connection \(id): lost: \(why)")
-        let finished = Clock.wallMilliseconds()
-        for (_, flight) in streams {
-            settled.append(ReportRow(line: flight.notification.line, token: flight.notification.token, outcome: .failed,
-                                     reason: Reason.connectionLost.rawValue, apnsID: flight.notification.apnsID,
-                                     attempts: 1, finishedAtMs: finished))
-        }
-        streams.removeAll()
+        let lost = slots.compactMap { $0 }
+        slots.removeAll()
+        freeTags.removeAll()
+        for flight in lost { transportFailure(flight, reason: Reason.connectionLost.rawValue, latencyMs: nil) }
         state.closed()
         deliverSettled()
         tls.shutdown()
         return .reconnect
     }
 
-    private func closeGracefully() -> Ending {
+    private func closeGracefully(exhausted: Bool) -> Ending {
         session.goAway()
         try? session.send(into: &output)
         try? flushOutput()
         tls.shutdown()
         state.closed()
         deliverSettled()
-        if inputExhausted || control.isStopping {
+        if exhausted || control.isStopping {
             log?("connection \(id): closed")
             return .finished
         }
-        log?("connection \(id): drained after GOAWAY, reconnecting")
+        log?("connection \(id): drained, reconnecting")
         return .reconnect
     }
 
     // MARK: HTTP2ClientSessionDelegate
 
-    func http2ResponseHeader(stream: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        streams[stream]?.response.header(name: name, value: value)
+    func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        guard tag < slots.count else { return }
+        slots[tag]?.response.header(name: name, value: value)
     }
 
-    func http2ResponseData(stream: Int32, bytes: UnsafeBufferPointer<UInt8>) {
-        streams[stream]?.response.data(bytes)
+    func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
+        guard tag < slots.count else { return }
+        slots[tag]?.response.data(bytes)
     }
 
-    func http2StreamClosed(stream: Int32, errorCode: UInt32, refused wasRefused: Bool) {
-        guard let flight = streams.removeValue(forKey: stream) else { return }
+    func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
+        guard tag < slots.count, let flight = slots[tag] else { return }
+        slots[tag] = nil
+        freeTags.append(tag)
         let answered = flight.response.status != nil
         state.streamClosed(answered: answered)
-        let now = Clock.monotonicNanoseconds()
-        let latency = Double(now - flight.startedNs) / 1_000_000
-        let finished = Clock.wallMilliseconds()
+        let latency = Double(Clock.monotonicNanoseconds() - flight.startedNs) / 1_000_000
         if answered {
-            let row = flight.response.reportRow(for: flight.notification, attempts: 1, latencyMs: latency, finishedAtMs: finished)
-            settled.append(row)
-            if let reason = row.reason.map(Reason.init(rawValue:)), reason.isCredentialFailure {
-                control.fail("APNs refused the credentials (\(reason.rawValue)): \(reason.credentialHint)")
-                queue.abort()
-            }
+            answer(flight, latencyMs: latency)
         } else if wasRefused && !flight.timedOut {
-            refused.append(flight.notification)   // never processed by the server: send again elsewhere
+            refused(flight)
         } else {
-            let reason = flight.timedOut ? Reason.timeout.rawValue : "StreamReset(\(errorCode))"
-            settled.append(ReportRow(line: flight.notification.line, token: flight.notification.token, outcome: .failed,
-                                     reason: reason, apnsID: flight.notification.apnsID, attempts: 1,
-                                     latencyMs: latency, finishedAtMs: finished))
+            transportFailure(flight, reason: flight.timedOut ? Reason.timeout.rawValue : "StreamReset(\(errorCode))",
+                             latencyMs: latency)
         }
     }
 

@@ -116,11 +116,24 @@ public struct BufferByteSource: ByteSource, Sendable {
     }
 }
 
-/// A fatal input problem: the input cannot be read at all (unopenable file, I/O error, no CSV
-/// header, no token column). The message names the input.
+/// A problem with the input as a whole, found before or while reading rows. The message names the input.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Whether reading failed or what was read cannot be used: `apnsctl send` exits 3 for the first, 2 for the second.
+    public enum Kind: Sendable, Equatable {
+        /// The input cannot be read: the file cannot be opened, is a directory, or a read fails.
+        case unreadable
+        /// The input was read but its structure cannot be used as given: empty, gzip-compressed, an unreadable
+        /// or repeated CSV header, no token column. Found before any row is sent; the user fixes the command
+        /// line (`--token-field`, `--format`) or the file.
+        case unusable
+    }
+
+    public var kind: Kind
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, kind: Kind = .unreadable) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
 }
 

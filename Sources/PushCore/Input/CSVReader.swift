@@ -30,20 +30,20 @@ public struct CSVReader: RecordReader {
         self.input = buffer
         self.scanner = CSVScanner(maxRecordBytes: maxLineBytes)
         guard try CSVReader.readNonBlank(&input, &scanner) else {
-            throw InputError("\(name): the input is empty; expected a header row naming the fields (e.g. token,name)")
+            throw InputError("\(name): the input is empty; expected a header row naming the fields (e.g. token,name)", kind: .unusable)
         }
         let line = scanner.recordLine
         if let message = CSVReader.recordProblem(scanner, columns: nil) {
-            throw InputError("\(name): line \(line): cannot read the header row: \(message)")
+            throw InputError("\(name): line \(line): cannot read the header row: \(message)", kind: .unusable)
         }
         var names: [String] = []
         for i in 0..<scanner.fieldCount {
             guard let text = String(validating: scanner.field(i), as: UTF8.self) else {
-                throw InputError("\(name): line \(line): the header row has invalid UTF-8 in field \(i + 1)")
+                throw InputError("\(name): line \(line): the header row has invalid UTF-8 in field \(i + 1)", kind: .unusable)
             }
             let trimmed = CSVReader.trimSpaces(text)
             if names.contains(trimmed) {
-                throw InputError("\(name): line \(line): the header row names field '\(trimmed)' twice")
+                throw InputError("\(name): line \(line): the header row names field '\(trimmed)' twice", kind: .unusable)
             }
             names.append(trimmed)
         }

@@ -29,8 +29,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// Opens `path` (`-` for stdin) and returns a reader for its records.
 ///
 /// The format is `format` if given, else the path's extension, else guessed from the first byte.
-/// Throws `InputError` (naming the file) when the file cannot be opened, is gzip-compressed,
-/// is an empty CSV, or has a CSV header without a `tokenField` column (listing the columns it has).
+/// Throws `InputError` (naming the file): kind `.unreadable` when the file cannot be opened or read,
+/// `.unusable` when it is gzip-compressed, an empty CSV, or has a CSV header that cannot be read or has
+/// no `tokenField` column (listing the columns it has).
 public func openRecordReader(path: String, format: InputFormat?, tokenField: String = "token",
                              maxLineBytes: Int = InputDefaults.maxLineBytes) throws -> any RecordReader {
     let source = try FileByteSource(path: path)
@@ -44,7 +45,7 @@ public func openRecordReader(source: any ByteSource, name: String, format: Input
                              maxLineBytes: Int = InputDefaults.maxLineBytes) throws -> any RecordReader {
     var buffer = InputBuffer(source: source, name: name)
     if try buffer.startsWithGzipMagic() {
-        throw InputError("\(name): the input is gzip-compressed; decompress it first (e.g. gunzip -c \(name) | apnsctl ... -)")
+        throw InputError("\(name): the input is gzip-compressed; decompress it first (e.g. gunzip -c \(name) | apnsctl ... -)", kind: .unusable)
     }
     try buffer.skipByteOrderMark()
     let resolved: InputFormat
@@ -60,7 +61,8 @@ public func openRecordReader(source: any ByteSource, name: String, format: Input
         let reader = try CSVReader(buffer: buffer, maxLineBytes: maxLineBytes)
         guard reader.columns.contains(tokenField) else {
             let list = reader.columns.map { "'\($0)'" }.joined(separator: ", ")
-            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list))")
+            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list)); "
+                + "name the token column with --token-field", kind: .unusable)
         }
         return reader
     }

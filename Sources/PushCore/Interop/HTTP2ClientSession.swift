@@ -1,36 +1,23 @@
 import CNGHTTP2
 
-/// One header to send. `sensitive` headers are sent literal-without-indexing (HPACK never stores them):
-/// `:path`, `authorization`, `apns-id`, `apns-collapse-id` (apns-protocol.md §2, §12).
-package struct HeaderField {
-    package var name: String
-    package var value: String
-    package var sensitive: Bool
-
-    package init(_ name: String, _ value: String, sensitive: Bool = false) {
-        self.name = name
-        self.value = value
-        self.sensitive = sensitive
-    }
-}
-
 /// What a client session tells its owner. Called synchronously from inside `receive(_:)` and `send()`.
+/// Streams are named by the `tag` the owner gave `submitRequest` (a small index into its own table: no
+/// dictionary lookup per header).
 package protocol HTTP2ClientSessionDelegate: AnyObject {
-    func http2ResponseHeader(stream: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
-    func http2ResponseData(stream: Int32, bytes: UnsafeBufferPointer<UInt8>)
+    func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
+    func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>)
     /// `errorCode` 0 is a normal close; `refused` means the server never processed the stream (safe to resend).
-    func http2StreamClosed(stream: Int32, errorCode: UInt32, refused: Bool)
+    func http2StreamClosed(tag: Int, errorCode: UInt32, refused: Bool)
     func http2SettingsChanged(maxConcurrentStreams: Int)
     func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8])
 }
 
 /// An nghttp2 client session. Owned and used by one thread. Request bodies stay owned here until their
-/// stream closes (nghttp2 reads them later through the data provider).
+/// stream closes (nghttp2 reads them later through the data provider), in a table indexed by tag.
 package final class HTTP2ClientSession {
     private var session: OpaquePointer!
     package weak var delegate: HTTP2ClientSessionDelegate?
-    private var bodies: [Int32: PendingBody] = [:]
-    private var failure: HTTP2Error?
+    private var bodies: [PendingBody?] = []
 
     private struct PendingBody {
         var bytes: [UInt8]
@@ -45,25 +32,25 @@ package final class HTTP2ClientSession {
             throw HTTP2Error(description: "nghttp2: out of memory")
         }
         defer { nghttp2_session_callbacks_del(callbacks) }
-        nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, namelen, value, valuelen, _, user in
-            guard let frame, let name, let value, let user else { return 0 }
+        nghttp2_session_callbacks_set_on_header_callback(callbacks) { session, frame, name, namelen, value, valuelen, _, user in
+            guard let frame, let name, let value, let user,
+                  let tag = HTTP2ClientSession.tag(session, frame.pointee.hd.stream_id) else { return 0 }
             let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            me.delegate?.http2ResponseHeader(stream: frame.pointee.hd.stream_id,
-                                             name: UnsafeBufferPointer(start: name, count: namelen),
+            me.delegate?.http2ResponseHeader(tag: tag, name: UnsafeBufferPointer(start: name, count: namelen),
                                              value: UnsafeBufferPointer(start: value, count: valuelen))
             return 0
         }
-        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, stream, data, len, user in
-            guard let data, let user else { return 0 }
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { session, _, stream, data, len, user in
+            guard let data, let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
             let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            me.delegate?.http2ResponseData(stream: stream, bytes: UnsafeBufferPointer(start: data, count: len))
+            me.delegate?.http2ResponseData(tag: tag, bytes: UnsafeBufferPointer(start: data, count: len))
             return 0
         }
-        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, stream, errorCode, user in
-            guard let user else { return 0 }
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { session, stream, errorCode, user in
+            guard let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
             let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            me.bodies[stream] = nil
-            me.delegate?.http2StreamClosed(stream: stream, errorCode: errorCode,
+            if tag < me.bodies.count { me.bodies[tag] = nil }
+            me.delegate?.http2StreamClosed(tag: tag, errorCode: errorCode,
                                            refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
             return 0
         }
@@ -115,43 +102,43 @@ package final class HTTP2ClientSession {
         Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
     }
 
-    /// Queues a request; returns its stream id. The body is kept until the stream closes.
-    package func submitRequest(headers: [HeaderField], body: [UInt8]) throws(HTTP2Error) -> Int32 {
-        // nghttp2 copies names and values during submit: one scratch buffer holds them for this call only.
-        var storage: [UInt8] = []
-        storage.reserveCapacity(512)
-        var spans: [(name: Range<Int>, value: Range<Int>, flags: UInt8)] = []
-        spans.reserveCapacity(headers.count)
-        for header in headers {
-            let nameStart = storage.count
-            storage.append(contentsOf: header.name.utf8)
-            let valueStart = storage.count
-            storage.append(contentsOf: header.value.utf8)
-            let flags = header.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue
-            spans.append((nameStart..<valueStart, valueStart..<storage.count, UInt8(flags)))
-        }
+    /// The owner's tag of a stream, kept by nghttp2 as the stream's user data (tag + 1, so 0 means none).
+    private static func tag(_ session: OpaquePointer?, _ stream: Int32) -> Int? {
+        guard let data = nghttp2_session_get_stream_user_data(session, stream) else { return nil }
+        return Int(bitPattern: data) - 1
+    }
+
+    /// Queues a request; returns its stream id. `tag` (≥ 0, small: an index into the owner's table) names the
+    /// stream in the delegate's callbacks. The body is kept until the stream closes.
+    package func submitRequest(headers: HeaderBlock, body: [UInt8], tag: Int) throws(HTTP2Error) -> Int32 {
+        // nghttp2 copies names and values during submit: the block's buffer only needs to live for this call.
         var provider = nghttp2_data_provider()
-        provider.read_callback = { _, stream, buffer, length, flags, _, user in
-            guard let user, let buffer, let flags else { return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue) }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            return me.readBody(stream: stream, into: buffer, length: length, flags: flags)
-        }
-        let streamID: Int32 = storage.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            let nva = spans.map { span in
-                nghttp2_nv(name: base + span.name.lowerBound, value: base + span.value.lowerBound,
-                           namelen: span.name.count, valuelen: span.value.count, flags: span.flags)
+        provider.source.ptr = UnsafeMutableRawPointer(bitPattern: tag + 1)
+        provider.read_callback = { _, _, buffer, length, flags, source, user in
+            guard let user, let buffer, let flags, let tagPointer = source?.pointee.ptr else {
+                return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
             }
-            return nghttp2_submit_request(session, nil, nva, nva.count, &provider, nil)
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            return me.readBody(tag: Int(bitPattern: tagPointer) - 1, into: buffer, length: length, flags: flags)
+        }
+        let streamID: Int32 = headers.bytes.withUnsafeBufferPointer { buffer in
+            let base = UnsafeMutablePointer(mutating: buffer.baseAddress!)
+            let nva = headers.spans.map { span in
+                nghttp2_nv(name: base + span.name.lowerBound, value: base + span.value.lowerBound,
+                           namelen: span.name.count, valuelen: span.value.count,
+                           flags: UInt8(span.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue))
+            }
+            return nghttp2_submit_request(session, nil, nva, nva.count, &provider, UnsafeMutableRawPointer(bitPattern: tag + 1))
         }
         guard streamID > 0 else { throw HTTP2Error(code: streamID, "cannot submit the request") }
-        bodies[streamID] = PendingBody(bytes: body, offset: 0)
+        while bodies.count <= tag { bodies.append(nil) }
+        bodies[tag] = PendingBody(bytes: body, offset: 0)
         return streamID
     }
 
-    private func readBody(stream: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
+    private func readBody(tag: Int, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
                           flags: UnsafeMutablePointer<UInt32>) -> Int {
-        guard var body = bodies[stream] else {
+        guard tag >= 0, tag < bodies.count, var body = bodies[tag] else {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
             return 0
         }
@@ -162,9 +149,9 @@ package final class HTTP2ClientSession {
         body.offset += count
         if body.offset == body.bytes.count {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-            bodies[stream] = nil
+            bodies[tag] = nil
         } else {
-            bodies[stream] = body
+            bodies[tag] = body
         }
         return count
     }

@@ -5,19 +5,24 @@ import Glibc
 
 /// A TLS failure, with OpenSSL's error queue drained into the message and a hint at what to do.
 public struct TLSError: Error, CustomStringConvertible, Sendable {
+    /// Failures the caller handles apart from the rest.
+    public enum Kind: Sendable, Equatable {
+        case other
+        /// The peer sent the `no_application_protocol` alert: it speaks none of the ALPN protocols offered
+        /// (a TLS server without HTTP/2). Retrying cannot help.
+        case noApplicationProtocol
+        /// The server's certificate did not verify (untrusted CA, wrong host name, expired). Retrying cannot help.
+        case certificateVerification
+    }
+
     public var description: String
+    public var kind: Kind = .other
 
     /// Collects and clears the thread's OpenSSL error queue.
     static func drain(_ context: String) -> TLSError {
-        var details: [String] = []
-        var buffer = [CChar](repeating: 0, count: 256)
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            ERR_error_string_n(code, &buffer, buffer.count)
-            details.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return TLSError(description: details.isEmpty ? context : "\(context): \(details.joined(separator: "; "))")
+        let error = OpenSSLError.drain(context)
+        let refusedALPN = error.codes.contains { apnsctl_ERR_is_no_application_protocol($0) != 0 }
+        return TLSError(description: error.description, kind: refusedALPN ? .noApplicationProtocol : .other)
     }
 }
 
@@ -29,14 +34,17 @@ package final class TLSContext: @unchecked Sendable {
     deinit { SSL_CTX_free(raw) }
 
     /// A client context: TLS 1.2+, certificate verification against the system trust store plus `caFile`,
-    /// ALPN offering only `h2`.
-    package static func client(caFile: String?) throws(TLSError) -> TLSContext {
+    /// ALPN offering only `h2`; with `identity`, that certificate (and chain) is presented when the server asks.
+    package static func client(caFile: String?, identity: ClientIdentity? = nil) throws(TLSError) -> TLSContext {
         guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw TLSError.drain("cannot create a TLS context") }
         let context = TLSContext(ctx)
         apnsctl_SSL_CTX_set_default_options(ctx)
         _ = apnsctl_SSL_CTX_set_min_proto_version(ctx, apnsctl_TLS1_2_VERSION())
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
-        if SSL_CTX_set_default_verify_paths(ctx) != 1 { ERR_clear_error() }
+        // The system trust store: with --ca-file, only the hashed directory (looked up lazily, per issuer);
+        // without, also the bundle file (parsing all of it costs ~50 ms of start-up, which CI smoke pushes feel).
+        let systemStore = caFile == nil ? SSL_CTX_set_default_verify_paths(ctx) : SSL_CTX_set_default_verify_dir(ctx)
+        if systemStore != 1 { ERR_clear_error() }
         if let caFile {
             guard SSL_CTX_load_verify_locations(ctx, caFile, nil) == 1 else {
                 throw TLSError.drain("cannot load CA certificates from \(caFile) (--ca-file must be a PEM file)")
@@ -46,14 +54,14 @@ package final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_set_alpn_protos(ctx, alpn, UInt32(alpn.count)) == 0 else {
             throw TLSError.drain("cannot configure ALPN")
         }
+        if let identity { try context.use(identity) }
         return context
     }
 
-    /// A server context for the mock: the given certificate chain and key, ALPN selecting `h2`.
-    /// With `clientCAFile` (PEM CA certificates) clients must present a certificate that verifies against it
-    /// (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT), or the handshake fails.
+    /// A server context for the mock: the given certificate chain and key, ALPN selecting `h2`. With
+    /// `clientCAPEM`, clients must present a certificate that chains to one of its certificates.
     package static func server(certificatePEM: String, keyPEM: String,
-                               clientCAFile: String? = nil) throws(TLSError) -> TLSContext {
+                               clientCAPEM: String? = nil) throws(TLSError) -> TLSContext {
         guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw TLSError.drain("cannot create a TLS context") }
         let context = TLSContext(ctx)
         apnsctl_SSL_CTX_set_default_options(ctx)
@@ -63,14 +71,7 @@ package final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_check_private_key(ctx) == 1 else {
             throw TLSError.drain("the TLS key does not match the certificate")
         }
-        if let clientCAFile {
-            guard SSL_CTX_load_verify_locations(ctx, clientCAFile, nil) == 1,
-                  let names = SSL_load_client_CA_file(clientCAFile) else {
-                throw TLSError.drain("cannot load CA certificates from \(clientCAFile) (expected a PEM file)")
-            }
-            SSL_CTX_set_client_CA_list(ctx, names)   // takes ownership of `names`
-            SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
-        }
+        if let clientCAPEM { try context.requireClientCertificates(trusting: clientCAPEM) }
         SSL_CTX_set_alpn_select_cb(ctx, { _, out, outlen, input, inlen, _ in
             // Select "h2" if the client offers it; otherwise no ALPN (the client then refuses us).
             guard let input else { return apnsctl_SSL_TLSEXT_ERR_NOACK() }
@@ -87,6 +88,39 @@ package final class TLSContext: @unchecked Sendable {
             return apnsctl_SSL_TLSEXT_ERR_NOACK()
         }, nil)
         return context
+    }
+
+    /// Installs a client identity: leaf, key (OpenSSL takes its own references) and extra chain certificates.
+    private func use(_ identity: ClientIdentity) throws(TLSError) {
+        guard SSL_CTX_use_certificate(raw, identity.certificate.raw) == 1 else {
+            throw TLSError.drain("cannot use the client certificate")
+        }
+        guard SSL_CTX_use_PrivateKey(raw, identity.privateKey.raw) == 1, SSL_CTX_check_private_key(raw) == 1 else {
+            throw TLSError.drain("cannot use the client certificate's private key")
+        }
+        for extra in identity.chain {
+            // add_extra_chain_cert takes ownership of one reference: give it one of its own.
+            X509_up_ref(extra.raw)
+            if SSL_CTX_ctrl(raw, SSL_CTRL_EXTRA_CHAIN_CERT, 0, UnsafeMutableRawPointer(extra.raw)) != 1 {
+                X509_free(extra.raw)
+                throw TLSError.drain("cannot add a chain certificate of the client certificate")
+            }
+        }
+    }
+
+    /// Asks every client for a certificate and refuses the handshake unless it verifies against `caPEM`.
+    private func requireClientCertificates(trusting caPEM: String) throws(TLSError) {
+        guard let store = SSL_CTX_get_cert_store(raw) else { throw TLSError.drain("no certificate store") }
+        var added = 0
+        for block in PEMBlock.parse(caPEM) where block.label == "CERTIFICATE" {
+            let x509 = try? PEMSupport.withMemoryBIO(Array(block.text.utf8)) { PEM_read_bio_X509($0, nil, nil, nil) }
+            guard let x509 = x509 ?? nil else { throw TLSError.drain("cannot read a client CA certificate") }
+            defer { X509_free(x509) }   // add_cert takes its own reference
+            guard X509_STORE_add_cert(store, x509) == 1 else { throw TLSError.drain("cannot trust a client CA certificate") }
+            added += 1
+        }
+        guard added > 0 else { throw TLSError(description: "the client CA file holds no PEM certificate") }
+        SSL_CTX_set_verify(raw, apnsctl_SSL_VERIFY_PEER_REQUIRED(), nil)
     }
 
     private func useCertificateChain(pem: String) throws(TLSError) {
@@ -176,7 +210,8 @@ package final class TLSConnection {
                 let why = String(cString: X509_verify_cert_error_string(verify))
                 ERR_clear_error()
                 throw TLSError(description: "TLS certificate verification of \(peerName ?? "the server") failed: \(why) "
-                    + "(is the system CA store installed? for a private server pass its CA with --ca-file)")
+                    + "(is the system CA store installed? for a private server pass its CA with --ca-file)",
+                               kind: .certificateVerification)
             }
         }
         if err == apnsctl_SSL_ERROR_SYSCALL() && ERR_peek_error() == 0 {
@@ -193,6 +228,13 @@ package final class TLSConnection {
         SSL_get0_alpn_selected(ssl, &data, &len)
         guard let data, len > 0 else { return nil }
         return String(decoding: UnsafeBufferPointer(start: data, count: Int(len)), as: UTF8.self)
+    }
+
+    /// The certificate the peer presented (a server's view of a client certificate), or nil.
+    package var peerCertificateInfo: CertificateInfo? {
+        guard let x509 = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(x509) }
+        return X509Inspection.info(x509)
     }
 
     /// "TLSv1.3" and the like.

@@ -8,6 +8,7 @@ public enum NotificationRules {
     /// A device token as lowercase hex. Rejects (with a hint) tokens with spaces or angle brackets
     /// (`<abcd ef01>`), base64 tokens, other non-hex characters and an odd number of digits.
     public static func token(_ raw: String, label: String = "token") throws(RowError) -> String {
+        if isLowercaseHexToken(raw) { return raw }   // the common case: one pass, no new String
         if raw.isEmpty { throw RowError("\(label): empty") }
         let utf8 = raw.utf8
         if utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
@@ -25,6 +26,17 @@ public enum NotificationRules {
             throw RowError("\(label): odd number of hex digits (\(utf8.count)); a token is whole bytes, two digits each")
         }
         return raw.lowercased()
+    }
+
+    /// True for a non-empty, even-length run of `0-9a-f` (checked over the contiguous UTF-8 in one pass).
+    static func isLowercaseHexToken(_ raw: String) -> Bool {
+        raw.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return false }
+            for byte in bytes {
+                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+            }
+            return true
+        } ?? false
     }
 
     private static func looksLikeBase64(_ utf8: String.UTF8View) -> Bool {

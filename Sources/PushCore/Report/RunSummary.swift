@@ -9,6 +9,7 @@
 ///     statuses: 99000 200, 500 400, 200 410
 ///     reasons: 500 BadDeviceToken, 200 Unregistered, 200 ConnectionLost, 100 invalid token
 ///     latency: p50 12.1ms, p90 20.3ms, p99 48.0ms, max 120.5ms
+///     connections: 4 opened, 1 GOAWAY
 public struct RunSummary: Sendable, Equatable {
     /// Distinct reason texts counted one by one; later new ones count as "other reasons".
     public static let maxDistinctReasons = 64
@@ -22,6 +23,8 @@ public struct RunSummary: Sendable, Equatable {
     /// Epoch milliseconds when the run ended; nil means "when the last row settled".
     public var endedAtMs: Int64?
     public var connectionsOpened = 0
+    /// GOAWAY frames received (graceful drains and fatal ones alike).
+    public var goAways = 0
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
@@ -62,6 +65,7 @@ public struct RunSummary: Sendable, Equatable {
         latency.merge(other.latency)
         if let theirs = other.lastFinishedAtMs { lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? theirs, theirs) }
         connectionsOpened += other.connectionsOpened
+        goAways += other.goAways
     }
 
     public func count(_ outcome: Outcome) -> Int {
@@ -109,6 +113,7 @@ public struct RunSummary: Sendable, Equatable {
                          ("p99", latency.percentile(99)), ("max", latency.max)]
             lines.append("latency: " + parts.map { "\($0.0) \(Self.milliseconds($0.1 ?? 0))" }.joined(separator: ", "))
         }
+        lines.append("connections: \(connectionsOpened) opened, \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
         return lines.joined(separator: "\n") + "\n"
     }
 

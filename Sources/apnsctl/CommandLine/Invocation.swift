@@ -7,16 +7,20 @@ enum Invocation: Equatable, Sendable {
     /// `--version`; with `--verbose`, the C library versions too.
     case version(verbose: Bool)
     case generate(GenerateTarget)
+    case token(TokenOptions)
+    case configShow(ConfigReport)
 }
 
-/// Parses apnsctl's arguments (without the program name). Pure: reads nothing but its inputs.
+/// Parses apnsctl's arguments (without the program name). Pure: reads nothing but its inputs, and the
+/// config file only through `readFile` (which tests replace; by default there is no config file).
 ///
 /// Global options (`-h`, `--version`, `-v`, `-q`) may come before the command; `-v`/`-q` there
 /// count as if given after it. `-h`/`--help` anywhere before `--` asks for help and wins over
 /// any other mistake on the line.
-func parseInvocation(args: [String], environment: [String: String]) -> Result<Invocation, UsageError> {
+func parseInvocation(args: [String], environment: [String: String],
+                     readFile: @escaping (String) -> FileRead = { _ in .missing }) -> Result<Invocation, UsageError> {
     do throws(UsageError) {
-        return .success(try InvocationParser(environment: environment).parse(args))
+        return .success(try InvocationParser(environment: environment, readFile: readFile).parse(args))
     } catch {
         return .failure(error)
     }
@@ -24,6 +28,7 @@ func parseInvocation(args: [String], environment: [String: String]) -> Result<In
 
 private struct InvocationParser {
     let environment: [String: String]
+    let readFile: (String) -> FileRead
 
     func parse(_ args: [String]) throws(UsageError) -> Invocation {
         let top = ArgumentScanner(options: CommandTable.globalOptions, command: nil, stopAtFirstOperand: true)
@@ -59,7 +64,13 @@ private struct InvocationParser {
             }
             parsed.flags[spec.long, default: 0] += count
         }
-        var values = OptionValues(parsed, environment: environment, command: command.name)
+        let loader = ConfigLoader(environment: environment, read: readFile)
+        var config: ConfigSelection?
+        if command.option(long: OptionSpec.config.long) != nil {
+            config = try loader.load(configOption: parsed.values[OptionSpec.config.long]?.last,
+                                     profile: parsed.values[OptionSpec.profile.long]?.last, command: command.name)
+        }
+        var values = OptionValues(parsed, environment: environment, command: command.name, config: config)
 
         switch command.name {
         case CommandSpec.send.name:
@@ -70,6 +81,12 @@ private struct InvocationParser {
             return try helpTopic(parsed.operands, command: command.name)
         case CommandSpec.generate.name:
             return try generateTarget(parsed.operands, command: command.name)
+        case CommandSpec.token.name:
+            return .token(try TokenOptions.build(from: &values))
+        case CommandSpec.config.name:
+            try configAction(parsed.operands, command: command.name)
+            return .configShow(try ConfigReport.build(from: &values, config: config,
+                                                      defaultPath: loader.defaultPath.map(loader.display)))
         default:
             preconditionFailure("command '\(command.name)' is in the table but has no parser")
         }
@@ -85,6 +102,20 @@ private struct InvocationParser {
                 + Suggestion.clause(for: topic, among: CommandTable.commandNames), command: command)
         }
         return .help(command: topic)
+    }
+
+    private func configAction(_ operands: [String], command: String) throws(UsageError) {
+        let names = ConfigAction.allCases.map(\.rawValue)
+        guard let word = operands.first else {
+            throw UsageError("config needs an action: \(names.joined(separator: ", "))", command: command)
+        }
+        guard ConfigAction(rawValue: word) != nil else {
+            throw UsageError("unknown action '\(word)'; use \(names.joined(separator: ", "))"
+                + Suggestion.clause(for: word, among: names), command: command)
+        }
+        guard operands.count == 1 else {
+            throw UsageError("config \(word) takes no arguments; unexpected '\(operands[1])'", command: command)
+        }
     }
 
     private func generateTarget(_ operands: [String], command: String) throws(UsageError) -> Invocation {

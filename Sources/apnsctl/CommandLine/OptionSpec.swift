@@ -23,7 +23,9 @@ struct OptionSpec: Sendable, Equatable {
         case credentials = "Credentials"
         case connection = "Connection"
         case report = "Report"
+        case monitoring = "Progress, summary and metrics"
         case responses = "Responses"
+        case configuration = "Configuration"
         case general = "General"
     }
 
@@ -45,10 +47,13 @@ struct OptionSpec: Sendable, Equatable {
     var completion: Completion
     /// Environment variable read when the option is absent.
     var environmentVariable: String?
+    /// May be set in the config file, under the option's long name (`concurrency = 200`).
+    var inConfigFile: Bool
 
     init(_ long: String, short: Character? = nil, value valueName: String? = nil,
          category: Category, summary: String, longHelp: [String] = [], defaultText: String? = nil,
-         repeatable: Bool = false, completion: Completion = .none, environmentVariable: String? = nil) {
+         repeatable: Bool = false, completion: Completion = .none, environmentVariable: String? = nil,
+         inConfigFile: Bool = false) {
         self.long = long
         self.short = short
         self.valueName = valueName
@@ -59,6 +64,7 @@ struct OptionSpec: Sendable, Equatable {
         self.repeatable = repeatable
         self.completion = completion
         self.environmentVariable = environmentVariable
+        self.inConfigFile = inConfigFile
     }
 
     var takesValue: Bool { valueName != nil }
@@ -71,6 +77,14 @@ struct OptionSpec: Sendable, Equatable {
     var choices: [String]? {
         if case .choices(let words) = completion { return words }
         return nil
+    }
+
+    /// Where else the value may come from, for help and the man page: `APNSCTL_TOPIC`, config file `topic`.
+    var otherSources: String? {
+        var parts: [String] = []
+        if let name = environmentVariable { parts.append("environment \(name)") }
+        if inConfigFile { parts.append("config file '\(long)'") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     /// `-c, --concurrency=<N>` as help shows it (short names aligned in their own column).

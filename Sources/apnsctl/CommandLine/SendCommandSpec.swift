@@ -11,6 +11,9 @@ enum SendDefaults {
     /// Per-request deadline and the connect give-up time, in milliseconds.
     static let timeoutMs = 30_000
     static let connectTimeoutMs = 10_000
+    static let retries = RetryPolicy.defaultRetries
+    static let retriesRange = 0...100
+    static let rateRange = 1...1_000_000
     /// `--report` when only `--device` tokens are given: stdout.
     static let deviceReport = "-"
 }
@@ -56,17 +59,20 @@ extension OptionSpec {
         static let topic = OptionSpec(
             "topic", value: "TOPIC", category: .headers,
             summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
-            longHelp: ["A row's topic field overrides it."])
+            longHelp: ["Required with --key. With --cert it defaults to the certificate's bundle ID (its subject UID). "
+                + "A row's topic field overrides it."],
+            defaultText: "the bundle ID of --cert",
+            environmentVariable: "APNSCTL_TOPIC", inConfigFile: true)
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
             longHelp: ["A row's push_type field overrides it."],
-            completion: .choices(PushType.known.map(\.rawValue)))
+            completion: .choices(PushType.known.map(\.rawValue)), inConfigFile: true)
         static let priority = OptionSpec(
             "priority", value: "N", category: .headers,
             summary: "Delivery priority: 10 now, 5 power-considerate, 1 power-first",
             longHelp: ["Left out, the header is not sent and APNs uses 10. A row's priority field overrides it."],
-            completion: .choices(["10", "5", "1"]))
+            completion: .choices(["10", "5", "1"]), inConfigFile: true)
         static let expiration = OptionSpec(
             "expiration", value: "UNIX-SECONDS", category: .headers,
             summary: "Keep retrying delivery until this time; 0 means try once",
@@ -79,56 +85,117 @@ extension OptionSpec {
             "key", value: "FILE", category: .credentials,
             summary: "The .p8 signing key (AuthKey_KEYID.p8) for provider tokens",
             longHelp: ["The key never appears in output or error messages."],
-            completion: .file, environmentVariable: "APNSCTL_KEY")
+            completion: .file, environmentVariable: "APNSCTL_KEY", inConfigFile: true)
         static let keyID = OptionSpec(
             "key-id", value: "ID", category: .credentials,
             summary: "The 10-character key ID of --key",
-            environmentVariable: "APNSCTL_KEY_ID")
+            environmentVariable: "APNSCTL_KEY_ID", inConfigFile: true)
         static let teamID = OptionSpec(
             "team-id", value: "ID", category: .credentials,
             summary: "The 10-character Apple Developer team ID",
-            environmentVariable: "APNSCTL_TEAM_ID")
+            environmentVariable: "APNSCTL_TEAM_ID", inConfigFile: true)
+        static let cert = OptionSpec(
+            "cert", value: "FILE", category: .credentials,
+            summary: "Authenticate with this APNs certificate (.p12 or PEM) instead of --key",
+            longHelp: ["Certificate authentication: the certificate is presented in the TLS handshake and requests "
+                + "carry no authorization header; --key, --key-id and --team-id are not used. FILE is PKCS#12 "
+                + "(.p12, .pfx: modern AES exports and legacy RC2/3DES ones), PEM holding the certificate and its key "
+                + "(PKCS#1 or PKCS#8, encrypted or not), or a certificate alone (PEM or DER .cer) with --cert-key. "
+                + "The password comes from --cert-password-file or APNSCTL_CERT_PASSWORD, never from the command "
+                + "line. A warning is printed when the certificate expires within 30 days."],
+            completion: .file)
+        static let certKey = OptionSpec(
+            "cert-key", value: "FILE", category: .credentials,
+            summary: "The private key of --cert, when it is in a PEM file of its own",
+            completion: .file)
+        static let certPasswordFile = OptionSpec(
+            "cert-password-file", value: "FILE", category: .credentials,
+            summary: "Read the password of --cert or --cert-key from the first line of FILE",
+            longHelp: ["Without it, the password is taken from APNSCTL_CERT_PASSWORD; without either, the file must "
+                + "not be encrypted. A .p12 exported with an empty password needs neither."],
+            completion: .file)
         // Connection
+        static let environment = OptionSpec(
+            "environment", value: "ENV", category: .connection,
+            summary: "The APNs service: sandbox (development builds) or production",
+            longHelp: ["production is for App Store, TestFlight and ad-hoc builds. A device token belongs to one "
+                + "of the two; sent to the other it is answered BadDeviceToken."],
+            defaultText: SendDefaults.environment.rawValue,
+            completion: .choices(APNsEnvironment.allCases.map(\.rawValue)),
+            environmentVariable: "APNSCTL_ENVIRONMENT", inConfigFile: true)
         static let production = OptionSpec(
             "production", category: .connection,
-            summary: "Send to the production service (App Store, TestFlight, ad-hoc builds)")
+            summary: "Send to the production service: the same as --environment production")
         static let sandbox = OptionSpec(
             "sandbox", category: .connection,
-            summary: "Send to the sandbox service (development builds)",
-            defaultText: "on, unless --production")
+            summary: "Send to the sandbox service: the same as --environment sandbox")
         static let endpoint = OptionSpec(
             "endpoint", value: "HOST[:PORT]", category: .connection,
             summary: "Connect here instead of Apple's host (a mock, a proxy); port 443 if left out",
-            longHelp: ["An IPv6 address goes in brackets: [::1]:2197."])
+            longHelp: ["An IPv6 address goes in brackets: [::1]:2197."],
+            inConfigFile: true)
+        static let proxy = OptionSpec(
+            "proxy", value: "URL", category: .connection,
+            summary: "Tunnel to APNs through this HTTP proxy: http://[user:password@]host[:port]",
+            longHelp: ["Each connection asks the proxy to CONNECT to the APNs host; TLS runs end to end through the "
+                + "tunnel. A user and password in the URL are sent as basic authentication (percent-encode special "
+                + "characters) and shown as *** in messages; to keep them out of the process list, set HTTPS_PROXY "
+                + "instead. Without --proxy, HTTPS_PROXY or https_proxy is used unless NO_PROXY or no_proxy names "
+                + "the APNs host (a comma-separated list of host names or domain suffixes, * for all) or the host is "
+                + "on this machine. An empty URL (--proxy '') connects directly whatever the environment says."],
+            defaultText: "HTTPS_PROXY, if set")
         static let caFile = OptionSpec(
             "ca-file", value: "PEM", category: .connection,
             summary: "Trust the CA certificates in this PEM file instead of the system's",
-            completion: .file)
+            completion: .file, inConfigFile: true)
         static let concurrency = OptionSpec(
             "concurrency", short: "c", value: "N", category: .connection,
             summary: "Requests in flight at once, spread over the connections",
             longHelp: ["Between \(SendDefaults.concurrencyRange.lowerBound) and "
                 + "\(SendDefaults.concurrencyRange.upperBound). Each connection also keeps "
                 + "within the stream limit the server announces."],
-            defaultText: String(SendDefaults.concurrency))
+            defaultText: String(SendDefaults.concurrency),
+            inConfigFile: true)
         static let connections = OptionSpec(
             "connections", value: "N", category: .connection,
             summary: "HTTP/2 connections to open",
             longHelp: ["Between \(SendDefaults.connectionsRange.lowerBound) and "
                 + "\(SendDefaults.connectionsRange.upperBound)."],
-            defaultText: String(SendDefaults.connections))
+            defaultText: String(SendDefaults.connections),
+            inConfigFile: true)
         static let timeout = OptionSpec(
             "timeout", value: "DURATION", category: .connection,
             summary: "Give up on a request that has no answer after DURATION",
             longHelp: ["The row is reported failed with reason Timeout and the stream is cancelled. "
                 + "DURATION is a number with a unit: 500ms, 30s, 5m (a bare number is seconds)."],
-            defaultText: DurationText.format(milliseconds: SendDefaults.timeoutMs))
+            defaultText: DurationText.format(milliseconds: SendDefaults.timeoutMs),
+            inConfigFile: true)
         static let connectTimeout = OptionSpec(
             "connect-timeout", value: "DURATION", category: .connection,
             summary: "Stop (exit 3) when no connection can be made for DURATION",
             longHelp: ["Connection attempts are retried with exponential back-off until then. "
-                + "A failed certificate check or a server without HTTP/2 stops at once."],
-            defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs))
+                + "A failed certificate check, a server without HTTP/2 or a proxy refusing the tunnel (4xx) "
+                + "stops at once."],
+            defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs),
+            inConfigFile: true)
+        static let retries = OptionSpec(
+            "retries", value: "N", category: .connection,
+            summary: "Resend a row up to N more times after a transient failure",
+            longHelp: ["Retried: 429 TooManyRequests and TooManyProviderTokenUpdates, 500, 503 (Shutdown and "
+                + "IdleTimeout on a new connection), a lost connection and --timeout, with exponential back-off and "
+                + "full jitter (ceilings 1s, 2s, 4s ... 60s) or the server's retry-after. A row waiting to be "
+                + "retried holds no stream. ExpiredProviderToken gets a new token and is resent at once. "
+                + "Everything else is final. Requests refused unprocessed after a GOAWAY are resent without "
+                + "counting. 0 turns retries off."],
+            defaultText: String(SendDefaults.retries),
+            inConfigFile: true)
+        static let rate = OptionSpec(
+            "rate", value: "N", category: .connection,
+            summary: "Send at most N notifications per second, evenly spread",
+            longHelp: ["A token bucket shared by all connections, holding 1/20 s worth: no bursts at second "
+                + "boundaries."],
+            defaultText: "no limit",
+            inConfigFile: true)
         // Report
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
@@ -152,32 +219,45 @@ extension CommandSpec {
             "(--input FILE [--format csv|jsonl] [--token-field NAME]",
             " | --device TOKEN...)",
             "[--template FILE | --payload JSON]",
-            "--topic TOPIC [--push-type TYPE] [--priority 10|5|1]",
+            "[--topic TOPIC] [--push-type TYPE] [--priority 10|5|1]",
             "[--expiration UNIX-SECONDS] [--collapse-id ID]",
-            "--key FILE --key-id ID --team-id ID",
-            "[--production | --sandbox] [--endpoint HOST[:PORT]]",
-            "[--ca-file PEM] [--concurrency N] [--connections N]",
+            "(--key FILE --key-id ID --team-id ID",
+            " | --cert FILE [--cert-key FILE]",
+            "   [--cert-password-file FILE])",
+            "[--environment ENV | --production | --sandbox]",
+            "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
+            "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
+            "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
+            "[--progress auto|always|never] [--summary-json FILE]",
+            "[--metrics-file FILE] [--campaign NAME]",
+            "[--log-format text|json]",
+            "[--config FILE] [--profile NAME]",
             "[--verbose] [--quiet]",
         ],
         description: [
             "Reads recipients from --input (CSV or JSONL, streamed) or from --device tokens, renders each row's "
                 + "payload from the template, sends the notifications to APNs over HTTP/2 with token "
-                + "authentication, and writes one report line per row as it settles.",
-            "Requests refused unprocessed by a server that is going away (GOAWAY) are sent again on a new "
-                + "connection. A request whose connection is lost, or that gets no answer within --timeout, is "
-                + "reported failed. The exit status says whether every row was delivered.",
+                + "authentication (--key) or certificate authentication (--cert), and writes one report line per "
+                + "row as it settles.",
+            "Transient failures (429, 500, 503, a lost connection, no answer within --timeout) are retried "
+                + "with back-off up to --retries times; requests a server refused unprocessed (GOAWAY) are sent "
+                + "again on a new connection. Credentials APNs refuses stop the run early. The exit status says "
+                + "whether every row was delivered.",
         ],
         operand: nil,
         options: [
             Send.input, Send.format, Send.tokenField, Send.device,
             Send.template, Send.payload,
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
-            Send.key, Send.keyID, Send.teamID,
-            Send.production, Send.sandbox, Send.endpoint, Send.caFile, Send.concurrency, Send.connections,
-            Send.timeout, Send.connectTimeout,
+            Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
+            Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,
+            Send.concurrency, Send.connections,
+            Send.timeout, Send.connectTimeout, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
+            Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
+            .config, .profile,
             .verbose, .quiet, .help,
         ],
         examples: [
@@ -196,6 +276,39 @@ extension CommandSpec {
                         --payload '{"aps":{"alert":"Hello"}}' --topic com.example.app \\
                         --key AuthKey_ABC123DEFG.p8 --key-id ABC123DEFG --team-id DEF123GHIJ \\
                         | jq -c 'select(.outcome != "delivered")'
+                    """),
+            CommandExample(
+                description: "Certificate authentication through a proxy: the topic is the certificate's bundle ID, "
+                    + "the .p12 password is read from a file.",
+                command: """
+                    apnsctl send --input recipients.csv --template payload.json \\
+                        --cert push.p12 --cert-password-file ~/.config/apnsctl/p12-password \\
+                        --production --proxy http://proxy.example.com:3128 --report report.jsonl
+                    """),
+            CommandExample(
+                description: "A weekly campaign from cron. The crontab line runs a script (where % needs no "
+                    + "escaping); the script takes credentials, topic and environment from the config file's "
+                    + "prod-app profile, prints nothing but errors, writes metrics for node_exporter's textfile "
+                    + "collector and the summary as JSON next to the report.",
+                command: """
+                    # crontab:  0 9 * * MON  $HOME/bin/weekly-push
+                    day=$(date +%F)
+                    apnsctl send --profile prod-app --quiet \\
+                        --input /srv/push/weekly.csv --template /srv/push/weekly.json \\
+                        --report /srv/push/reports/weekly-$day.csv \\
+                        --summary-json /srv/push/reports/weekly-$day.json \\
+                        --metrics-file /var/lib/node_exporter/textfile/apnsctl-weekly.prom \\
+                        --campaign weekly
+                    """),
+            CommandExample(
+                description: "Update a Live Activity: its push token, the liveactivity push type and topic suffix, "
+                    + "a payload with the current time.",
+                command: """
+                    apnsctl send --profile prod-app --device "$ACTIVITY_PUSH_TOKEN" \\
+                        --push-type liveactivity \\
+                        --topic com.example.app.push-type.liveactivity \\
+                        --payload '{"aps":{"timestamp":'"$(date +%s)"',"event":"update",
+                                   "content-state":{"home":2,"away":1}}}'
                     """),
         ])
 }

@@ -10,6 +10,22 @@ enum ReportFormatChoice: String, Sendable, CaseIterable {
     case jsonl, csv
 }
 
+/// How `apnsctl send` authenticates: paths and ids only, never key bytes or passwords.
+enum SendCredentials: Equatable, Sendable {
+    /// Provider tokens signed with the `.p8` key.
+    case token(keyFile: String, keyID: String, teamID: String)
+    /// A TLS client certificate.
+    case certificate(CertificateFiles)
+}
+
+/// `--cert`, `--cert-key`, `--cert-password-file`.
+struct CertificateFiles: Equatable, Sendable {
+    var certificate: String
+    var key: String?
+    /// The password's file; nil means APNSCTL_CERT_PASSWORD, or no password.
+    var passwordFile: String?
+}
+
 /// Everything `apnsctl send` was asked to do, validated. Plain values; no I/O happened yet.
 struct SendOptions: Equatable, Sendable {
     /// `--input` path, `-` for stdin; nil when `devices` is used.
@@ -23,31 +39,41 @@ struct SendOptions: Equatable, Sendable {
     var template: String?
     /// `--payload` text.
     var payload: String?
-    var topic: String
+    /// Nil only with certificate authentication, where it defaults to the certificate's bundle ID.
+    var topic: String?
     var pushType: PushType?
     /// 10, 5 or 1; nil leaves the header out.
     var priority: Int?
     /// UNIX seconds; nil leaves the header out.
     var expiration: Int?
     var collapseID: String?
-    /// `--key`: path of the .p8 file (never its contents).
-    var keyFile: String
-    var keyID: String
-    var teamID: String
+    var credentials: SendCredentials
     var environment: APNsEnvironment = SendDefaults.environment
     /// `--endpoint`: overrides the environment's host.
     var endpoint: Endpoint?
+    /// `--proxy`, or `HTTPS_PROXY` when it applies to the endpoint; nil connects directly.
+    var proxy: HTTPProxy?
     var caFile: String?
     var concurrency: Int = SendDefaults.concurrency
     var connections: Int = SendDefaults.connections
     var timeoutMs: Int = SendDefaults.timeoutMs
     var connectTimeoutMs: Int = SendDefaults.connectTimeoutMs
+    var retries: Int = SendDefaults.retries
+    var rate: Int?
     /// `--report` path, `-` for stdout.
     var report: String
     var reportFormat: ReportFormatChoice = .jsonl
     /// How many times `-v` was given.
     var verbosity: Int = 0
     var quiet: Bool = false
+    // Progress, summary and metrics (MonitoringSpec.swift)
+    var progress: ProgressMode = MonitoringDefaults.progress
+    /// `--summary-json` path, `-` for stdout.
+    var summaryJSON: String?
+    var metricsFile: String?
+    /// The metrics' `campaign` label.
+    var campaign: String = defaultCampaignName(input: nil)
+    var logFormat: LogFormat = MonitoringDefaults.logFormat
 }
 
 extension SendOptions {
@@ -83,29 +109,29 @@ extension SendOptions {
             throw values.error("--device needs --template FILE or --payload JSON")
         }
 
+        // Credentials (first: whether --topic is required depends on them)
+        let credentials = try buildCredentials(from: &values)
+
         // Headers
-        guard let topic = values.string(O.topic) else {
+        let topic = values.string(O.topic)
+        if topic == nil, case .token = credentials {
             throw values.missing(O.topic, "the app's bundle ID, plus the push type's suffix")
         }
-        let pushType = values.string(O.pushType).map(PushType.init(rawValue:))
-        let priority = values.string(O.priority).flatMap { Int($0) }
+        let pushType = try values.choice(O.pushType).map(PushType.init(rawValue:))
+        let priority = try values.choice(O.priority).flatMap { Int($0) }
         let expiration = try values.string(O.expiration).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
         }
         let collapseID = values.string(O.collapseID)
 
-        // Credentials
-        guard let keyFile = values.string(O.key) else { throw values.missing(O.key, "the .p8 signing key") }
-        guard let keyID = values.string(O.keyID) else { throw values.missing(O.keyID, "the key's 10-character ID") }
-        guard let teamID = values.string(O.teamID) else { throw values.missing(O.teamID, "your 10-character team ID") }
-
         // Connection
-        let production = values.flag(O.production)
-        let sandbox = values.flag(O.sandbox)
-        if production, sandbox { throw values.error("--production and --sandbox exclude each other") }
-        let endpoint = try values.string(O.endpoint).map { (text) throws(UsageError) in
-            try ValueParser.endpoint(text, option: O.endpoint, command: values.command)
+        let environment = try environmentChoice(from: &values)
+        let endpoint = try values.resolved(O.endpoint).map { (resolved) throws(UsageError) in
+            try ValueParser.endpoint(resolved.value, option: O.endpoint, command: values.command,
+                                     label: resolved.source.label(for: O.endpoint))
         }
+        let proxy = try buildProxy(from: &values,
+                                   target: endpoint ?? Endpoint(host: environment.host, port: APNsEnvironment.defaultPort))
         let caFile = values.string(O.caFile)
         let concurrency = try values.integer(O.concurrency, in: SendDefaults.concurrencyRange,
                                              default: SendDefaults.concurrency)
@@ -113,6 +139,10 @@ extension SendOptions {
                                              default: SendDefaults.connections)
         let timeoutMs = try values.duration(O.timeout, default: SendDefaults.timeoutMs)
         let connectTimeoutMs = try values.duration(O.connectTimeout, default: SendDefaults.connectTimeoutMs)
+        let retries = try values.integer(O.retries, in: SendDefaults.retriesRange, default: SendDefaults.retries)
+        let rate = try values.string(O.rate).map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: SendDefaults.rateRange, option: O.rate, command: values.command)
+        }
 
         // Report
         let reportPath = values.string(O.report)
@@ -123,15 +153,96 @@ extension SendOptions {
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
             ?? (report.lowercased().hasSuffix(".csv") ? .csv : .jsonl)
 
+        // Progress, summary and metrics
+        let progress = values.string(O.progress).flatMap(ProgressMode.init(rawValue:)) ?? MonitoringDefaults.progress
+        let summaryJSON = values.string(O.summaryJSON)
+        if summaryJSON == "-", report == "-" {
+            throw values.error("--summary-json - and the report would both go to stdout; write one of them to a file")
+        }
+        let metricsFile = values.string(O.metricsFile)
+        if metricsFile == "-" {
+            throw values.error("--metrics-file needs a file (it is replaced atomically), not -")
+        }
+        let campaign = values.string(O.campaign) ?? defaultCampaignName(input: input)
+        let logFormat = values.string(O.logFormat).flatMap(LogFormat.init(rawValue:)) ?? MonitoringDefaults.logFormat
+
         return SendOptions(
             input: input, format: format, tokenField: tokenField ?? SendDefaults.tokenField, devices: devices,
             template: template, payload: payload,
             topic: topic, pushType: pushType, priority: priority, expiration: expiration, collapseID: collapseID,
-            keyFile: keyFile, keyID: keyID, teamID: teamID,
-            environment: production ? .production : SendDefaults.environment,
-            endpoint: endpoint, caFile: caFile, concurrency: concurrency, connections: connections,
-            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs,
+            credentials: credentials,
+            environment: environment,
+            endpoint: endpoint, proxy: proxy, caFile: caFile, concurrency: concurrency, connections: connections,
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, rate: rate,
             report: report, reportFormat: reportFormat,
-            verbosity: values.count(.verbose), quiet: values.flag(.quiet))
+            verbosity: values.count(.verbose), quiet: values.flag(.quiet),
+            progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,
+            logFormat: logFormat)
+    }
+
+    /// `--production`, `--sandbox` and `--environment` on the command line (one of them), else
+    /// APNSCTL_ENVIRONMENT, else the config file, else sandbox.
+    static func environmentChoice(from values: inout OptionValues) throws(UsageError) -> APNsEnvironment {
+        typealias O = OptionSpec.Send
+        let production = values.flag(O.production)
+        let sandbox = values.flag(O.sandbox)
+        let chosen = values.resolved(O.environment)
+        if production, sandbox { throw values.error("--production and --sandbox exclude each other") }
+        if production || sandbox, values.given(O.environment) {
+            throw values.error("--environment and --\(production ? "production" : "sandbox") exclude each other")
+        }
+        if production { return .production }
+        if sandbox { return .sandbox }
+        guard let chosen else { return SendDefaults.environment }
+        return APNsEnvironment(rawValue: try values.checkChoice(O.environment, chosen)) ?? SendDefaults.environment
+    }
+}
+
+extension SendOptions {
+    /// Token authentication (`--key`, `--key-id`, `--team-id`, each with its environment variable) or certificate
+    /// authentication (`--cert`). `--cert` on the command line wins over the token variables in the environment;
+    /// both on the command line is a mistake.
+    private static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
+        typealias O = OptionSpec.Send
+        let cert = values.string(O.cert)
+        let certKey = values.string(O.certKey)
+        let passwordFile = values.string(O.certPasswordFile)
+        let keyGiven = values.given(O.key)
+        let keyIDGiven = values.given(O.keyID)
+        let teamIDGiven = values.given(O.teamID)
+        let keyFile = values.string(O.key)
+        let keyID = values.string(O.keyID)
+        let teamID = values.string(O.teamID)
+
+        if let cert {
+            if keyGiven {
+                throw values.error("--cert and --key exclude each other: drop --key (with --key-id and --team-id) "
+                    + "to authenticate with the certificate, or drop --cert to use the token key")
+            }
+            for (given, spec) in [(keyIDGiven, O.keyID), (teamIDGiven, O.teamID)] where given {
+                throw values.error("\(spec.longFlag) belongs to token authentication (--key); drop it when using --cert")
+            }
+            return .certificate(CertificateFiles(certificate: cert, key: certKey, passwordFile: passwordFile))
+        }
+        if certKey != nil { throw values.error("--cert-key needs --cert (the certificate it belongs to)") }
+        if passwordFile != nil { throw values.error("--cert-password-file needs --cert") }
+        guard let keyFile else { throw values.missing(O.key, "the .p8 signing key") }
+        guard let keyID else { throw values.missing(O.keyID, "the key's 10-character ID") }
+        guard let teamID else { throw values.missing(O.teamID, "your 10-character team ID") }
+        return .token(keyFile: keyFile, keyID: keyID, teamID: teamID)
+    }
+
+    /// `--proxy`, else the proxy environment variables as they apply to `target`.
+    private static func buildProxy(from values: inout OptionValues, target: Endpoint) throws(UsageError) -> HTTPProxy? {
+        let flag = values.string(OptionSpec.Send.proxy)
+        var environment: [String: String] = [:]
+        for name in ProxySelection.environmentNames + ProxySelection.noProxyNames {
+            if let value = values.environmentValue(name) { environment[name] = value }
+        }
+        do {
+            return try ProxySelection.resolve(flag: flag, environment: environment, target: target)
+        } catch {
+            throw values.error(error.description)
+        }
     }
 }

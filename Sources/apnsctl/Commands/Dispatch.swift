@@ -1,10 +1,10 @@
 import PushCore
 
 /// Runs a parsed invocation and returns the process exit status.
-func run(_ invocation: Invocation) -> Int32 {
+func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32 {
     switch invocation {
     case .send(let options):
-        return runSend(options)
+        return runSend(options, environment: environment)
     case .mock(let options):
         return runMock(options)
     case .help(let name):
@@ -16,6 +16,11 @@ func run(_ invocation: Invocation) -> Int32 {
         return ExitStatus.success.rawValue
     case .generate(let target):
         Output.standardOutput(target.render())
+        return ExitStatus.success.rawValue
+    case .token(let options):
+        return runToken(options)
+    case .configShow(let report):
+        Output.standardOutput(report.render())
         return ExitStatus.success.rawValue
     }
 }
@@ -31,9 +36,9 @@ func versionText(verbose: Bool) -> String {
 
 /// Parses argv and runs it; usage errors go to stderr with exit status 2.
 func apnsctlMain(arguments: [String], environment: [String: String]) -> Int32 {
-    switch parseInvocation(args: arguments, environment: environment) {
+    switch parseInvocation(args: arguments, environment: environment, readFile: Files.read) {
     case .success(let invocation):
-        return run(invocation)
+        return run(invocation, environment: environment)
     case .failure(let error):
         Output.standardError(error.rendered)
         return ExitStatus.usage.rawValue

@@ -3,23 +3,29 @@ import PushCore
 
 /// `apnsctl send`: builds the campaign from the options, runs it, prints the summary, maps the result to an
 /// exit status. Everything that can be checked before a connection opens is checked first (key, template,
-/// input header, report file), so those mistakes cost nothing.
-func runSend(_ options: SendOptions) -> Int32 {
+/// input header, report file, metrics file), so those mistakes cost nothing.
+func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int32 {
+    let statusLine = StatusLine()
+    let showProgress = TerminalInfo.showsProgress(options.progress, quiet: options.quiet,
+                                                  isTerminal: TerminalInfo.stderrIsTerminal)
     var log: EventLog?
     if options.verbosity > 0 && !options.quiet {
-        log = { message in Output.standardError("apnsctl: \(message)\n") }
+        let format = options.logFormat
+        log = { message in statusLine.print(EventLogFormat.line(message, format: format, timeMs: Clock.wallMilliseconds())) }
     }
 
-    // Credentials: the key file must hold the P-256 .p8 key; ids are 10 characters.
-    let tokens: ProviderTokenSource
+    // Credentials: a .p8 key for provider tokens, or a client certificate.
+    let credentials: LoadedCredentials
     do {
-        let key = try ES256PrivateKey(pemFile: options.keyFile)
-        tokens = try ProviderTokenSource(key: key, keyID: options.keyID, teamID: options.teamID)
-        _ = try tokens.authorization()   // sign once now: a key that cannot sign fails before anything is read
-    } catch let error as ProviderTokenError {
-        return usageFailure("\(error)")
+        credentials = try loadCredentials(options, environment: ProcessInfo.processInfo.environment,
+                                          now: Clock.wallSeconds(), warn: { message in
+                                              if !options.quiet { Output.standardError("apnsctl: warning: \(message)\n") }
+                                          }, log: log)
     } catch {
-        return fatal("\(error)")
+        switch error {
+        case .usage(let message): return usageFailure(message)
+        case .fatal(let message): return fatal(message)
+        }
     }
 
     // Payload template (checked once, rendered per row).
@@ -35,18 +41,23 @@ func runSend(_ options: SendOptions) -> Int32 {
     } catch {
         return usageFailure("\(error)")
     }
-    let defaults = NotificationDefaults(topic: options.topic, pushType: options.pushType, priority: options.priority,
+    let defaults = NotificationDefaults(topic: credentials.topic, pushType: options.pushType, priority: options.priority,
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
 
     // Input: a file or stdin, or the --device tokens.
     var reader: any RecordReader
+    var bytesRead: ByteCounter?
+    var total = ProgressTotal.rows(options.devices.count)
     if let input = options.input {
         do {
-            reader = try openRecordReader(path: input, format: options.format.flatMap { InputFormat(rawValue: $0.rawValue) },
-                                          tokenField: options.tokenField)
+            let opened = try openCountedInput(path: input, format: options.format.flatMap { InputFormat(rawValue: $0.rawValue) },
+                                              tokenField: options.tokenField)
+            (reader, bytesRead, total) = (opened.reader, opened.counter, opened.total)
+        } catch let error as InputError where error.kind == .unusable {
+            return usageFailure("\(error)")   // no header, no token column...: fix the file or the options
         } catch {
-            return fatal("\(error)")
+            return fatal("\(error)")          // cannot open or read it
         }
     } else {
         reader = DeviceListReader(tokens: options.devices)
@@ -56,9 +67,12 @@ func runSend(_ options: SendOptions) -> Int32 {
     let endpoint = options.endpoint ?? Endpoint(host: options.environment.host, port: APNsEnvironment.defaultPort)
     let tlsContext: TLSContext
     do {
-        tlsContext = try TLSContext.client(caFile: options.caFile)
+        tlsContext = try TLSContext.client(caFile: options.caFile, identity: credentials.identity)
     } catch {
         return fatal("\(error)")
+    }
+    if let path = options.summaryJSON, path != "-", let problem = Files.unwritableDirectory(of: path) {
+        return fatal("--summary-json: \(problem)")
     }
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
     let report: ReportWriter
@@ -68,21 +82,81 @@ func runSend(_ options: SendOptions) -> Int32 {
         return fatal("\(error)")
     }
 
-    let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
-                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs)
-    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
+    var settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
+                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs,
+                                    retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
+                                    campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
+                                        ? "--\(options.environment.rawValue)" : nil))
+    settings.proxy = options.proxy
+    if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
+    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization, report: report,
                             summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
+    // The metrics file is written once before anything is sent: a path that cannot be written stops here.
+    let metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign) }
+    do {
+        try metrics?.writeFinal(campaign.progress(), exitStatus: nil, succeeded: false, finished: false)
+    } catch {
+        return fatal("--metrics-file: \(error)")
+    }
+
+    let monitor = RunMonitor(campaign: campaign, configuration: RunMonitor.Configuration(
+        statusLine: showProgress ? statusLine : nil,
+        width: { TerminalInfo.stderrWidth(environment: environment) },
+        total: total, bytesRead: bytesRead, metrics: metrics))
     let interrupts = InterruptWatcher { campaign.interrupt() }
     let result = campaign.run(reader: &reader, preparer: preparer)
     let signal = interrupts.stop()
+    monitor.stop()
 
-    if !options.quiet { Output.standardError(result.summary.render()) }
-    if let signal { return signal == SIGTERM ? ExitStatus.terminated.rawValue : ExitStatus.interrupted.rawValue }
-    if let fatal = result.fatal {
-        Output.standardError("apnsctl: \(fatal)\n")
-        return ExitStatus.fatal.rawValue
+    var messages: [String] = []
+    let status: ExitStatus
+    if let signal {
+        status = signal == SIGTERM ? .terminated : .interrupted
+    } else if let fatal = result.fatal {
+        messages.append("apnsctl: \(fatal)\n")
+        status = .fatal
+    } else if result.reportReaderGone {
+        // `--report - | head`: the reader has what it wanted. Stop quietly, but not with 0: rows were left.
+        messages.append("apnsctl: stopped sending: the reader of the report on stdout went away\n")
+        status = .undelivered
+    } else {
+        status = result.exitStatus == 0 ? .success : .undelivered
     }
-    return result.exitStatus
+    if !options.quiet { Output.standardError(result.summary.render()) }
+    for message in messages { Output.standardError(message) }
+
+    return finishOutputs(options, result: result, rowsRead: campaign.progress().rowsRead, status: status,
+                         metrics: metrics).rawValue
+}
+
+/// Writes `--summary-json` and the final `--metrics-file`. A failure to write either is reported and makes the
+/// exit status 3 (a cron job must notice), unless the run already ended worse.
+private func finishOutputs(_ options: SendOptions, result: CampaignResult, rowsRead: Int, status: ExitStatus,
+                           metrics: MetricsWriter?) -> ExitStatus {
+    var status = status
+    let ranToEnd = result.fatal == nil && !result.reportReaderGone
+        && status != .interrupted && status != .terminated
+    if let path = options.summaryJSON {
+        let extra: [(key: String, value: JSONValue)] = [
+            ("campaign", .string(options.campaign)), ("exit_status", .number(String(status.rawValue))),
+        ]
+        do {
+            try Files.replace(path, with: result.summary.renderJSON(extra: extra))
+        } catch {
+            Output.standardError("apnsctl: --summary-json: \(error)\n")
+            if status.rawValue < ExitStatus.fatal.rawValue { status = .fatal }
+        }
+    }
+    if let metrics {
+        let progress = CampaignProgress(rowsRead: rowsRead, queued: 0, summary: result.summary)
+        do {
+            try metrics.writeFinal(progress, exitStatus: status.rawValue, succeeded: ranToEnd)
+        } catch {
+            Output.standardError("apnsctl: --metrics-file: \(error)\n")
+            if status.rawValue < ExitStatus.fatal.rawValue { status = .fatal }
+        }
+    }
+    return status
 }
 
 private func fatal(_ message: String) -> Int32 {

@@ -72,7 +72,10 @@ enum HelpRenderer {
             text.append("One of: " + choices.joined(separator: ", ") + ".")
         }
         if let value = option.defaultText { text.append("Default: \(value)") }
-        if let name = option.environmentVariable { text.append("Env: \(name)") }
+        var sources: [String] = []
+        if let name = option.environmentVariable { sources.append("Env: \(name)") }
+        if option.inConfigFile { sources.append("Config file: \(option.long)") }
+        if !sources.isEmpty { text.append(sources.joined(separator: ". ")) }
         var rows = row(label: "  " + option.helpLabel, text: text[0], column: descriptionColumn)
         for more in text.dropFirst() {
             rows += TextWrap.wrap(more, width: width, indent: descriptionColumn)

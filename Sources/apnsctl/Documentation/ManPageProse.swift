@@ -6,12 +6,15 @@ enum ManPageProse {
         .paragraph("`apnsctl` sends push notifications to Apple devices through the Apple Push Notification "
             + "service (APNs). `apnsctl send` reads device tokens and per-row data from a CSV or JSONL file, or "
             + "takes tokens from the command line, fills a payload template for each row, sends the notifications "
-            + "over HTTP/2 with token (JWT) authentication, and writes a report with one line per row."),
-        .paragraph("`apnsctl mock` runs an APNs-compatible server on a local address for tests and CI. "
-            + "`apnsctl generate` prints this page and the shell completion scripts."),
+            + "over HTTP/2 with token (JWT) or certificate authentication, and writes a report with one line per row."),
+        .paragraph("`apnsctl token` prints a provider token for the same key, for curl. `apnsctl config show` "
+            + "prints the settings `send` would use and where each comes from: the command line, the environment "
+            + "or the config file (see FILES). `apnsctl mock` runs an APNs-compatible server on a local address "
+            + "for tests and CI. `apnsctl generate` prints this page and the shell completion scripts."),
         .paragraph("Data (a report written to `-`, generated files) goes to stdout; messages for people go to "
             + "stderr. Secrets are never taken from the command line and never printed: the signing key is read "
-            + "from the file that `--key` names."),
+            + "from the file that `--key` names, a certificate's password from the file that `--cert-password-file` "
+            + "names or from APNSCTL_CERT_PASSWORD, and a proxy password is shown as ***."),
     ]
 
     static let inputFormat = DocSection(title: "INPUT FORMAT", blocks: [
@@ -87,19 +90,37 @@ enum ManPageProse {
 
     /// Environment variables not tied to an option (those come from the option table).
     static let environment: [DocBlock.Definition] = [
+        .init("APNSCTL_CERT_PASSWORD", "The password of `--cert` (or `--cert-key`) when `--cert-password-file` is "
+            + "not given."),
+        .init("HTTPS_PROXY, https_proxy", "The HTTP proxy to tunnel through when `--proxy` is not given, as "
+            + "http://[user:password@]host[:port]. Not used for a host on this machine (localhost, 127.0.0.1, ::1)."),
+        .init("NO_PROXY, no_proxy", "Hosts reached without the proxy of HTTPS_PROXY: a comma-separated list of host "
+            + "names, domain suffixes (`apple.com` or `.apple.com` match every name under apple.com) and IP "
+            + "addresses, each optionally with :PORT; `*` matches every host."),
+        .init("OPENSSL_MODULES", "Where OpenSSL looks for its legacy provider (legacy.so), which opens .p12 files "
+            + "encrypted with RC2 or 3DES."),
+        .init("XDG_CONFIG_HOME, HOME", "Where the config file is looked for: `$XDG_CONFIG_HOME/apnsctl/config`, "
+            + "else `$HOME/.config/apnsctl/config`."),
+        .init("COLUMNS", "The width of the progress line when the terminal does not say."),
+        .init("NO_COLOR", "Respected: apnsctl never writes colour."),
         .init("SSL_CERT_FILE, SSL_CERT_DIR", "Where OpenSSL looks for trusted CA certificates when `--ca-file` "
             + "is not given."),
     ]
 
     static let files = DocSection(title: "FILES", blocks: [
         .definitions([
+            .init("~/.config/apnsctl/config", "The config file (`$XDG_CONFIG_HOME/apnsctl/config` when "
+                + "XDG_CONFIG_HOME is set), described below."),
             .init("AuthKey_KEYID.p8", "The signing key for provider tokens, downloaded once from the Apple "
                 + "Developer site; the key ID is in its name. Keep it readable by you alone."),
+            .init("cert.p12", "An APNs certificate with its private key, exported from Keychain Access (`--cert`). "
+                + "Its subject UID is the app's bundle ID, the default topic. Apple's certificates are valid for a "
+                + "year."),
             .init("/usr/share/bash-completion/completions/apnsctl", "Bash completions (`apnsctl generate bash`)."),
             .init("/usr/share/zsh/vendor-completions/_apnsctl", "Zsh completions (`apnsctl generate zsh`)."),
             .init("/usr/share/fish/vendor_completions.d/apnsctl.fish", "Fish completions (`apnsctl generate fish`)."),
         ]),
-    ])
+    ] + configFile)
 
     static let seeAlso = DocSection(title: "SEE ALSO", blocks: [
         .paragraph("`jq`(1), `openssl`(1), `curl`(1). Apple's documentation: \"Sending notification requests to APNs\", "

@@ -26,7 +26,8 @@ enum ManPageRenderer {
         out.append("Before the command:")
         for option in CommandTable.globalOptions { out += optionEntry(option) }
         for command in CommandTable.commands { out += commandSection(command) }
-        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.reportFormat] {
+        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.reportFormat,
+                        ManPageProse.summaryAndMetrics] {
             out += self.section(section)
         }
         out.append(".SH \"EXIT STATUS\"")
@@ -34,13 +35,12 @@ enum ManPageRenderer {
             out += definition(term: "\\fB\(status.rawValue)\\fR", text: status.meaning)
         }
         out.append(".SH ENVIRONMENT")
-        for command in CommandTable.commands {
-            for option in command.options {
-                guard let name = option.environmentVariable else { continue }
-                out += definition(term: "\\fB\(Roff.escape(name))\\fR",
-                                  text: "Used by `\(program) \(command.name)` when `\(option.longFlag)` is not "
-                                      + "given: \(lowercasedFirst(option.summary)).")
-            }
+        for (option, commands) in environmentOptions() {
+            let users = commands.map { "`\(program) \($0)`" }
+            let list = users.count > 1 ? users.dropLast().joined(separator: ", ") + " and " + users.last! : users[0]
+            out += definition(term: "\\fB\(Roff.escape(option.environmentVariable ?? ""))\\fR",
+                              text: "Used by \(list) when `\(option.longFlag)` is not given: "
+                                  + "\(lowercasedFirst(option.summary)).")
         }
         for item in ManPageProse.environment {
             out += definition(term: "\\fB\(Roff.escape(item.term))\\fR", text: item.text)
@@ -56,6 +56,21 @@ enum ManPageRenderer {
         }
         out += section(ManPageProse.seeAlso)
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Each option with an environment variable once, with the commands that read it, in table order.
+    static func environmentOptions() -> [(option: OptionSpec, commands: [String])] {
+        var result: [(option: OptionSpec, commands: [String])] = []
+        for command in CommandTable.commands {
+            for option in command.options where option.environmentVariable != nil {
+                if let index = result.firstIndex(where: { $0.option.environmentVariable == option.environmentVariable }) {
+                    result[index].commands.append(command.name)
+                } else {
+                    result.append((option, [command.name]))
+                }
+            }
+        }
+        return result
     }
 
     static func commandSection(_ command: CommandSpec) -> [String] {
@@ -92,6 +107,7 @@ enum ManPageRenderer {
         if let choices = option.choices { sentences.append("One of: " + choices.joined(separator: ", ") + ".") }
         if let value = option.defaultText { sentences.append("Default: \(value).") }
         if let name = option.environmentVariable { sentences.append("Environment: \(name).") }
+        if option.inConfigFile { sentences.append("Config file setting: \(option.long).") }
         return [".TP", names, Roff.textLine(Roff.inline(sentences.joined(separator: " ")))]
     }
 

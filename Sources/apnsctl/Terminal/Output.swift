@@ -22,4 +22,15 @@ enum Output {
     static func ignoreBrokenPipeSignal() {
         signal(SIGPIPE, SIG_IGN)
     }
+
+    /// SIGINT and SIGTERM reach apnsctl even when the parent started it with them blocked (a thread of a
+    /// test runner or supervisor passes its signal mask on): otherwise Ctrl-C and `kill` would do nothing.
+    /// Call before any thread starts, so every thread inherits the mask.
+    static func unblockStopSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+    }
 }

@@ -57,6 +57,20 @@ struct ProviderTokenSourceCachingTests {
         #expect(source.mintCount == 2)
     }
 
+    @Test("a replacement token refused as expired means the clock is wrong; a scheduled renewal starts over")
+    func clockSkew() throws {
+        let first = try source.current()
+        #expect(source.tokenRejectedAsExpired(first), "the first rejection renews")
+        let replacement = try source.current()
+        #expect(replacement != first)
+        #expect(!source.tokenRejectedAsExpired(replacement), "the replacement refused too: the clock is wrong")
+        #expect(try source.current() == replacement, "no mint loop")
+        clock.advance(by: 50 * 60)
+        let renewed = try source.current()
+        #expect(renewed != replacement)
+        #expect(source.tokenRejectedAsExpired(renewed), "a token renewed on schedule may be refused once again")
+    }
+
     @Test("descriptions of issued and decoded tokens never show the token or its signature")
     func redaction() throws {
         let issued = try source.issued()

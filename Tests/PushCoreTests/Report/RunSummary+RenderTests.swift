@@ -13,6 +13,7 @@ struct RunSummaryRenderTests {
     static func sample() -> RunSummary {
         var summary = RunSummary(endpoint: Endpoint(host: "api.sandbox.push.apple.com", port: 443), startedAtMs: start)
         summary.connectionsOpened = 4
+        summary.goAways = 1
         for i in 1...100 { summary.record(row(.delivered, status: 200, latency: Double(i), at: Int64(i) * 10)) }
         for _ in 0..<5 { summary.record(row(.rejected, status: 400, reason: "BadDeviceToken", latency: 2)) }
         for _ in 0..<2 { summary.record(row(.rejected, status: 410, reason: "Unregistered", latency: 3)) }
@@ -46,6 +47,7 @@ struct RunSummaryRenderTests {
             statuses: 100 200, 5 400, 2 410
             reasons: 5 BadDeviceToken, 2 Unregistered, 2 token '…' is not hex (line N), 1 ConnectionLost
             latency: p50 47.0ms, p90 89.9ms, p99 99.1ms, max 100.0ms
+            connections: 4 opened, 1 GOAWAY
 
             """)
     }
@@ -69,6 +71,7 @@ struct RunSummaryRenderTests {
             statuses: none
             reasons: none
             latency: none
+            connections: 0 opened, 0 GOAWAYs
 
             """)
         #expect(summary.exitStatus == 0)

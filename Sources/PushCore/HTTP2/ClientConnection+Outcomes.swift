@@ -1,0 +1,97 @@
+/// What a connection does with each closed stream: settle it, or hand it back for a retry (RetryPolicy).
+extension ClientConnection {
+    /// A response arrived (any status).
+    func answer(_ flight: InFlight, latencyMs: Double) {
+        let response = flight.response
+        let delivery = flight.delivery
+        let reason = response.status == 200 ? nil : response.errorBody.reason.map(Reason.init(rawValue:))
+        let decision = settings.retryPolicy.decide(status: response.status, reason: reason, attempts: delivery.attempts,
+                                                   retryAfterMs: response.retryAfter.flatMap(RetryPolicy.retryAfterMs)) {
+            random.next(upTo: $0)
+        }
+        switch decision {
+        case .settle:
+            settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
+                                              latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+        case .retry(let delayMs, let newConnection):
+            var again = delivery
+            again.lastFailure = reason?.rawValue ?? "HTTP \(response.status ?? 0)"
+            retries.append((again, delayMs))
+            if newConnection {
+                log?("connection \(id): \(again.lastFailure!): continuing on a new connection")
+                state.beginClosing()
+            }
+        case .refreshTokenAndRetry:
+            if let authorization = flight.authorization, !auth.rejectedAsExpired(authorization) {
+                settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
+                                                  latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                control.fail("APNs refused a provider token minted moments ago as expired (ExpiredProviderToken): "
+                    + "this machine's clock is probably wrong; check the system time (NTP) and run again")
+                queue.abort()
+                return
+            }
+            var again = delivery
+            again.lastFailure = Reason.expiredProviderToken.rawValue
+            retries.append((again, 0))
+        case .stopRun:
+            settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
+                                              latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+            let what = reason ?? Reason(rawValue: "HTTP \(response.status ?? 0)")
+            control.fail("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
+            queue.abort()
+        }
+    }
+
+    /// The server refused the stream unprocessed (above a GOAWAY's last-stream-id, or over its limit): send it
+    /// again, without counting an attempt.
+    func refused(_ flight: InFlight) {
+        var again = flight.delivery
+        again.attempts -= 1
+        again.refusals += 1
+        if again.refusals > Delivery.maxRefusals {
+            settled.append(ReportRow(line: again.notification.line, token: again.notification.token, outcome: .failed,
+                                     reason: "Refused", apnsID: again.notification.apnsID, attempts: again.attempts,
+                                     finishedAtMs: Clock.wallMilliseconds()))
+        } else {
+            retries.append((again, 0))
+        }
+    }
+
+    /// No answer: the connection was lost, the request timed out, or the stream was reset. The outcome is
+    /// unknown (APNs may have delivered it), so the attempt counts and a resend may deliver twice.
+    func transportFailure(_ flight: InFlight, reason: String, latencyMs: Double?) {
+        let delivery = flight.delivery
+        let decision = settings.retryPolicy.decide(status: nil, reason: nil, attempts: delivery.attempts) {
+            random.next(upTo: $0)
+        }
+        if case .retry(let delayMs, _) = decision {
+            var again = delivery
+            again.lastFailure = reason
+            retries.append((again, delayMs))
+        } else {
+            settled.append(ReportRow(line: delivery.notification.line, token: delivery.notification.token, outcome: .failed,
+                                     reason: reason, apnsID: delivery.notification.apnsID, attempts: delivery.attempts,
+                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+        }
+    }
+}
+
+/// A small, fast, seedable PRNG (SplitMix64) for back-off jitter: each connection has its own, no locks.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniformly random integer in `0...upper`.
+    public mutating func next(upTo upper: Int) -> Int {
+        upper <= 0 ? 0 : Int.random(in: 0...upper, using: &self)
+    }
+}

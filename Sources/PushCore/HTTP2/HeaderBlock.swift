@@ -1,0 +1,67 @@
+/// The header fields of one request, as bytes in one reusable buffer (no String per field).
+/// Sensitive fields are sent literal-without-indexing, so HPACK never stores them: `:path`, `authorization`,
+/// `apns-id`, `apns-collapse-id` (apns-protocol.md §2, §12).
+package struct HeaderBlock {
+    package struct Span {
+        package var name: Range<Int>
+        package var value: Range<Int>
+        package var sensitive: Bool
+    }
+
+    package private(set) var bytes: [UInt8] = []
+    package private(set) var spans: [Span] = []
+
+    package init() {
+        bytes.reserveCapacity(1024)
+        spans.reserveCapacity(16)
+    }
+
+    /// Empties the block, keeping its storage.
+    package mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+    }
+
+    package mutating func add(_ name: StaticString, _ value: some StringProtocol, sensitive: Bool = false) {
+        let nameRange = appendName(name)
+        let start = bytes.count
+        bytes.append(contentsOf: value.utf8)
+        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
+    }
+
+    /// `name: prefix + value` without building the joined String (`:path: /3/device/<token>`).
+    package mutating func add(_ name: StaticString, prefix: StaticString, _ value: some StringProtocol, sensitive: Bool = false) {
+        let nameRange = appendName(name)
+        let start = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        bytes.append(contentsOf: value.utf8)
+        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
+    }
+
+    package mutating func add(_ name: StaticString, _ value: Int) {
+        let nameRange = appendName(name)
+        let start = bytes.count
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let digitsStart = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[digitsStart...].reverse()
+        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: false))
+    }
+
+    /// The field's name and value as text (for tests and logs; never used on the hot path).
+    package func field(_ index: Int) -> (name: String, value: String, sensitive: Bool) {
+        let span = spans[index]
+        return (String(decoding: bytes[span.name], as: UTF8.self), String(decoding: bytes[span.value], as: UTF8.self),
+                span.sensitive)
+    }
+
+    private mutating func appendName(_ name: StaticString) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        return start..<bytes.count
+    }
+}
