@@ -111,15 +111,28 @@ _apnsctl() {
                 --port-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --max-streams) COMPREPLY=(); return ;;
                 --log) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --stats) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --tls-cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --tls-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --write-ca) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --require-client-cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --auth-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
+                --provider-token-max-age) COMPREPLY=(); return ;;
                 --respond) COMPREPLY=(); return ;;
+                --silent) COMPREPLY=(); return ;;
+                --fail-rate) COMPREPLY=(); return ;;
+                --seed) COMPREPLY=(); return ;;
+                --latency) COMPREPLY=(); return ;;
+                --goaway-after) COMPREPLY=(); return ;;
+                --goaway-every) COMPREPLY=(); return ;;
+                --drop-after) COMPREPLY=(); return ;;
+                --drop-every) COMPREPLY=(); return ;;
+                --drop-mode) _apnsctl_reply "$prefix" -W 'close reset' -- "$cur"; return ;;
+                --stream-drop) _apnsctl_reply "$prefix" -W 'on off' -- "$cur"; return ;;
             esac
-            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --tls-cert --tls-key --write-ca --auth-key --key-id --team-id --respond --quiet --help -l -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --quiet --help -l -q -h' -- "$cur"
             ;;
         help)
             if [[ $cur == -* ]]; then

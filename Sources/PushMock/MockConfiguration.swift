@@ -13,6 +13,17 @@ public struct MockGoAwayRule: Sendable, Equatable {
     }
 }
 
+/// How `dropAfter` / `dropEvery` end a connection (`apnsctl mock --drop-mode`). Neither sends GOAWAY or TLS
+/// close_notify.
+public enum MockDropMode: Sendable, Equatable {
+    /// TCP FIN after the last answer, then what the client sends is read and discarded until it closes (or a
+    /// second passes). The client always reads every answer written.
+    case close
+    /// TCP RST right after the last answer is written. A client busy writing may see the reset before it reads
+    /// the last answers.
+    case reset
+}
+
 /// Everything `MockServer` needs besides its TLS identity. Plain values, built by `apnsctl mock` from its options.
 public struct MockConfiguration: Sendable {
     /// Where to listen; port 0 picks a free port (`MockServer.start()` returns it).
@@ -37,9 +48,15 @@ public struct MockConfiguration: Sendable {
 
     /// GOAWAY after this many requests on each connection; nil: never.
     public var goAway: MockGoAwayRule?
-    /// Reset each connection (TCP RST, no GOAWAY, no TLS close_notify) once this many requests on it have been
-    /// answered; nil: never.
+    /// GOAWAY on the connection that carries every Nth request of the server (counted over all connections);
+    /// nil: never. A connection already going away sends no second GOAWAY. With `goAway` too, its reason is used.
+    public var goAwayEvery: MockGoAwayRule?
+    /// Drop each connection (see `dropMode`) once this many requests on it have been answered; nil: never.
     public var dropAfter: Int?
+    /// Drop the connection that carries every Nth request of the server (counted over all connections), once
+    /// that request is answered; nil: never.
+    public var dropEvery: Int?
+    public var dropMode: MockDropMode
     /// Requests for tokens starting with one of these (lowercase hex) are never answered; their streams stay open.
     public var silentPrefixes: [String]
     /// Every answer waits this long (milliseconds) after its request arrived; 0: answer at once.
@@ -60,7 +77,8 @@ public struct MockConfiguration: Sendable {
     public init(listen: Endpoint = Endpoint(host: "127.0.0.1", port: 2197), maxStreams: Int = 1000,
                 responseRules: [MockResponseRule] = [], requireProviderToken: Bool = true,
                 tokenVerifier: (@Sendable (String) -> Reason?)? = nil, logPath: String? = nil, quiet: Bool = false,
-                goAway: MockGoAwayRule? = nil, dropAfter: Int? = nil, silentPrefixes: [String] = [],
+                goAway: MockGoAwayRule? = nil, goAwayEvery: MockGoAwayRule? = nil, dropAfter: Int? = nil,
+                dropEvery: Int? = nil, dropMode: MockDropMode = .close, silentPrefixes: [String] = [],
                 latencyMs: Int = 0, failureRate: FailureRate? = nil, dropStreamsOnRejection: Bool = false,
                 expireProviderTokenOnce: Bool = false, clientCertificateCAFile: String? = nil,
                 statsPath: String? = nil) {
@@ -72,7 +90,10 @@ public struct MockConfiguration: Sendable {
         self.logPath = logPath
         self.quiet = quiet
         self.goAway = goAway
+        self.goAwayEvery = goAwayEvery
         self.dropAfter = dropAfter
+        self.dropEvery = dropEvery
+        self.dropMode = dropMode
         self.silentPrefixes = silentPrefixes
         self.latencyMs = latencyMs
         self.failureRate = failureRate

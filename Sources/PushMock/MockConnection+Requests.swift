@@ -76,12 +76,22 @@ extension MockConnection {
 
     /// A request arrived in full: GOAWAY/drop bookkeeping, then silence, a delayed answer, or an answer now.
     private func take(_ request: MockRequest, stream: Int32) {
-        let intake = ending.requestEnded(stream: stream)
+        let intake = ending.requestEnded(stream: stream, serverTakenBefore: engine.takenCount)
         if intake == .ignore {
             engine.statistics.update { $0.ignored += 1 }
             return
         }
+        engine.takenCount += 1
         engine.statistics.update { $0.requests += 1 }
+        // GOAWAY first: the client learns before it reads this answer that it must not reuse the connection.
+        if case .takeThenGoAway(let lastStreamID) = intake, let session {
+            do {
+                try session.submitGoAway(lastStreamID: lastStreamID, debugData: engine.goAwayDebugData)
+                engine.statistics.update { $0.goAways += 1 }
+            } catch {
+                engine.note("connection \(id): \(error)")
+            }
+        }
         switch engine.plan(request) {
         case .silent(let attempt):
             engine.statistics.update { $0.silenced += 1 }
@@ -98,14 +108,6 @@ extension MockConnection {
                     at: MockEngine.monotonicMs() + Int64(engine.latencyMs))
             } else {
                 answer(request, stream: stream, decision: decision, attempt: attempt, tokenKey: tokenKey)
-            }
-        }
-        if case .takeThenGoAway(let lastStreamID) = intake, let session {
-            do {
-                try session.submitGoAway(lastStreamID: lastStreamID, debugData: engine.goAwayDebugData)
-                engine.statistics.update { $0.goAways += 1 }
-            } catch {
-                engine.note("connection \(id): \(error)")
             }
         }
     }

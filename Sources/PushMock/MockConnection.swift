@@ -6,7 +6,8 @@ import PushCore
 ///
 /// ```
 ///  [handshaking] --h2--> [open] --session done (GOAWAY sent or received, no streams left)--> [lingering] --> [closed]
-///                          │ --drop (--drop-after: answer written)--> TCP RST ----------------------------> [closed]
+///                          │ --drop, mode close (answer written)--> TCP FIN, no close_notify -----------> [lingering]
+///                          │ --drop, mode reset (answer written)--> TCP RST ----------------------------> [closed]
 ///                          └ --peer closed / error -------------------------------------------------------> [closed]
 /// ```
 /// Lingering: after TLS close_notify and a TCP FIN, the connection reads and discards until the client closes
@@ -55,7 +56,7 @@ final class MockConnection: HTTP2ServerSessionDelegate {
         self.engine = engine
         self.policy = StreamLimitPolicy(maxStreams: engine.maxStreams, tokenAuth: engine.tokenAuth,
                                         dropOnRejection: engine.dropStreamsOnRejection)
-        self.ending = ConnectionEnding(goAwayAfter: engine.goAway?.afterRequests, dropAfter: engine.dropAfter)
+        self.ending = ConnectionEnding(goAway: engine.goAwayTriggers, drop: engine.dropTriggers)
         output.reserveCapacity(1 << 16)
     }
 
@@ -185,9 +186,10 @@ final class MockConnection: HTTP2ServerSessionDelegate {
         close()
     }
 
-    /// TLS close_notify and TCP FIN, then read and discard until the client closes (see the type's comment).
-    private func beginLingering() {
-        tls.shutdown()
+    /// TLS close_notify (unless dropping) and TCP FIN, then read and discard until the client closes (see the
+    /// type's comment).
+    private func beginLingering(closeNotify: Bool = true) {
+        if closeNotify { tls.shutdown() }
         Socket.shutdownWrite(fd)
         session = nil
         wantsWritable = false
@@ -205,13 +207,18 @@ final class MockConnection: HTTP2ServerSessionDelegate {
         }
     }
 
-    /// `--drop-after`: TCP RST, no GOAWAY, no close_notify. Answers already written reach the client first.
+    /// `--drop-after` / `--drop-every`: no GOAWAY, no close_notify; a FIN or a RST as `--drop-mode` says.
     private func drop() {
-        guard state != .closed else { return }
-        state = .closed
-        session = nil
-        Socket.reset(fd)
+        guard state == .open else { return }
         engine.statistics.update { $0.drops += 1 }
+        switch engine.dropMode {
+        case .close:
+            beginLingering(closeNotify: false)
+        case .reset:
+            state = .closed
+            session = nil
+            Socket.reset(fd)
+        }
     }
 
     func close() {

@@ -40,15 +40,18 @@ final class MockEngine {
     let maxStreams: Int
     let tokenAuth: Bool
     let dropStreamsOnRejection: Bool
-    let goAway: MockGoAwayRule?
-    let dropAfter: Int?
+    let goAwayTriggers: [ConnectionEnding.Trigger]
+    let dropTriggers: [ConnectionEnding.Trigger]
+    let dropMode: MockDropMode
     let silentPrefixes: [String]
     let latencyMs: Int
     let log: RequestLogWriter?
     let statistics: MockStatisticsStore
     let quiet: Bool
-    /// `{"reason":"…"}` of `--goaway-after`.
+    /// `{"reason":"…"}` of `--goaway-after` / `--goaway-every`.
     let goAwayDebugData: [UInt8]
+    /// Requests taken on by all connections (for `--goaway-every` and `--drop-every`).
+    var takenCount = 0
     var ids = MockIDGenerator()
     /// Reused for every response.
     var responseHeaders: [HTTP2HeaderField] = []
@@ -62,15 +65,21 @@ final class MockEngine {
         maxStreams = configuration.maxStreams
         tokenAuth = configuration.requireProviderToken
         dropStreamsOnRejection = configuration.dropStreamsOnRejection
-        goAway = configuration.goAway
-        dropAfter = configuration.dropAfter
+        goAwayTriggers = [configuration.goAway.map { ConnectionEnding.Trigger(count: $0.afterRequests, scope: .connection) },
+                          configuration.goAwayEvery.map { ConnectionEnding.Trigger(count: $0.afterRequests, scope: .server) }]
+            .compactMap { $0 }
+        dropMode = configuration.dropMode
+        dropTriggers = [configuration.dropAfter.map { ConnectionEnding.Trigger(count: $0, scope: .connection) },
+                        configuration.dropEvery.map { ConnectionEnding.Trigger(count: $0, scope: .server) }]
+            .compactMap { $0 }
         silentPrefixes = configuration.silentPrefixes
         latencyMs = max(0, configuration.latencyMs)
         self.log = log
         self.statistics = statistics
         quiet = configuration.quiet
         goAwayDebugData = MockResponseEncoding.errorBody(
-            reason: Reason(rawValue: configuration.goAway?.reason ?? Reason.shutdown.rawValue), timestampMs: nil)
+            reason: Reason(rawValue: (configuration.goAway ?? configuration.goAwayEvery)?.reason ?? Reason.shutdown.rawValue),
+            timestampMs: nil)
         responseHeaders.reserveCapacity(4)
     }
 

@@ -6,6 +6,13 @@ enum MockDefaults {
     static let maxStreams = 1000
     static let maxStreamsRange = 1...Int(Int32.max)
     static let respondStatusRange = 400...599
+    static let countRange = 1...Int(Int32.max)
+    static let seed = 1
+    static let seedRange = 0...Int.max
+    static let streamDrop = "on"
+    static let dropMode = "close"
+    static let providerTokenMaxAgeMs = 3_600_000
+    static let goAwayReason = "Shutdown"
 }
 
 extension OptionSpec {
@@ -27,6 +34,21 @@ extension OptionSpec {
         static let log = OptionSpec(
             "log", value: "FILE", category: .server,
             summary: "Append one line per request and its answer to FILE",
+            longHelp: ["One JSON object per line: time_ms, connection (numbered from 1), stream, attempt (how many "
+                + "requests for this token the mock has seen, this one included), method, token, topic, "
+                + "push_type, priority, expiration, collapse_id, apns_id, payload_size, payload, status, reason. "
+                + "Never the authorization header. A request left unanswered on purpose (--silent) has status "
+                + "null."],
+            completion: .file)
+        static let stats = OptionSpec(
+            "stats", value: "FILE", category: .server,
+            summary: "Write a JSON summary of what the mock did to FILE when it stops",
+            longHelp: ["One JSON object: requests (taken on), accepted, rejected, rejected_by_reason (a count per "
+                + "reason), silenced, unanswered (taken on, never answered: the connection went away first), "
+                + "ignored (arrived after the connection's GOAWAY or drop was decided; depends on timing), "
+                + "connections, goaways, drops, stream_limit_drops, tls_failures, and "
+                + "tokens_accepted_more_than_once (distinct tokens answered 200 more than once). "
+                + "The file is created when the mock starts and written when it stops (SIGINT, SIGTERM)."],
             completion: .file)
         static let tlsCert = OptionSpec(
             "tls-cert", value: "PEM", category: .tls,
@@ -37,6 +59,13 @@ extension OptionSpec {
         static let tlsKey = OptionSpec(
             "tls-key", value: "PEM", category: .tls,
             summary: "The private key of --tls-cert",
+            completion: .file)
+        static let requireClientCert = OptionSpec(
+            "require-client-cert", value: "PEM", category: .tls,
+            summary: "Require a TLS client certificate issued by a CA in PEM (certificate auth)",
+            longHelp: ["A client without a certificate, or with one that does not verify against PEM, fails the "
+                + "handshake. Requests then need no provider token, and connections allow --max-streams "
+                + "streams from the start, as APNs does with certificate auth. Not with --auth-key."],
             completion: .file)
         static let writeCA = OptionSpec(
             "write-ca", value: "FILE", category: .tls,
@@ -54,13 +83,99 @@ extension OptionSpec {
         static let teamID = OptionSpec(
             "team-id", value: "ID", category: .credentials,
             summary: "The team ID that provider tokens must name")
+        static let providerTokenMaxAge = OptionSpec(
+            "provider-token-max-age", value: "DURATION", category: .credentials,
+            summary: "Answer 403 ExpiredProviderToken to provider tokens older than DURATION",
+            longHelp: ["Measured from the token's iat in whole seconds (at least 1s); APNs allows one hour. "
+                + "Needs --auth-key (only verified tokens have a trusted age)."],
+            defaultText: DurationText.format(milliseconds: MockDefaults.providerTokenMaxAgeMs))
+        static let expireTokenOnce = OptionSpec(
+            "expire-token-once", category: .credentials,
+            summary: "Answer 403 ExpiredProviderToken to the first request with each provider token",
+            longHelp: ["Later requests with the same token are answered as usual. A client that mints a fresh "
+                + "token and resends is refused once more (the fresh token is new too): this models a server "
+                + "that finds every token expired at its first use, as it would with a client clock far off. "
+                + "The mock remembers the last 5,000 to 10,000 tokens it saw."])
         static let respond = OptionSpec(
-            "respond", value: "PREFIX=STATUS:REASON", category: .responses,
+            "respond", value: "PREFIX=STATUS:REASON[:K]", category: .responses,
             summary: "Answer tokens starting with PREFIX with STATUS and REASON (repeatable)",
             longHelp: ["PREFIX is lowercase hex and may be empty (every token); STATUS is 400 to 599; "
                 + "REASON is an APNs reason such as BadDeviceToken. The longest matching prefix wins; "
-                + "other tokens get 200."],
+                + "other tokens get 200.",
+                "With K, only the first K requests for each matching token get the error; from the K+1st on "
+                + "the token is answered as if no rule matched (so aa=429:TooManyRequests:2 answers 429 twice, "
+                + "then 200). Requests are counted per token over all connections, whatever their answer; "
+                + "the mock remembers the last 50,000 to 100,000 tokens it saw."],
             repeatable: true)
+        static let silent = OptionSpec(
+            "silent", value: "PREFIX", category: .responses,
+            summary: "Never answer tokens starting with PREFIX (repeatable)",
+            longHelp: ["The request is read in full and its stream stays open: the client waits until its own "
+                + "timeout. PREFIX is lowercase hex. Takes precedence over every other rule."],
+            repeatable: true)
+        static let failRate = OptionSpec(
+            "fail-rate", value: "P", category: .responses,
+            summary: "Answer a fraction P (0 to 1) of accepted requests with 500 InternalServerError",
+            longHelp: ["Decided per request, after every other rule, by a draw keyed by --seed, the token and "
+                + "the attempt number (SplitMix64): the same seed fails the same requests on every run, in any "
+                + "order and over any number of connections, and a retry of a failed token draws again (it "
+                + "may succeed)."])
+        static let seed = OptionSpec(
+            "seed", value: "N", category: .responses,
+            summary: "Seed of the --fail-rate draws",
+            defaultText: String(MockDefaults.seed))
+        static let latency = OptionSpec(
+            "latency", value: "DURATION", category: .responses,
+            summary: "Delay every answer by DURATION",
+            longHelp: ["Each answer is sent DURATION after its request arrived (a timer: other connections and "
+                + "requests go on meanwhile). DURATION is a number with a unit: 20ms, 1s."])
+        // Connection behaviour
+        static let goAwayAfter = OptionSpec(
+            "goaway-after", value: "N[:REASON]", category: .connection,
+            summary: "Send GOAWAY after N requests on each connection",
+            longHelp: ["When the Nth request on a connection has arrived, the mock sends GOAWAY with NO_ERROR, "
+                + "last-stream-id = that request's stream and debug data {\"reason\":\"REASON\"} (default "
+                + "Shutdown; letters and digits). Streams at or below it are answered; later ones are refused "
+                + "(never processed: safe to send again). Once they are answered the mock closes the connection "
+                + "(TLS close_notify, then TCP FIN). The client must reconnect to go on."])
+        static let goAwayEvery = OptionSpec(
+            "goaway-every", value: "N[:REASON]", category: .connection,
+            summary: "Send GOAWAY on the connection that carries every Nth request of the mock",
+            longHelp: ["Like --goaway-after, but N counts requests over all connections: the 500th, 1000th, ... "
+                + "request the mock takes on ends its connection with GOAWAY (a connection that already sent "
+                + "one sends no second). Not with --goaway-after."])
+        static let dropAfter = OptionSpec(
+            "drop-after", value: "N", category: .connection,
+            summary: "Drop each connection once N requests on it are answered",
+            longHelp: ["After writing the Nth answer the mock ends the TCP connection as --drop-mode says, with "
+                + "no GOAWAY and no TLS close_notify. Requests that arrived after the Nth are never processed "
+                + "or answered; the client cannot tell whether they were. Counted per connection. When a "
+                + "GOAWAY falls on the same request, the drop wins."])
+        static let dropEvery = OptionSpec(
+            "drop-every", value: "N", category: .connection,
+            summary: "Drop the connection that carries every Nth request of the mock",
+            longHelp: ["Like --drop-after, but N counts requests over all connections: once the 1500th, 3000th, "
+                + "... request the mock takes on is answered, its connection is dropped. With --goaway-after "
+                + "500 --drop-every 1500 a campaign sees both, as a busy APNs would show them."])
+        static let dropMode = OptionSpec(
+            "drop-mode", value: "MODE", category: .connection,
+            summary: "How --drop-after and --drop-every end a connection",
+            longHelp: ["close: a TCP FIN after the last answer (the client reads every answer written, then end "
+                + "of stream without TLS close_notify); what the client sends afterwards is read and thrown "
+                + "away. Exact: the client always gets the N answers. reset: a TCP RST right after the last "
+                + "answer is written (connection reset by peer); a client that is writing at that moment may "
+                + "get the error before it reads the last answers, so the number of answers it sees can vary."],
+            defaultText: MockDefaults.dropMode,
+            completion: .choices(["close", "reset"]))
+        static let streamDrop = OptionSpec(
+            "stream-drop", value: "MODE", category: .connection,
+            summary: "Lower the connection's stream limit to 1 after a rejected request",
+            longHelp: ["on: after any non-200 answer the connection's SETTINGS_MAX_CONCURRENT_STREAMS falls to 1, "
+                + "and rises back to --max-streams after the next 200, as APNs does; streams a client opens "
+                + "before it has acknowledged the new limit are refused. off: the limit stays at --max-streams "
+                + "once the first request was accepted."],
+            defaultText: MockDefaults.streamDrop,
+            completion: .choices(["on", "off"]))
     }
 }
 
@@ -70,22 +185,35 @@ extension CommandSpec {
         summary: "Run a local APNs-compatible server for tests and CI",
         synopsis: [
             "[--listen HOST:PORT] [--port-file FILE]",
-            "[--max-streams N] [--log FILE]",
+            "[--max-streams N] [--log FILE] [--stats FILE]",
             "[--tls-cert PEM --tls-key PEM | --write-ca FILE]",
+            "[--require-client-cert PEM]",
             "[--auth-key FILE --key-id ID --team-id ID]",
-            "[--respond PREFIX=STATUS:REASON...] [--quiet]",
+            "[--provider-token-max-age DURATION] [--expire-token-once]",
+            "[--respond PREFIX=STATUS:REASON[:K]...]",
+            "[--silent PREFIX...] [--fail-rate P [--seed N]]",
+            "[--latency DURATION]",
+            "[--goaway-after N[:REASON] | --goaway-every N[:REASON]]",
+            "[--drop-after N] [--drop-every N] [--drop-mode close|reset]",
+            "[--stream-drop on|off] [--quiet]",
         ],
         description: [
             "Serves the APNs provider API over TLS and HTTP/2 on a local address, answers each "
                 + "notification as the --respond rules say (200 otherwise), and runs until interrupted. "
                 + "Point `apnsctl send --endpoint` at it, with --ca-file naming the CA it wrote.",
+            "For tests of a client's resilience it misbehaves on request, exactly and reproducibly: GOAWAY "
+                + "or a connection reset after N requests, tokens never answered, a delay on every answer, "
+                + "a seeded rate of 500 errors, errors for the first K attempts of a token, the stream limit "
+                + "falling to 1 after a rejection, provider tokens expiring, client certificates required. "
+                + "--stats writes what it did when it stops.",
         ],
         operand: nil,
         options: [
-            Mock.listen, Mock.portFile, Mock.maxStreams, Mock.log,
-            Mock.tlsCert, Mock.tlsKey, Mock.writeCA,
-            Mock.authKey, Mock.keyID, Mock.teamID,
-            Mock.respond,
+            Mock.listen, Mock.portFile, Mock.maxStreams, Mock.log, Mock.stats,
+            Mock.tlsCert, Mock.tlsKey, Mock.writeCA, Mock.requireClientCert,
+            Mock.authKey, Mock.keyID, Mock.teamID, Mock.providerTokenMaxAge, Mock.expireTokenOnce,
+            Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.latency,
+            Mock.goAwayAfter, Mock.goAwayEvery, Mock.dropAfter, Mock.dropEvery, Mock.dropMode, Mock.streamDrop,
             .quiet, .help,
         ],
         examples: [
@@ -110,6 +238,16 @@ extension CommandSpec {
                 command: """
                     apnsctl mock --respond dead=410:Unregistered \\
                         --respond =503:ServiceUnavailable
+                    """),
+            CommandExample(
+                description: "A server that misbehaves like a busy APNs, for a client's resilience tests: GOAWAY "
+                    + "after 500 requests on each connection, a reset every 1,500 requests, 2% answered 500 (the "
+                    + "same ones every run), tokens starting aa answered 429 twice and then accepted; a summary "
+                    + "at the end.",
+                command: """
+                    apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
+                        --goaway-after 500 --drop-every 1500 --fail-rate 0.02 --seed 7 \\
+                        --respond aa=429:TooManyRequests:2 --stats stats.json
                     """),
         ])
 }

@@ -1,20 +1,33 @@
 import PushCore
 import PushMock
 
-/// One `--respond PREFIX=STATUS:REASON` rule of `apnsctl mock`.
+/// One `--respond PREFIX=STATUS:REASON[:K]` rule of `apnsctl mock`.
 extension MockResponseRule {
     static func parse(_ text: String, command: String = "mock") throws(UsageError) -> MockResponseRule {
         let flag = OptionSpec.Mock.respond.longFlag
         guard let equals = text.firstIndex(of: "="),
               let colon = text[equals...].firstIndex(of: ":") else {
-            throw UsageError("\(flag): '\(text)' is not PREFIX=STATUS:REASON (for example dead=410:Unregistered)",
+            throw UsageError("\(flag): '\(text)' is not PREFIX=STATUS:REASON[:K] (for example dead=410:Unregistered)",
                              command: command)
         }
         let prefix = String(text[..<equals])
         let statusText = String(text[text.index(after: equals)..<colon])
-        let reason = String(text[text.index(after: colon)...])
-        guard prefix.allSatisfy({ $0.isASCIIDigit || ("a"..."f").contains($0) }) else {
+        var reason = String(text[text.index(after: colon)...])
+        guard MockOptions.isLowercaseHex(prefix) else {
             throw UsageError("\(flag): prefix '\(prefix)' in '\(text)' is not lowercase hex", command: command)
+        }
+        // A last `:K` of digits is the attempt count (reasons have no colon-digits tail of their own).
+        var firstAttempts: Int?
+        if let lastColon = reason.lastIndex(of: ":") {
+            let tail = reason[reason.index(after: lastColon)...]
+            if !tail.isEmpty && tail.allSatisfy(\.isASCIIDigit) {
+                guard let k = Int(tail), k >= 1 else {
+                    throw UsageError("\(flag): K '\(tail)' in '\(text)' is not a positive integer "
+                        + "(the number of attempts that get the error)", command: command)
+                }
+                firstAttempts = k
+                reason = String(reason[..<lastColon])
+            }
         }
         let range = MockDefaults.respondStatusRange
         guard statusText.allSatisfy(\.isASCIIDigit), let status = Int(statusText), range.contains(status) else {
@@ -25,7 +38,24 @@ extension MockResponseRule {
             throw UsageError("\(flag): reason is empty in '\(text)' (for example \(prefix)=\(status):BadDeviceToken)",
                              command: command)
         }
-        return MockResponseRule(prefix: prefix, status: status, reason: reason)
+        return MockResponseRule(prefix: prefix, status: status, reason: reason, firstAttempts: firstAttempts)
+    }
+}
+
+extension MockGoAwayRule {
+    /// `--goaway-after N[:REASON]` (or `--goaway-every`).
+    static func parse(_ text: String, option: OptionSpec = OptionSpec.Mock.goAwayAfter,
+                      command: String = "mock") throws(UsageError) -> MockGoAwayRule {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let count = try ValueParser.integer(String(parts[0]), in: MockDefaults.countRange, option: option,
+                                            command: command)
+        guard parts.count == 2 else { return MockGoAwayRule(afterRequests: count) }
+        let reason = String(parts[1])
+        guard !reason.isEmpty, reason.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw UsageError("\(option.longFlag): reason '\(reason)' in '\(text)' is not letters and digits "
+                + "(for example \(count):BadCertificateEnvironment)", command: command)
+        }
+        return MockGoAwayRule(afterRequests: count, reason: reason)
     }
 }
 
@@ -45,6 +75,22 @@ struct MockOptions: Equatable, Sendable {
     var maxStreams: Int = MockDefaults.maxStreams
     var log: String?
     var quiet: Bool = false
+    var stats: String?
+    var requireClientCert: String?
+    /// Whole seconds.
+    var providerTokenMaxAge: Int = MockDefaults.providerTokenMaxAgeMs / 1000
+    var expireTokenOnce: Bool = false
+    /// In the order given.
+    var silent: [String] = []
+    var failRate: Double?
+    var seed: Int = MockDefaults.seed
+    var latencyMs: Int = 0
+    var goAway: MockGoAwayRule?
+    var goAwayEvery: MockGoAwayRule?
+    var dropAfter: Int?
+    var dropEvery: Int?
+    var dropMode: MockDropMode = MockDefaults.dropMode == "reset" ? .reset : .close
+    var streamDrop: Bool = MockDefaults.streamDrop == "on"
 }
 
 extension MockOptions {
@@ -80,13 +126,88 @@ extension MockOptions {
             throw values.error("\(keyID != nil ? "--key-id" : "--team-id") needs --auth-key")
         }
 
+        let requireClientCert = values.string(O.requireClientCert)
+        let ageText = values.string(O.providerTokenMaxAge)
+        let providerTokenMaxAgeMs = try values.duration(O.providerTokenMaxAge,
+                                                        default: MockDefaults.providerTokenMaxAgeMs)
+        if providerTokenMaxAgeMs < 1000 {
+            throw values.error("\(O.providerTokenMaxAge.longFlag): '\(ageText ?? "")' is less than 1s "
+                + "(token ages are whole seconds)")
+        }
+        if ageText != nil && authKey == nil {
+            throw values.error("\(O.providerTokenMaxAge.longFlag) needs --auth-key (only verified tokens have an age)")
+        }
+        let expireTokenOnce = values.flag(O.expireTokenOnce)
+        if requireClientCert != nil {
+            if authKey != nil {
+                throw values.error("--require-client-cert and --auth-key exclude each other "
+                    + "(with certificate auth requests carry no provider token)")
+            }
+            if expireTokenOnce {
+                throw values.error("--require-client-cert and --expire-token-once exclude each other "
+                    + "(with certificate auth requests carry no provider token)")
+            }
+        }
+
         var respond: [MockResponseRule] = []
         for text in values.strings(O.respond) {
             respond.append(try MockResponseRule.parse(text, command: values.command))
         }
+        let silent = values.strings(O.silent)
+        for prefix in silent where !isLowercaseHex(prefix) {
+            throw values.error("\(O.silent.longFlag): prefix '\(prefix)' is not lowercase hex")
+        }
+        let failRate = try values.string(O.failRate).map { (text) throws(UsageError) -> Double in
+            guard let rate = parseFraction(text) else {
+                throw values.error("\(O.failRate.longFlag): '\(text)' is not a fraction from 0 to 1 (for example 0.02)")
+            }
+            return rate
+        }
+        let seedText = values.string(O.seed)
+        if seedText != nil && failRate == nil { throw values.error("--seed needs --fail-rate") }
+        let seed = try seedText.map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: MockDefaults.seedRange, option: O.seed, command: values.command)
+        } ?? MockDefaults.seed
+        let latencyMs = try values.duration(O.latency, default: 0)
+
+        let goAway = try values.string(O.goAwayAfter).map { (text) throws(UsageError) in
+            try MockGoAwayRule.parse(text, command: values.command)
+        }
+        let goAwayEvery = try values.string(O.goAwayEvery).map { (text) throws(UsageError) in
+            try MockGoAwayRule.parse(text, option: O.goAwayEvery, command: values.command)
+        }
+        if goAway != nil && goAwayEvery != nil {
+            throw values.error("--goaway-after and --goaway-every exclude each other (pick one way to count)")
+        }
+        let dropAfter = try values.string(O.dropAfter).map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: MockDefaults.countRange, option: O.dropAfter, command: values.command)
+        }
+        let dropEvery = try values.string(O.dropEvery).map { (text) throws(UsageError) in
+            try ValueParser.integer(text, in: MockDefaults.countRange, option: O.dropEvery, command: values.command)
+        }
+        let streamDrop = (values.string(O.streamDrop) ?? MockDefaults.streamDrop) == "on"
+        let dropMode: MockDropMode = (values.string(O.dropMode) ?? MockDefaults.dropMode) == "reset" ? .reset : .close
+
         return MockOptions(
             listen: listen, portFile: portFile, tlsCert: tlsCert, tlsKey: tlsKey, writeCA: writeCA,
             authKey: authKey, keyID: keyID, teamID: teamID, respond: respond, maxStreams: maxStreams,
-            log: log, quiet: values.flag(.quiet))
+            log: log, quiet: values.flag(.quiet), stats: values.string(O.stats),
+            requireClientCert: requireClientCert, providerTokenMaxAge: providerTokenMaxAgeMs / 1000,
+            expireTokenOnce: expireTokenOnce, silent: silent, failRate: failRate, seed: seed,
+            latencyMs: latencyMs, goAway: goAway, goAwayEvery: goAwayEvery, dropAfter: dropAfter,
+            dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop)
+    }
+
+    /// Lowercase hex digits only (the empty string too).
+    static func isLowercaseHex(_ text: String) -> Bool {
+        text.allSatisfy { $0.isASCIIDigit || ("a"..."f").contains($0) }
+    }
+
+    /// `0`, `1`, `0.02`, `.5`, `1.0`: a decimal fraction from 0 to 1, nil for anything else.
+    static func parseFraction(_ text: String) -> Double? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCIIDigit || $0 == "." }),
+              text.filter({ $0 == "." }).count <= 1, text != ".",
+              let value = Double(text), value >= 0, value <= 1 else { return nil }
+        return value
     }
 }

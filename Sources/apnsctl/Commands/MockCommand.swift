@@ -27,7 +27,8 @@ func runMock(_ options: MockOptions) -> Int32 {
     if let keyFile = options.authKey, let keyID = options.keyID, let teamID = options.teamID {
         do {
             let key = try ES256PublicKey(pemFile: keyFile)
-            verifier = ProviderTokenVerifier(keyID: keyID, teamID: teamID, key: key)
+            verifier = ProviderTokenVerifier(keyID: keyID, teamID: teamID, key: key,
+                                             maxAge: Int64(options.providerTokenMaxAge))
                 .cachingCheck(now: ProviderTokenSource.wallClockSeconds)
         } catch {
             Output.standardError("apnsctl: mock: \(error)\n")
@@ -35,9 +36,7 @@ func runMock(_ options: MockOptions) -> Int32 {
         }
     }
 
-    let configuration = MockConfiguration(listen: options.listen, maxStreams: options.maxStreams,
-                                          responseRules: options.respond, tokenVerifier: verifier,
-                                          logPath: options.log, quiet: options.quiet)
+    let configuration = mockConfiguration(options, verifier: verifier)
     let server: MockServer
     let port: Int
     do {
@@ -57,6 +56,20 @@ func runMock(_ options: MockOptions) -> Int32 {
             + "(\(server.acceptedCount) accepted, \(server.rejectedCount) rejected)\n")
     }
     return ExitStatus.success.rawValue
+}
+
+/// The server's configuration for `options` (pure apart from the verifier, which is built from files).
+func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> Reason?)?) -> MockConfiguration {
+    MockConfiguration(
+        listen: options.listen, maxStreams: options.maxStreams, responseRules: options.respond,
+        requireProviderToken: options.requireClientCert == nil, tokenVerifier: verifier,
+        logPath: options.log, quiet: options.quiet,
+        goAway: options.goAway, goAwayEvery: options.goAwayEvery, dropAfter: options.dropAfter,
+        dropEvery: options.dropEvery, dropMode: options.dropMode, silentPrefixes: options.silent,
+        latencyMs: options.latencyMs,
+        failureRate: options.failRate.map { FailureRate(rate: $0, seed: UInt64(options.seed)) },
+        dropStreamsOnRejection: options.streamDrop, expireProviderTokenOnce: options.expireTokenOnce,
+        clientCertificateCAFile: options.requireClientCert, statsPath: options.stats)
 }
 
 /// Writes via a temporary file and rename, so a reader polling for the file never sees it half written.
