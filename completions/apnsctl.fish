@@ -115,7 +115,7 @@ complete -c apnsctl -n '__fish_apnsctl_using mock' -l auth-key -r -F -d 'Check p
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l key-id -x -d 'The key ID that provider tokens must name'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l team-id -x -d 'The team ID that provider tokens must name'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l provider-token-max-age -x -d 'Answer 403 ExpiredProviderToken to provider tokens older than DURATION'
-complete -c apnsctl -n '__fish_apnsctl_using mock' -l expire-token-once -d 'Answer 403 ExpiredProviderToken to the first request with each provider token'
+complete -c apnsctl -n '__fish_apnsctl_using mock' -l expire-token-once -d 'Answer 403 ExpiredProviderToken to the first request with the first provider token'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l respond -x -d 'Answer tokens starting with PREFIX with STATUS and REASON (repeatable)'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l silent -x -d 'Never answer tokens starting with PREFIX (repeatable)'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l fail-rate -x -d 'Answer a fraction P (0 to 1) of accepted requests with 500 InternalServerError'

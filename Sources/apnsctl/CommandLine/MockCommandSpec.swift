@@ -91,11 +91,11 @@ extension OptionSpec {
             defaultText: DurationText.format(milliseconds: MockDefaults.providerTokenMaxAgeMs))
         static let expireTokenOnce = OptionSpec(
             "expire-token-once", category: .credentials,
-            summary: "Answer 403 ExpiredProviderToken to the first request with each provider token",
-            longHelp: ["Later requests with the same token are answered as usual. A client that mints a fresh "
-                + "token and resends is refused once more (the fresh token is new too): this models a server "
-                + "that finds every token expired at its first use, as it would with a client clock far off. "
-                + "The mock remembers the last 5,000 to 10,000 tokens it saw."])
+            summary: "Answer 403 ExpiredProviderToken to the first request with the first provider token",
+            longHelp: ["As if the first token the mock sees had aged out: its first request is refused, later ones "
+                + "and every other token are answered as usual. A client must mint a new token once and resend. "
+                + "(To refuse every token, as APNs does for a client whose clock is far off, use "
+                + "--provider-token-max-age with a client clock that is wrong.)"])
         static let respond = OptionSpec(
             "respond", value: "PREFIX=STATUS:REASON[:K]", category: .responses,
             summary: "Answer tokens starting with PREFIX with STATUS and REASON (repeatable)",

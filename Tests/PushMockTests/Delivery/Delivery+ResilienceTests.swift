@@ -188,7 +188,8 @@ struct DeliveryResilienceTests {
             live.retryPolicy = RetryPolicy(maxRetries: 8, baseDelayMs: 5, maxDelayMs: 50)
             live.mock.maxStreams = 100
             live.mock.goAway = MockGoAwayRule(afterRequests: 500)
-            live.mock.dropAfter = 1500
+            live.mock.dropEvery = 1500          // server-wide: GOAWAY at 500 per connection comes first otherwise
+            live.mock.dropMode = .reset
             live.mock.failureRate = FailureRate(rate: 0.02, seed: 42)
             live.mock.responseRules = [MockResponseRule(prefix: "cc", status: 429, reason: "TooManyRequests", firstAttempts: 2)]
             let outcome = try live.run()
@@ -197,6 +198,8 @@ struct DeliveryResilienceTests {
             for (token, count) in outcome.acceptedCount where count > 1 {
                 #expect((outcome.row(token)?.attempts ?? 0) > 1, "\(token) accepted \(count)× with attempts 1")
             }
+            #expect(outcome.server.drops >= 10, "the mock reset connections (\(outcome.server.drops))")
+            #expect(outcome.server.goAways >= 20)
             statuses.insert(outcome.result.exitStatus)
         }
         #expect(statuses == [0], "the same exit status every run")
