@@ -1,3 +1,4 @@
+import PushCore
 /// Random version-4 UUIDs as lowercase text, for `apns-id` and `apns-unique-id`. A fast non-cryptographic
 /// generator (xoshiro256**, seeded from the system generator): mock ids only need to be unique.
 struct MockIDGenerator {
