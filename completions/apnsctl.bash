@@ -24,11 +24,38 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|check|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
         send)
+            case $prev in
+                --input|-i) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --format) _apnsctl_reply "$prefix" -W 'csv jsonl' -- "$cur"; return ;;
+                --token-field) COMPREPLY=(); return ;;
+                --device|-d) COMPREPLY=(); return ;;
+                --template) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --payload) COMPREPLY=(); return ;;
+                --topic) COMPREPLY=(); return ;;
+                --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
+                --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
+                --expiration) COMPREPLY=(); return ;;
+                --collapse-id) COMPREPLY=(); return ;;
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --endpoint) COMPREPLY=(); return ;;
+                --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --concurrency|-c) COMPREPLY=(); return ;;
+                --connections) COMPREPLY=(); return ;;
+                --timeout) COMPREPLY=(); return ;;
+                --connect-timeout) COMPREPLY=(); return ;;
+                --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+            esac
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --dry-run --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            ;;
+        check)
             case $prev in
                 --input|-i) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --format) _apnsctl_reply "$prefix" -W 'csv jsonl' -- "$cur"; return ;;
@@ -75,7 +102,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -89,7 +116,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check mock help generate' -- "$cur"
             fi
             ;;
     esac

@@ -17,6 +17,7 @@ complete -c apnsctl -f
 
 # Commands and global options
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a send -d 'Send a notification to each recipient and write a per-row report'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a check -d 'Check every row as send would, without sending anything'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a mock -d 'Run a local APNs-compatible server for tests and CI'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a help -d 'Show help for apnsctl or for one command'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a generate -d 'Print the man page or a shell completion script'
@@ -32,7 +33,7 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l token-field -x -d 'Column 
 complete -c apnsctl -n '__fish_apnsctl_using send' -s d -l device -x -d 'Send to this device token instead of reading --input (repeatable)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l template -r -F -d 'Read the payload template from FILE'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l payload -x -d 'Use JSON text as the payload template'
-complete -c apnsctl -n '__fish_apnsctl_using send' -l topic -x -d 'The app\'s topic: its bundle ID, plus the suffix the push type needs'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l topic -x -d 'The app\'s topic: its bundle ID'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l expiration -x -d 'Keep retrying delivery until this time; 0 means try once'
@@ -50,9 +51,39 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l timeout -x -d 'Give up on 
 complete -c apnsctl -n '__fish_apnsctl_using send' -l connect-timeout -x -d 'Stop (exit 3) when no connection can be made for DURATION'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s r -l report -r -F -d 'Write one report line per row to FILE (- for stdout)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l report-format -x -a 'jsonl csv' -d 'Format of the report: jsonl or csv'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l dry-run -d 'Check every row and write the report, but send nothing (same as apnsctl check)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s h -l help -d 'Print help (for the command, when given after it) and exit'
+
+# apnsctl check
+complete -c apnsctl -n '__fish_apnsctl_using check' -s i -l input -r -F -d 'Read recipients from a CSV or JSONL file (- for stdin)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l format -x -a 'csv jsonl' -d 'Format of --input: csv or jsonl'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l token-field -x -d 'Column or key of --input that holds the device token'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s d -l device -x -d 'Send to this device token instead of reading --input (repeatable)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l template -r -F -d 'Read the payload template from FILE'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l payload -x -d 'Use JSON text as the payload template'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l topic -x -d 'The app\'s topic: its bundle ID'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l expiration -x -d 'Keep retrying delivery until this time; 0 means try once'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l collapse-id -x -d 'Collapse notifications that share this ID into one on the device'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l key -r -F -d 'The .p8 signing key (AuthKey_KEYID.p8) for provider tokens'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l key-id -x -d 'The 10-character key ID of --key'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l team-id -x -d 'The 10-character Apple Developer team ID'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l production -d 'Send to the production service (App Store, TestFlight, ad-hoc builds)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l sandbox -d 'Send to the sandbox service (development builds)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l endpoint -x -d 'Connect here instead of Apple\'s host (a mock, a proxy); port 443 if left out'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l ca-file -r -F -d 'Trust the CA certificates in this PEM file instead of the system\'s'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s c -l concurrency -x -d 'Requests in flight at once, spread over the connections'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l connections -x -d 'HTTP/2 connections to open'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l timeout -x -d 'Give up on a request that has no answer after DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l connect-timeout -x -d 'Stop (exit 3) when no connection can be made for DURATION'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s r -l report -r -F -d 'Write one report line per row to FILE (- for stdout)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l report-format -x -a 'jsonl csv' -d 'Format of the report: jsonl or csv'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s v -l verbose -d 'Say more on stderr; give twice for even more'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl mock
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s l -l listen -x -d 'Address to listen on; port 0 picks a free port'
@@ -70,7 +101,7 @@ complete -c apnsctl -n '__fish_apnsctl_using mock' -s q -l quiet -d 'Print nothi
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl help
-complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send mock help generate'
+complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check mock help generate'
 complete -c apnsctl -n '__fish_apnsctl_using help' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl generate

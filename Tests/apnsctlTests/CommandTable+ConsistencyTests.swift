@@ -86,6 +86,7 @@ struct CommandTableConsistencyTests {
     /// What each command does with no arguments; a new command in the table must be added here.
     static let bareCommand: [String: Result<Invocation, UsageError>] = [
         "send": .failure(UsageError("send needs recipients: --input FILE or --device TOKEN", command: "send")),
+        "check": .failure(UsageError("check needs recipients: --input FILE or --device TOKEN", command: "check")),
         "mock": .success(.mock(MockOptions())),
         "help": .success(.help(command: nil)),
         "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish", command: "generate")),

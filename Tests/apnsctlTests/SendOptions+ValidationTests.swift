@@ -112,7 +112,7 @@ struct SendOptionsValidationTests {
         (validDeviceSend + ["--format", "csv"], "--format applies only to --input"),
         (validDeviceSend + ["--token-field", "t"], "--token-field applies only to --input"),
         (removing("--topic", from: validSend),
-         "--topic is required (the app's bundle ID, plus the push type's suffix)"),
+         "--topic is required (the app's bundle ID)"),
         (removing("--key", from: validSend), "--key is required (the .p8 signing key; or set APNSCTL_KEY)"),
         (removing("--key-id", from: validSend),
          "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID)"),

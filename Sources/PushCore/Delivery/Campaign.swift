@@ -63,7 +63,8 @@ public final class Campaign: @unchecked Sendable {
     }
 
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
-    public func run(reader: inout some RecordReader, preparer: RowPreparer) -> CampaignResult {
+    public func run(reader: inout some RecordReader, planner: RowPlanner) -> CampaignResult {
+        precondition(!planner.plan.dryRun, "a dry-run plan goes to DryRun")
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
@@ -84,23 +85,9 @@ public final class Campaign: @unchecked Sendable {
             thread.start()
         }
 
-        var inputError: String?
-        reading: while !control.isStopping {
-            let record: InputRecord?
-            do {
-                record = try reader.next()
-            } catch {
-                inputError = String(describing: error)
-                break
-            }
-            guard let record else { break }
-            switch preparer.prepare(record) {
-            case .notification(let notification):
-                if !queue.push(notification) { break reading }
-            case .invalid(let line, let token, let message):
-                sink.settle([ReportRow(line: line, token: token, outcome: .invalid, reason: message,
-                                       finishedAtMs: Clock.wallMilliseconds())])
-            }
+        var planner = planner
+        let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink) { notification in
+            queue.push(notification)
         }
         queue.finish()
         finished.wait()
@@ -109,49 +96,5 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         return CampaignResult(summary: summary, fatal: control.fatal?.description)
-    }
-}
-
-/// The report writer and the summary behind one lock: connection threads settle a batch per loop pass.
-final class ReportSink: RowSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private let writer: ReportWriter
-    private var summary: RunSummary
-    private let control: RunControl
-    var onFatal: (@Sendable () -> Void)?
-
-    init(writer: ReportWriter, summary: RunSummary, control: RunControl) {
-        self.writer = writer
-        self.summary = summary
-        self.control = control
-    }
-
-    func settle(_ rows: [ReportRow]) {
-        lock.lock()
-        defer { lock.unlock() }
-        for row in rows { summary.record(row) }
-        do {
-            try writer.write(rows)
-        } catch {
-            control.fail("cannot write the report: \(error)")
-            onFatal?()
-        }
-    }
-
-    func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        do {
-            try writer.close()
-        } catch {
-            control.fail("cannot write the report: \(error)")
-        }
-        summary.endedAtMs = Clock.wallMilliseconds()
-    }
-
-    var finalSummary: RunSummary {
-        lock.lock()
-        defer { lock.unlock() }
-        return summary
     }
 }

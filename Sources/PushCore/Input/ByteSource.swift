@@ -119,9 +119,24 @@ public struct BufferByteSource: ByteSource, Sendable {
 /// A fatal input problem: the input cannot be read at all (unopenable file, I/O error, no CSV
 /// header, no token column). The message names the input.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        /// The input cannot be read (I/O error, not found, corrupt compression...).
+        case unreadable
+        /// The input has no column for the token field: the file or `--token-field` is wrong, and nothing
+        /// can be sent (the command line exits 2, as for a usage error).
+        case missingTokenColumn
+    }
+
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var kind: Kind
+    public init(_ message: String, kind: Kind = .unreadable) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
+
+    /// Errors are equal when their messages are.
+    public static func == (a: InputError, b: InputError) -> Bool { a.message == b.message }
 }
 
 /// Bytes from a source, consumed from the front; refilled a chunk at a time. Internal to the readers.

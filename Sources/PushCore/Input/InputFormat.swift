@@ -60,7 +60,8 @@ public func openRecordReader(source: any ByteSource, name: String, format: Input
         let reader = try CSVReader(buffer: buffer, maxLineBytes: maxLineBytes)
         guard reader.columns.contains(tokenField) else {
             let list = reader.columns.map { "'\($0)'" }.joined(separator: ", ")
-            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list))")
+            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list)); "
+                + "name the token column with --token-field", kind: .missingTokenColumn)
         }
         return reader
     }

@@ -8,6 +8,18 @@ public enum Outcome: String, Sendable, CaseIterable {
     case failed
     /// Never sent: the row itself is wrong (bad token, missing template field, payload too large).
     case invalid
+    /// Dry run (`apnsctl check`, `send --dry-run`): the row passed every rule and would be sent.
+    case valid
+    /// Not sent on purpose: with `--dedupe`, a token already seen on an earlier line (the reason names it).
+    case skipped
+
+    /// True for outcomes that do not make the run's exit status 1: delivered, valid (dry run) and skipped.
+    public var isSuccess: Bool {
+        switch self {
+        case .delivered, .valid, .skipped: return true
+        case .rejected, .failed, .invalid: return false
+        }
+    }
 }
 
 /// One report row: what happened to one input row.

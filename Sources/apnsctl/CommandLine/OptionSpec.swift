@@ -23,6 +23,7 @@ struct OptionSpec: Sendable, Equatable {
         case credentials = "Credentials"
         case connection = "Connection"
         case report = "Report"
+        case campaign = "Campaign"
         case responses = "Responses"
         case general = "General"
     }

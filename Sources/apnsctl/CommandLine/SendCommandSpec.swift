@@ -55,8 +55,10 @@ extension OptionSpec {
         // Headers
         static let topic = OptionSpec(
             "topic", value: "TOPIC", category: .headers,
-            summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
-            longHelp: ["A row's topic field overrides it."])
+            summary: "The app's topic: its bundle ID",
+            longHelp: ["The suffix a push type needs (.voip, .push-type.liveactivity, .complication...) is "
+                + "added to a bare bundle ID; a topic whose suffix belongs to another push type is refused. "
+                + "A row's topic field overrides it."])
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
@@ -159,6 +161,7 @@ extension CommandSpec {
             "[--ca-file PEM] [--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--report FILE] [--report-format jsonl|csv]",
+        ] + campaignSynopsis(dryRun: true) + [
             "[--verbose] [--quiet]",
         ],
         description: [
@@ -178,6 +181,8 @@ extension CommandSpec {
             Send.production, Send.sandbox, Send.endpoint, Send.caFile, Send.concurrency, Send.connections,
             Send.timeout, Send.connectTimeout,
             Send.report, Send.reportFormat,
+            OptionSpec.Campaign.dryRun,
+        ] + OptionSpec.Campaign.shared + [
             .verbose, .quiet, .help,
         ],
         examples: [

@@ -30,10 +30,10 @@ struct SendOptions: Equatable, Sendable {
     /// UNIX seconds; nil leaves the header out.
     var expiration: Int?
     var collapseID: String?
-    /// `--key`: path of the .p8 file (never its contents).
-    var keyFile: String
-    var keyID: String
-    var teamID: String
+    /// `--key`: path of the .p8 file (never its contents). Nil only in a dry run.
+    var keyFile: String?
+    var keyID: String?
+    var teamID: String?
     var environment: APNsEnvironment = SendDefaults.environment
     /// `--endpoint`: overrides the environment's host.
     var endpoint: Endpoint?
@@ -48,13 +48,17 @@ struct SendOptions: Equatable, Sendable {
     /// How many times `-v` was given.
     var verbosity: Int = 0
     var quiet: Bool = false
+    /// Dry run, resume, shards, dedupe, kept fields, prune list (issue 4).
+    var campaign = CampaignOptions()
 }
 
 extension SendOptions {
     /// Stage two for `send`: meaning and cross-option rules.
-    static func build(from values: inout OptionValues) throws(UsageError) -> SendOptions {
+    /// `check` is the same command line as a dry run.
+    static func build(from values: inout OptionValues, check: Bool = false) throws(UsageError) -> SendOptions {
         typealias O = OptionSpec.Send
         try values.rejectOperands()
+        let campaign = try CampaignOptions.build(from: &values, check: check)
 
         // Recipients
         let input = values.string(O.input)
@@ -63,7 +67,7 @@ extension SendOptions {
         let tokenField = values.string(O.tokenField)
         switch (input, devices.isEmpty) {
         case (nil, true):
-            throw values.error("send needs recipients: --input FILE or --device TOKEN")
+            throw values.error("\(values.command) needs recipients: --input FILE or --device TOKEN")
         case (.some, false):
             throw values.error("--input and --device exclude each other")
         default: break
@@ -85,19 +89,27 @@ extension SendOptions {
 
         // Headers
         guard let topic = values.string(O.topic) else {
-            throw values.missing(O.topic, "the app's bundle ID, plus the push type's suffix")
+            throw values.missing(O.topic, "the app's bundle ID")
         }
         let pushType = values.string(O.pushType).map(PushType.init(rawValue:))
+        do {
+            _ = try NotificationRules.topic(topic, for: pushType, label: O.topic.longFlag)
+        } catch {
+            throw values.error(error.message)
+        }
         let priority = values.string(O.priority).flatMap { Int($0) }
         let expiration = try values.string(O.expiration).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
         }
         let collapseID = values.string(O.collapseID)
 
-        // Credentials
-        guard let keyFile = values.string(O.key) else { throw values.missing(O.key, "the .p8 signing key") }
-        guard let keyID = values.string(O.keyID) else { throw values.missing(O.keyID, "the key's 10-character ID") }
-        guard let teamID = values.string(O.teamID) else { throw values.missing(O.teamID, "your 10-character team ID") }
+        // Credentials (a dry run sends nothing and needs none)
+        let keyFile = values.string(O.key), keyID = values.string(O.keyID), teamID = values.string(O.teamID)
+        if !campaign.dryRun {
+            guard keyFile != nil else { throw values.missing(O.key, "the .p8 signing key") }
+            guard keyID != nil else { throw values.missing(O.keyID, "the key's 10-character ID") }
+            guard teamID != nil else { throw values.missing(O.teamID, "your 10-character team ID") }
+        }
 
         // Connection
         let production = values.flag(O.production)
@@ -116,7 +128,7 @@ extension SendOptions {
 
         // Report
         let reportPath = values.string(O.report)
-        if input != nil, reportPath == nil {
+        if input != nil, reportPath == nil, !campaign.dryRun {
             throw values.error("--report is required with --input (a file, or - for stdout)")
         }
         let report = reportPath ?? SendDefaults.deviceReport
@@ -132,6 +144,6 @@ extension SendOptions {
             endpoint: endpoint, caFile: caFile, concurrency: concurrency, connections: connections,
             timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs,
             report: report, reportFormat: reportFormat,
-            verbosity: values.count(.verbose), quiet: values.flag(.quiet))
+            verbosity: values.count(.verbose), quiet: values.flag(.quiet), campaign: campaign)
     }
 }

@@ -3,7 +3,7 @@ import PushCore
 /// Runs a parsed invocation and returns the process exit status.
 func run(_ invocation: Invocation) -> Int32 {
     switch invocation {
-    case .send(let options):
+    case .send(let options), .check(let options):
         return runSend(options)
     case .mock(let options):
         return runMock(options)

@@ -1,8 +1,8 @@
 import Foundation
 import PushCore
 
-/// `apnsctl send`: builds the campaign from the options, runs it, prints the summary, maps the result to an
-/// exit status. Everything that can be checked before a connection opens is checked first (key, template,
+/// `apnsctl send` (and `check`, a dry run): builds the campaign from the options, runs it, prints the
+/// summary, maps the result to an exit status. Everything that can be checked before a connection opens is checked first (key, template,
 /// input header, report file), so those mistakes cost nothing.
 func runSend(_ options: SendOptions) -> Int32 {
     var log: EventLog?
@@ -10,16 +10,19 @@ func runSend(_ options: SendOptions) -> Int32 {
         log = { message in Output.standardError("apnsctl: \(message)\n") }
     }
 
-    // Credentials: the key file must hold the P-256 .p8 key; ids are 10 characters.
-    let tokens: ProviderTokenSource
-    do {
-        let key = try ES256PrivateKey(pemFile: options.keyFile)
-        tokens = try ProviderTokenSource(key: key, keyID: options.keyID, teamID: options.teamID)
-        _ = try tokens.authorization()   // sign once now: a key that cannot sign fails before anything is read
-    } catch let error as ProviderTokenError {
-        return usageFailure("\(error)")
-    } catch {
-        return fatal("\(error)")
+    // Credentials: the key file must hold the P-256 .p8 key; ids are 10 characters. A dry run needs none.
+    var tokens: ProviderTokenSource?
+    if !options.campaign.dryRun, let keyFile = options.keyFile, let keyID = options.keyID, let teamID = options.teamID {
+        do {
+            let key = try ES256PrivateKey(pemFile: keyFile)
+            let source = try ProviderTokenSource(key: key, keyID: keyID, teamID: teamID)
+            _ = try source.authorization()   // sign once now: a key that cannot sign fails before anything is read
+            tokens = source
+        } catch let error as ProviderTokenError {
+            return usageFailure("\(error)", command: options.campaign.command)
+        } catch {
+            return fatal("\(error)")
+        }
     }
 
     // Payload template (checked once, rendered per row).
@@ -33,18 +36,21 @@ func runSend(_ options: SendOptions) -> Int32 {
             template = nil
         }
     } catch {
-        return usageFailure("\(error)")
+        return usageFailure("\(error)", command: options.campaign.command)
     }
     let defaults = NotificationDefaults(topic: options.topic, pushType: options.pushType, priority: options.priority,
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
+    let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun)
 
-    // Input: a file or stdin, or the --device tokens.
+    // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
     if let input = options.input {
         do {
             reader = try openRecordReader(path: input, format: options.format.flatMap { InputFormat(rawValue: $0.rawValue) },
                                           tokenField: options.tokenField)
+        } catch let error as InputError where error.kind == .missingTokenColumn {
+            return usageFailure(error.message, command: options.campaign.command)
         } catch {
             return fatal("\(error)")
         }
@@ -54,11 +60,13 @@ func runSend(_ options: SendOptions) -> Int32 {
 
     // Transport and report.
     let endpoint = options.endpoint ?? Endpoint(host: options.environment.host, port: APNsEnvironment.defaultPort)
-    let tlsContext: TLSContext
-    do {
-        tlsContext = try TLSContext.client(caFile: options.caFile)
-    } catch {
-        return fatal("\(error)")
+    var tlsContext: TLSContext?
+    if !options.campaign.dryRun {
+        do {
+            tlsContext = try TLSContext.client(caFile: options.caFile)
+        } catch {
+            return fatal("\(error)")
+        }
     }
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
     let report: ReportWriter
@@ -68,13 +76,23 @@ func runSend(_ options: SendOptions) -> Int32 {
         return fatal("\(error)")
     }
 
-    let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
-                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs)
-    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
-                            summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
-    let interrupts = InterruptWatcher { campaign.interrupt() }
-    let result = campaign.run(reader: &reader, preparer: preparer)
-    let signal = interrupts.stop()
+    let summary = RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds())
+    let result: CampaignResult
+    let signal: Int32?
+    if let tlsContext, let tokens {
+        let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
+                                        requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs)
+        let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
+                                summary: summary, log: log)
+        let interrupts = InterruptWatcher { campaign.interrupt() }
+        result = campaign.run(reader: &reader, planner: RowPlanner(plan: plan))
+        signal = interrupts.stop()
+    } else {
+        let dryRun = DryRun(report: report, summary: summary)
+        let interrupts = InterruptWatcher { dryRun.interrupt() }
+        result = dryRun.run(reader: &reader, planner: RowPlanner(plan: plan))
+        signal = interrupts.stop()
+    }
 
     if !options.quiet { Output.standardError(result.summary.render()) }
     if let signal { return signal == SIGTERM ? ExitStatus.terminated.rawValue : ExitStatus.interrupted.rawValue }
@@ -90,8 +108,8 @@ private func fatal(_ message: String) -> Int32 {
     return ExitStatus.fatal.rawValue
 }
 
-private func usageFailure(_ message: String) -> Int32 {
-    Output.standardError("apnsctl: \(message)\nTry 'apnsctl send --help'.\n")
+private func usageFailure(_ message: String, command: String) -> Int32 {
+    Output.standardError(UsageError(message, command: command).rendered)
     return ExitStatus.usage.rawValue
 }
 

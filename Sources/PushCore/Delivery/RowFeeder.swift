@@ -1,0 +1,34 @@
+/// The reading half of every run, shared by `Campaign` and `DryRun`: reads records until the input ends
+/// or the run stops, plans each one, settles what the plan settles and hands the rest to `send`.
+enum RowFeeder {
+    /// Returns the fatal input error, if reading failed. `send` returns false when the run was aborted.
+    static func feed(reader: inout some RecordReader, planner: inout RowPlanner, control: RunControl,
+                     sink: ReportSink, send: (PushNotification) -> Bool) -> String? {
+        var planned: [PlannedRow] = []
+        var ended = false
+        while !control.isStopping && !ended {
+            let record: InputRecord?
+            do {
+                record = try reader.next()
+            } catch {
+                return String(describing: error)
+            }
+            if let record {
+                planner.plan(record, into: &planned)
+            } else {
+                planner.finish(into: &planned)
+                ended = true
+            }
+            for row in planned {
+                switch row {
+                case .send(let notification):
+                    if !send(notification) { return nil }
+                case .settle(let row):
+                    sink.settle([row])
+                }
+            }
+            planned.removeAll(keepingCapacity: true)
+        }
+        return nil
+    }
+}
