@@ -21,8 +21,9 @@ extension OptionSpec {
         static let input = OptionSpec(
             "input", short: "i", value: "FILE", category: .recipients,
             summary: "Read recipients from a CSV or JSONL file (- for stdin)",
-            longHelp: ["One notification per row. Give --input or --device, not both. "
-                + "See INPUT FORMAT for what a row may carry."],
+            longHelp: ["One notification per row. Give --input or --device, not both. gzip-compressed input "
+                + "(FILE.csv.gz, or any file or stdin starting with the gzip magic bytes) is decompressed as it is "
+                + "read. See INPUT FORMAT for what a row may carry."],
             completion: .file)
         static let format = OptionSpec(
             "format", value: "FORMAT", category: .recipients,
@@ -135,13 +136,14 @@ extension OptionSpec {
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
             summary: "Write one report line per row to FILE (- for stdout)",
-            longHelp: ["Required with --input. See REPORT FORMAT."],
+            longHelp: ["Required with --input. A name ending in .gz is written gzip-compressed, flushed in whole "
+                + "lines so that a run killed at any moment leaves a readable file. See REPORT FORMAT."],
             defaultText: "- with --device",
             completion: .file)
         static let reportFormat = OptionSpec(
             "report-format", value: "FORMAT", category: .report,
             summary: "Format of the report: jsonl or csv",
-            defaultText: "csv when FILE ends in .csv, else jsonl",
+            defaultText: "csv when FILE ends in .csv or .csv.gz, else jsonl",
             completion: .choices(ReportFormatChoice.allCases.map(\.rawValue)))
     }
 }

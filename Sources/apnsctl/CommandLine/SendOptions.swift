@@ -133,7 +133,7 @@ extension SendOptions {
         }
         let report = reportPath ?? SendDefaults.deviceReport
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
-            ?? (report.lowercased().hasSuffix(".csv") ? .csv : .jsonl)
+            ?? (ReportFormat(path: report) == .csv ? .csv : .jsonl)
 
         return SendOptions(
             input: input, format: format, tokenField: tokenField ?? SendDefaults.tokenField, devices: devices,
