@@ -52,8 +52,9 @@ _apnsctl() {
                 --connect-timeout) COMPREPLY=(); return ;;
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --keep) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --dry-run --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --dry-run --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -79,8 +80,9 @@ _apnsctl() {
                 --connect-timeout) COMPREPLY=(); return ;;
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --keep) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         mock)
             case $prev in

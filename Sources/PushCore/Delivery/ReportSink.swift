@@ -14,9 +14,26 @@ final class ReportSink: RowSink, @unchecked Sendable {
         self.control = control
     }
 
+    /// Kept values (`--keep`) of rows handed to the connections, by line, until they settle. Holds at most
+    /// the queue plus the requests in flight.
+    private var keptByLine: [Int: [KeptValue?]] = [:]
+
+    /// Remembers the kept values of a row about to be sent; `settle` puts them on its report row.
+    func remember(line: Int, kept: [KeptValue?]) {
+        lock.lock()
+        defer { lock.unlock() }
+        keptByLine[line] = kept
+    }
+
     func settle(_ rows: [ReportRow]) {
         lock.lock()
         defer { lock.unlock() }
+        var rows = rows
+        if !keptByLine.isEmpty {
+            for index in rows.indices {
+                if let kept = keptByLine.removeValue(forKey: rows[index].line) { rows[index].kept = kept }
+            }
+        }
         for row in rows { summary.record(row) }
         do {
             try writer.write(rows)

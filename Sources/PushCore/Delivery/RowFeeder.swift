@@ -21,7 +21,8 @@ enum RowFeeder {
             }
             for row in planned {
                 switch row {
-                case .send(let notification):
+                case .send(let notification, let kept):
+                    if !kept.isEmpty { sink.remember(line: notification.line, kept: kept) }
                     if !send(notification) { return nil }
                 case .settle(let row):
                     sink.settle([row])

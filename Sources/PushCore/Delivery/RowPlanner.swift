@@ -1,7 +1,8 @@
 /// What to do with one input row, decided before anything is sent.
 public enum PlannedRow: Sendable, Equatable {
-    /// Send it (or, in a dry run, never produced: the row is settled `valid` instead).
-    case send(PushNotification)
+    /// Send it, and report it with these kept values (`--keep`). Never produced in a dry run (the row is
+    /// settled `valid` instead).
+    case send(PushNotification, kept: [KeptValue?])
     /// Write this row to the report now: an invalid row, a dry run's valid row, a skipped duplicate.
     case settle(ReportRow)
 }
@@ -11,10 +12,13 @@ public struct RowPlan: Sendable {
     public var preparer: RowPreparer
     /// `apnsctl check` / `send --dry-run`: every row is settled `valid` or `invalid`, nothing is sent.
     public var dryRun: Bool
+    /// `--keep`: input fields copied into every report row, in this order.
+    public var keep: [String]
 
-    public init(preparer: RowPreparer, dryRun: Bool = false) {
+    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = []) {
         self.preparer = preparer
         self.dryRun = dryRun
+        self.keep = keep
     }
 }
 
@@ -29,18 +33,29 @@ public struct RowPlanner: Sendable {
 
     /// Plans one record, appending what to do with it to `out` (nothing when the row is not this run's).
     public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) {
+        let kept = keptValues(record)
         switch plan.preparer.prepare(record) {
         case .invalid(let line, let token, let message):
-            out.append(.settle(ReportRow(line: line, token: token, outcome: .invalid, reason: message,
-                                         finishedAtMs: Clock.wallMilliseconds())))
+            var row = ReportRow(line: line, token: token, outcome: .invalid, reason: message, finishedAtMs: Clock.wallMilliseconds())
+            row.kept = kept
+            out.append(.settle(row))
         case .notification(let notification):
             if plan.dryRun {
-                out.append(.settle(ReportRow(line: notification.line, token: notification.token, outcome: .valid,
-                                             apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())))
+                var row = ReportRow(line: notification.line, token: notification.token, outcome: .valid,
+                                    apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())
+                row.kept = kept
+                out.append(.settle(row))
             } else {
-                out.append(.send(notification))
+                out.append(.send(notification, kept: kept))
             }
         }
+    }
+
+    /// The `--keep` fields of a record (all nil for a row that could not be read).
+    private func keptValues(_ record: InputRecord) -> [KeptValue?] {
+        guard !plan.keep.isEmpty else { return [] }
+        guard let fields = record.fields else { return plan.keep.map { _ in nil } }
+        return plan.keep.map { KeptValue(fields.value(named: $0)) }
     }
 
     /// The input has ended: appends anything still held back.

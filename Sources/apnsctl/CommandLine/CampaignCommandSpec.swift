@@ -12,15 +12,23 @@ extension OptionSpec {
                 + "valid or invalid. No connection is opened and no credentials are needed. The exit status is 0 "
                 + "when every row is valid, 1 otherwise."])
 
+        static let keep = OptionSpec(
+            "keep", value: "FIELD,...", category: .campaign,
+            summary: "Copy these input fields into every report row (e.g. user_id,campaign)",
+            longHelp: ["Each named column (CSV) or key (JSONL) is added to the report after the standard fields, "
+                + "as a JSONL key or a CSV column; a row without it gets null or an empty cell. With --input only. "
+                + "Keeping the fields the template uses lets `apnsctl report --failed` write a retry input that "
+                + "the same template can render."])
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = []
+        static let shared: [OptionSpec] = [keep]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        dryRun ? ["[--dry-run]"] : []
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

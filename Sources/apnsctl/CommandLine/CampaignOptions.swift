@@ -1,3 +1,4 @@
+import Foundation
 import PushCore
 
 /// Issue 4's options of `send` and `check`, validated.
@@ -6,6 +7,8 @@ struct CampaignOptions: Equatable, Sendable {
     var dryRun = false
     /// The command that was run (`send` or `check`), for hints in messages.
     var command = "send"
+    /// `--keep`: input fields copied into the report.
+    var keep: [String] = []
 }
 
 extension CampaignOptions {
@@ -14,6 +17,26 @@ extension CampaignOptions {
         var options = CampaignOptions()
         options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
         options.command = values.command
+        if let text = values.string(OptionSpec.Campaign.keep) {
+            options.keep = try keepList(text, values: values)
+        }
         return options
+    }
+
+    /// `user_id,campaign`: names, each once, none a standard report field.
+    static func keepList(_ text: String, values: OptionValues) throws(UsageError) -> [String] {
+        let flag = OptionSpec.Campaign.keep.longFlag
+        var names: [String] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw values.error("\(flag): '\(text)' has an empty field name") }
+            guard !ReportRow.fieldNames.contains(name) else {
+                throw values.error("\(flag): '\(name)' is already a report field; the report has "
+                    + ReportRow.fieldNames.joined(separator: ", "))
+            }
+            guard !names.contains(name) else { throw values.error("\(flag): '\(name)' is named twice") }
+            names.append(name)
+        }
+        return names
     }
 }

@@ -73,6 +73,7 @@ extension SendOptions {
         default: break
         }
         if input == nil {
+            if !campaign.keep.isEmpty { throw values.error("--keep applies only to --input") }
             if format != nil { throw values.error("--format applies only to --input") }
             if tokenField != nil { throw values.error("--token-field applies only to --input") }
         }

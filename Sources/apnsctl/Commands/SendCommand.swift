@@ -41,7 +41,7 @@ func runSend(_ options: SendOptions) -> Int32 {
     let defaults = NotificationDefaults(topic: options.topic, pushType: options.pushType, priority: options.priority,
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
-    let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun)
+    let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun, keep: options.campaign.keep)
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
@@ -71,7 +71,7 @@ func runSend(_ options: SendOptions) -> Int32 {
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
     let report: ReportWriter
     do {
-        report = try ReportWriter(path: options.report, format: reportFormat)
+        report = try ReportWriter(path: options.report, format: reportFormat, keptFields: options.campaign.keep)
     } catch {
         return fatal("\(error)")
     }

@@ -75,6 +75,9 @@ enum ManPageProse {
         .paragraph("The report has one line per input row: a JSON object per line (jsonl), or CSV with a header "
             + "row (csv). Its fields, in column order:"),
         .definitions(ReportRow.fieldNames.map { DocBlock.Definition($0, reportField($0)) }),
+        .paragraph("Fields named by `--keep` follow, copied from the input row: JSONL keys keep their JSON type "
+            + "(an object or array becomes JSON text), CSV cells their text; a row without the field has null or "
+            + "an empty cell."),
         .paragraph("Rows are written as they settle, not in input order: sort by `line` when order matters. "
             + "Tokens reported with reason Unregistered or ExpiredToken no longer reach a device and can be "
             + "deleted."),

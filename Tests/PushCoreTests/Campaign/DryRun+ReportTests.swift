@@ -27,7 +27,7 @@ struct DryRunReportTests {
         var sending = RowPlanner(plan: Self.plan(dryRun: false))
         var sent: [PlannedRow] = []
         sending.plan(csvRecord(line: 2, ["token": "AABB", "name": "Ann"]), into: &sent)
-        guard case .send(let notification)? = sent.first else {
+        guard case .send(let notification, _)? = sent.first else {
             Issue.record("expected a notification to send, got \(sent)")
             return
         }
