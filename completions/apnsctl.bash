@@ -24,7 +24,7 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|check|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
@@ -66,8 +66,51 @@ _apnsctl() {
                 --log-format) _apnsctl_reply "$prefix" -W 'text json' -- "$cur"; return ;;
                 --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --profile) COMPREPLY=(); return ;;
+                --keep) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            ;;
+        check)
+            case $prev in
+                --input|-i) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --format) _apnsctl_reply "$prefix" -W 'csv jsonl' -- "$cur"; return ;;
+                --token-field) COMPREPLY=(); return ;;
+                --device|-d) COMPREPLY=(); return ;;
+                --template) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --payload) COMPREPLY=(); return ;;
+                --topic) COMPREPLY=(); return ;;
+                --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
+                --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
+                --expiration) COMPREPLY=(); return ;;
+                --collapse-id) COMPREPLY=(); return ;;
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
+                --endpoint) COMPREPLY=(); return ;;
+                --proxy) COMPREPLY=(); return ;;
+                --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --concurrency|-c) COMPREPLY=(); return ;;
+                --connections) COMPREPLY=(); return ;;
+                --timeout) COMPREPLY=(); return ;;
+                --connect-timeout) COMPREPLY=(); return ;;
+                --retries) COMPREPLY=(); return ;;
+                --rate) COMPREPLY=(); return ;;
+                --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --progress) _apnsctl_reply "$prefix" -W 'auto always never' -- "$cur"; return ;;
+                --summary-json) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --metrics-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --campaign) COMPREPLY=(); return ;;
+                --log-format) _apnsctl_reply "$prefix" -W 'text json' -- "$cur"; return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
+                --keep) COMPREPLY=(); return ;;
+            esac
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         token)
             case $prev in
@@ -138,7 +181,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check token config mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -152,7 +195,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check token config mock help generate' -- "$cur"
             fi
             ;;
     esac

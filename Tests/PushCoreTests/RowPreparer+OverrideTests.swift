@@ -34,11 +34,11 @@ import Testing
     }
 
     @Test func jsonlOverridesAcceptNumbersStringsAndNull() throws {
-        let row = try jsonlRow(#"{"token":"aa","msg":"m","priority":1,"expiration":"0","push_type":"background","collapse_id":null,"topic":""}"#)
+        let row = try jsonlRow(#"{"token":"aa","msg":"m","priority":1,"expiration":"0","push_type":"alert","collapse_id":null,"topic":""}"#)
         let n = try #require(notification(row))
         #expect(n.priority == 1)
         #expect(n.expiration == 0)
-        #expect(n.pushType == .background)
+        #expect(n.pushType == .alert)
         #expect(n.collapseID == "default-group")
         #expect(n.topic == "com.example.app")
     }

@@ -88,6 +88,7 @@ struct CommandTableConsistencyTests {
     /// What each command does with no arguments; a new command in the table must be added here.
     static let bareCommand: [String: Result<Invocation, UsageError>] = [
         "send": .failure(UsageError("send needs recipients: --input FILE or --device TOKEN", command: "send")),
+        "check": .failure(UsageError("check needs recipients: --input FILE or --device TOKEN", command: "check")),
         "mock": .success(.mock(MockOptions())),
         "token": .failure(UsageError("--key is required (the .p8 signing key; or set APNSCTL_KEY, "
             + "or 'key = ...' in the config file)", command: "token")),

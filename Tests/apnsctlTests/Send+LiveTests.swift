@@ -37,7 +37,7 @@ struct SendLiveTests {
         // The JSON summary: the same counts, the campaign and the exit status.
         let json = try #require(try JSONParser.parse(String(contentsOfFile: mock.path("summary.json"), encoding: .utf8))
             .objectValue)
-        #expect(json["rows"] == ["total": 301, "delivered": 270, "rejected": 30, "failed": 0, "invalid": 1])
+        #expect(json["rows"] == ["total": 301, "delivered": 270, "rejected": 30, "failed": 0, "invalid": 1, "valid": 0, "skipped": 0])
         #expect(json["statuses"] == ["200": 270, "400": 30])
         #expect(json["reasons"]?.objectValue?["BadDeviceToken"] == 30)
         #expect(json["campaign"] == .string(campaign))

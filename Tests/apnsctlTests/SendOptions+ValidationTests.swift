@@ -117,8 +117,7 @@ struct SendOptionsValidationTests {
         (validDeviceSend + ["--format", "csv"], "--format applies only to --input"),
         (validDeviceSend + ["--token-field", "t"], "--token-field applies only to --input"),
         (removing("--topic", from: validSend),
-         "--topic is required (the app's bundle ID, plus the push type's suffix; or set APNSCTL_TOPIC, "
-            + "or 'topic = ...' in the config file)"),
+         "--topic is required (the app's bundle ID; or set APNSCTL_TOPIC, or 'topic = ...' in the config file)"),
         (removing("--key", from: validSend),
          "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)"),
         (removing("--key-id", from: validSend),

@@ -94,7 +94,8 @@ public final class Campaign: @unchecked Sendable {
     }
 
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
-    public func run(reader: inout some RecordReader, preparer: RowPreparer) -> CampaignResult {
+    public func run(reader: inout some RecordReader, planner: RowPlanner) -> CampaignResult {
+        precondition(!planner.plan.dryRun, "a dry-run plan goes to DryRun")
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
@@ -119,24 +120,10 @@ public final class Campaign: @unchecked Sendable {
             thread.start()
         }
 
-        var inputError: String?
-        reading: while !control.isStopping {
-            let record: InputRecord?
-            do {
-                record = try reader.next()
-            } catch {
-                inputError = String(describing: error)
-                break
-            }
-            guard let record else { break }
-            rowsRead.add(1, ordering: .relaxed)
-            switch preparer.prepare(record) {
-            case .notification(let notification):
-                if !queue.push(notification) { break reading }
-            case .invalid(let line, let token, let message):
-                sink.settle([ReportRow(line: line, token: token, outcome: .invalid, reason: message,
-                                       finishedAtMs: Clock.wallMilliseconds())])
-            }
+        var planner = planner
+        let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink,
+                                        onRecord: { self.rowsRead.add(1, ordering: .relaxed) }) { notification in
+            queue.push(notification)
         }
         queue.finish()
         finished.wait()
@@ -146,72 +133,5 @@ public final class Campaign: @unchecked Sendable {
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
         return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
-    }
-}
-
-/// The report writer and the summary behind one lock: connection threads settle a batch per loop pass.
-final class ReportSink: RowSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private let writer: ReportWriter
-    private var summary: RunSummary
-    private var campaignGuard: CampaignGuard?
-    private let control: RunControl
-    var onFatal: (@Sendable () -> Void)?
-    private var readerWentAway = false
-
-    init(writer: ReportWriter, summary: RunSummary, control: RunControl, guard campaignGuard: CampaignGuard?) {
-        self.writer = writer
-        self.summary = summary
-        self.control = control
-        self.campaignGuard = campaignGuard
-    }
-
-    func settle(_ rows: [ReportRow]) {
-        lock.lock()
-        defer { lock.unlock() }
-        for row in rows {
-            summary.record(row)
-            if let stop = campaignGuard?.record(row) {
-                control.fail(stop)
-                onFatal?()
-            }
-        }
-        do {
-            try writer.write(rows)
-        } catch let error as FileIOError where error.isBrokenPipe {
-            // `--report - | head`: not an error; stop sending, as for an interruption.
-            readerWentAway = true
-            control.requestStop()
-            onFatal?()
-        } catch {
-            control.fail("cannot write the report: \(error)")
-            onFatal?()
-        }
-    }
-
-    func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        do {
-            try writer.close()
-        } catch let error as FileIOError where error.isBrokenPipe {
-            readerWentAway = true
-        } catch {
-            control.fail("cannot write the report: \(error)")
-        }
-        summary.endedAtMs = Clock.wallMilliseconds()
-    }
-
-    /// True once a write found the report's pipe closed by its reader.
-    var readerGone: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return readerWentAway
-    }
-
-    var finalSummary: RunSummary {
-        lock.lock()
-        defer { lock.unlock() }
-        return summary
     }
 }

@@ -135,6 +135,9 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
     }
     public var description: String { message }
+
+    /// Errors are equal when their messages are.
+    public static func == (a: InputError, b: InputError) -> Bool { a.message == b.message }
 }
 
 /// Bytes from a source, consumed from the front; refilled a chunk at a time. Internal to the readers.

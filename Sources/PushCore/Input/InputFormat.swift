@@ -29,23 +29,30 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// Opens `path` (`-` for stdin) and returns a reader for its records.
 ///
 /// The format is `format` if given, else the path's extension, else guessed from the first byte.
-/// Throws `InputError` (naming the file): kind `.unreadable` when the file cannot be opened or read,
-/// `.unusable` when it is gzip-compressed, an empty CSV, or has a CSV header that cannot be read or has
-/// no `tokenField` column (listing the columns it has).
+/// gzip-compressed input (found by its magic bytes, whatever the name) is decompressed as it is read.
+/// Throws `InputError` (naming the file): kind `.unreadable` when the file cannot be opened or read (or is
+/// named `.gz` but is not gzip), `.unusable` when it is an empty CSV or has a CSV header that cannot be read
+/// or has no `tokenField` column (listing the columns it has).
 public func openRecordReader(path: String, format: InputFormat?, tokenField: String = "token",
                              maxLineBytes: Int = InputDefaults.maxLineBytes) throws -> any RecordReader {
     let source = try FileByteSource(path: path)
     return try openRecordReader(source: source, name: source.name, format: format ?? InputFormat(path: path),
-                                tokenField: tokenField, maxLineBytes: maxLineBytes)
+                                tokenField: tokenField, maxLineBytes: maxLineBytes,
+                                expectGzip: path.lowercased().hasSuffix(".gz"))
 }
 
 /// Returns a reader for the records of `source` (a decompressing source, for instance).
 /// `name` is used in messages. Same checks as `openRecordReader(path:...)`.
 public func openRecordReader(source: any ByteSource, name: String, format: InputFormat?, tokenField: String = "token",
-                             maxLineBytes: Int = InputDefaults.maxLineBytes) throws -> any RecordReader {
+                             maxLineBytes: Int = InputDefaults.maxLineBytes, expectGzip: Bool = false) throws -> any RecordReader {
     var buffer = InputBuffer(source: source, name: name)
     if try buffer.startsWithGzipMagic() {
-        throw InputError("\(name): the input is gzip-compressed; decompress it first (e.g. gunzip -c \(name) | apnsctl ... -)", kind: .unusable)
+        // Decompressed as it is read; the bytes already looked at go first.
+        let rest = PrefixedByteSource(prefix: Array(buffer.bytes[buffer.position...]), rest: buffer.source)
+        buffer = InputBuffer(source: try GzipByteSource(source: rest, name: name), name: name)
+    } else if expectGzip {
+        throw InputError("\(name): the name ends in .gz but the data is not gzip-compressed (no gzip header); "
+            + "rename the file or compress it")
     }
     try buffer.skipByteOrderMark()
     let resolved: InputFormat

@@ -8,6 +8,18 @@ public enum Outcome: String, Sendable, CaseIterable {
     case failed
     /// Never sent: the row itself is wrong (bad token, missing template field, payload too large).
     case invalid
+    /// Dry run (`apnsctl check`, `send --dry-run`): the row passed every rule and would be sent.
+    case valid
+    /// Not sent on purpose: with `--dedupe`, a token already seen on an earlier line (the reason names it).
+    case skipped
+
+    /// True for outcomes that do not make the run's exit status 1: delivered, valid (dry run) and skipped.
+    public var isSuccess: Bool {
+        switch self {
+        case .delivered, .valid, .skipped: return true
+        case .rejected, .failed, .invalid: return false
+        }
+    }
 }
 
 /// One report row: what happened to one input row.
@@ -27,6 +39,9 @@ public struct ReportRow: Sendable, Equatable {
     public var latencyMs: Double?
     /// Milliseconds since the epoch when the row settled.
     public var finishedAtMs: Int64
+    /// Values of the input fields copied into the report (`--keep`), in the order the writer names them;
+    /// nil for a field the row does not have (or null).
+    public var kept: [KeptValue?] = []
 
     public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
                 apnsID: String? = nil, apnsUniqueID: String? = nil, unregisteredAt: Int64? = nil,
@@ -49,4 +64,30 @@ public struct ReportRow: Sendable, Equatable {
         "line", "token", "outcome", "status", "reason", "apns_id", "apns_unique_id",
         "unregistered_at", "attempts", "latency_ms", "finished_at",
     ]
+}
+
+/// An input field's value copied into the report (`--keep`).
+public enum KeptValue: Sendable, Equatable {
+    /// Text: a CSV cell, a JSON string, or a JSON object or array as compact JSON text.
+    case text(String)
+    /// A JSON number, `true` or `false`, written as the literal (unquoted in JSONL reports).
+    case literal(String)
+
+    /// The value of a row's field, nil when absent or null.
+    public init?(_ value: FieldValue?) {
+        switch value {
+        case nil, .json(.null)?: return nil
+        case .text(let text)?, .json(.string(let text))?: self = .text(text)
+        case .json(.number(let literal))?: self = .literal(literal)
+        case .json(.bool(let flag))?: self = .literal(flag ? "true" : "false")
+        case .json(let other)?: self = .text(String(decoding: JSONWriter.serialize(other), as: UTF8.self))
+        }
+    }
+
+    /// The value as text (CSV cells, messages).
+    public var text: String {
+        switch self {
+        case .text(let text), .literal(let text): return text
+        }
+    }
 }

@@ -27,5 +27,26 @@ public struct PushType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// Largest payload APNs accepts for this push type, in bytes (apns-protocol.md §5).
     public var payloadLimit: Int { self == .voip ? 5120 : 4096 }
 
+    /// What APNs expects after the bundle ID in `apns-topic` for this push type (apns-protocol.md §3.2):
+    /// `.voip` for voip, `.push-type.liveactivity` for liveactivity...; nil when the topic is the bare bundle
+    /// ID (alert, background) or has no fixed shape (mdm, unknown types).
+    public var topicSuffix: String? {
+        switch self {
+        case .voip: return ".voip"
+        case .liveactivity: return ".push-type.liveactivity"
+        case .complication: return ".complication"
+        case .fileprovider: return ".pushkit.fileprovider"
+        case .location: return ".location-query"
+        case .pushtotalk: return ".voip-ptt"
+        case .widgets: return ".push-type.widgets"
+        case .controls: return ".push-type.controls"
+        default: return nil
+        }
+    }
+
+    /// Push types whose topic carries a suffix, longest suffix first (so `.voip-ptt` is not taken for `.voip`).
+    public static let suffixed: [PushType] = known.filter { $0.topicSuffix != nil }
+        .sorted { ($0.topicSuffix?.count ?? 0) > ($1.topicSuffix?.count ?? 0) }
+
     public var description: String { rawValue }
 }

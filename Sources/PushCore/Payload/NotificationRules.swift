@@ -115,6 +115,54 @@ public enum NotificationRules {
         return type
     }
 
+    /// The topic for `pushType`: the push type's suffix (`.voip`, `.push-type.liveactivity`...) is appended to
+    /// a bare bundle ID; a topic that already ends with it is kept; a topic ending with another push type's
+    /// suffix is refused. Push types without a suffix (alert, background) refuse a suffixed topic; mdm and
+    /// unknown types, and a missing push type, take the topic as it is.
+    public static func topic(_ topic: String, for pushType: PushType?, label: String = "topic") throws(RowError) -> String {
+        guard let pushType, pushType.isKnown, pushType != .mdm else { return topic }
+        let found = PushType.suffixed.first { topic.hasSuffix($0.topicSuffix!) }
+        if let expected = pushType.topicSuffix {
+            if topic.hasSuffix(expected) { return topic }
+            if let found {
+                throw RowError("\(label): \(quoted(topic)) ends in '\(found.topicSuffix!)', the suffix for push type "
+                    + "\(found.rawValue); push type \(pushType.rawValue) needs '\(expected)' (give the bare bundle ID "
+                    + "and apnsctl adds it)")
+            }
+            return topic + expected
+        }
+        if let found {
+            throw RowError("\(label): \(quoted(topic)) ends in '\(found.topicSuffix!)', the suffix for push type "
+                + "\(found.rawValue); push type \(pushType.rawValue) is sent to the bare bundle ID")
+        }
+        return topic
+    }
+
+    /// Structure rules for a payload: a JSON object with an `aps` dictionary or custom keys beside it; for
+    /// push type background, priority 5 and `content-available` with no alert, badge or sound
+    /// (apns-protocol.md §3.2, A-BG).
+    public static func checkPayload(_ shape: PayloadShape, pushType: PushType?, priority: Int?) throws(RowError) {
+        if case .notObject(let kind) = shape.aps {
+            throw RowError("payload: 'aps' must be a dictionary, found \(kind)")
+        }
+        if shape.aps == .absent && shape.customKeys.isEmpty {
+            throw RowError("payload: empty object; give an 'aps' dictionary (alert, badge, sound...) or custom keys beside it")
+        }
+        guard pushType == .background else { return }
+        if priority != 5 {
+            let given = priority.map { "priority \($0)" } ?? "no priority (APNs then uses 10)"
+            throw RowError("push type background needs priority 5, found \(given); set --priority 5 or the row's priority field")
+        }
+        guard shape.apsHas("content-available") else {
+            throw RowError("push type background needs \"content-available\": 1 in the 'aps' dictionary")
+        }
+        let visible = ["alert", "badge", "sound"].filter(shape.apsHas)
+        if !visible.isEmpty {
+            throw RowError("push type background must not carry \(visible.map { "'\($0)'" }.joined(separator: ", ")) "
+                + "in 'aps' (a background update is silent; use push type alert)")
+        }
+    }
+
     /// The payload fits the limit for `pushType` (the alert limit when nil).
     public static func checkPayloadSize(_ byteCount: Int, pushType: PushType?) throws(RowError) {
         let type = pushType ?? .alert

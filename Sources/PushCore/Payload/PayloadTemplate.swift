@@ -20,6 +20,8 @@ public struct PayloadTemplate: Sendable {
     public let fieldNames: [String]
     /// Rendered size with short values; used to reserve buffer space.
     let estimatedSize: Int
+    /// The structure every rendered payload has (placeholders are scalars, so keys never vary).
+    public let shape: PayloadShape
 
     /// Compiles template text. Throws `TemplateError` with line and column for a malformed template.
     public init(text: String, name: String = "template") throws(TemplateError) {
@@ -30,9 +32,10 @@ public struct PayloadTemplate: Sendable {
     public init(bytes: [UInt8], name: String = "template") throws(TemplateError) {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let compiled = try TemplateCompiler(bytes: bytes, name: name).compile()
+        let (compiled, skeleton) = try TemplateCompiler(bytes: bytes, name: name).compile()
         self.name = name
         self.segments = compiled
+        self.shape = PayloadShape(skeleton)
         var names: [String] = []
         var size = 0
         for segment in compiled {

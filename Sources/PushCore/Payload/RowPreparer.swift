@@ -32,7 +32,9 @@ public enum Prepared: Sendable, Equatable {
 /// - Payload: the row's own `payload` field (a JSONL object, sent as its original bytes, or a
 ///   CSV cell holding a JSON object) **wins over the template** when both exist; otherwise the
 ///   template is rendered; a row with neither is invalid. The payload must be a JSON object within
-///   the push type's limit (the alert limit when no push type is set).
+///   the push type's limit (the alert limit when no push type is set), with an `aps` dictionary or
+///   custom keys; push type background also needs priority 5 and a silent `aps` (`NotificationRules`).
+/// - Topic: the push type's suffix is appended to a bare bundle ID; a contradicting suffix is refused.
 public struct RowPreparer: Sendable {
     public let template: PayloadTemplate?
     public let defaults: NotificationDefaults
@@ -83,24 +85,37 @@ public struct RowPreparer: Sendable {
         if let t = try overrideText(fields, "collapse_id") { n.collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
         if let t = try overrideText(fields, "apns_id") { n.apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
 
+        if let topic = n.topic {
+            let label = rowHasOverride(fields, "topic") ? "field 'topic'" : "--topic"
+            n.topic = try NotificationRules.topic(topic, for: n.pushType, label: label)
+        }
+
+        let shape: PayloadShape
         if let own = try rowPayload(fields) {
-            n.payload = own
+            (n.payload, shape) = own
         } else if let template {
             n.payload = try template.render(fields)
+            shape = template.shape
         } else {
             throw RowError("no payload: give --template/--payload or a 'payload' field")
         }
         try NotificationRules.checkPayloadSize(n.payload.count, pushType: n.pushType)
+        try NotificationRules.checkPayload(shape, pushType: n.pushType, priority: n.priority)
         return n
     }
 
-    /// The row's own payload bytes, nil when it has none.
-    private func rowPayload(_ fields: Fields) throws(RowError) -> [UInt8]? {
+    private func rowHasOverride(_ fields: Fields, _ name: String) -> Bool {
+        (try? overrideText(fields, name)).flatMap { $0 } != nil
+    }
+
+    /// The row's own payload bytes and their shape, nil when it has none.
+    private func rowPayload(_ fields: Fields) throws(RowError) -> ([UInt8], PayloadShape)? {
         switch fields.value(named: "payload") {
         case nil, .json(.null)?, .text("")?:
             return nil
-        case .json(.object)?:
-            return fields.payloadBytes
+        case .json(.object(let object))?:
+            guard let bytes = fields.payloadBytes else { return (JSONWriter.serialize(.object(object)), PayloadShape(object)) }
+            return (bytes, PayloadShape(object))
         case .json(let other)?:
             throw RowError("field 'payload' must be a JSON object, found \(other.kindDescription)")
         case .text(let text)?:
@@ -110,10 +125,10 @@ public struct RowPreparer: Sendable {
             } catch {
                 throw RowError("field 'payload' is not valid JSON: \(error.description)")
             }
-            guard case .object = value else {
+            guard case .object(let object) = value else {
                 throw RowError("field 'payload' must be a JSON object, found \(value.kindDescription)")
             }
-            return Array(text.utf8)
+            return (Array(text.utf8), PayloadShape(object))
         }
     }
 

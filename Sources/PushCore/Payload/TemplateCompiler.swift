@@ -25,7 +25,8 @@ struct TemplateCompiler {
         return TemplateError(name: name, line: line, column: offset - lineStart + 1, message: message)
     }
 
-    func compile() throws(TemplateError) -> [PayloadTemplate.Segment] {
+    /// The segments, and the template as a JSON object with every placeholder replaced by a dummy scalar.
+    func compile() throws(TemplateError) -> (segments: [PayloadTemplate.Segment], skeleton: JSONObject) {
         var segments: [PayloadTemplate.Segment] = []
         // The template with placeholders replaced by dummies, and each dummy byte's template offset.
         var dummy: [UInt8] = []
@@ -87,8 +88,8 @@ struct TemplateCompiler {
             literalStart = close
         }
         copyLiteral(literalStart..<n)
-        try validate(dummy: dummy, offsets: dummyOffsets)
-        return segments
+        let skeleton = try validate(dummy: dummy, offsets: dummyOffsets)
+        return (segments, skeleton)
     }
 
     /// A value placeholder must be a whole JSON value: after ':', ',' or '[' and before ',', '}' or ']'.
@@ -104,7 +105,7 @@ struct TemplateCompiler {
         }
     }
 
-    private func validate(dummy: [UInt8], offsets: [Int]) throws(TemplateError) {
+    private func validate(dummy: [UInt8], offsets: [Int]) throws(TemplateError) -> JSONObject {
         let value: JSONValue
         do {
             value = try JSONParser.parse(dummy)
@@ -112,9 +113,10 @@ struct TemplateCompiler {
             let offset = error.offset < offsets.count ? offsets[error.offset] : bytes.count
             throw self.error(error.message, at: offset)
         }
-        guard case .object = value else {
+        guard case .object(let object) = value else {
             let first = bytes.firstIndex { !TemplateCompiler.isSpace($0) } ?? 0
             throw error("the template must be a JSON object, found \(value.kindDescription)", at: first)
         }
+        return object
     }
 }

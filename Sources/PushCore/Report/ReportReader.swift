@@ -26,8 +26,16 @@ public final class ReportReader {
     public let path: String
     public let format: ReportFormat
 
-    private var fd: Int32
-    private let ownsDescriptor: Bool
+    /// Names of the fields after the standard ones (`--keep`): the CSV header's extra columns, or the extra
+    /// keys of the first JSONL row that has any. Each row's `kept` holds their values in this order.
+    public private(set) var keptFields: [String] = []
+    /// True once a compressed report turned out to be cut off (a run killed mid-write): the rows before the
+    /// cut were read, the torn last line was dropped.
+    public var wasTruncated: Bool { gzip?.wasTruncated ?? false }
+
+    private var source: (any ByteSource)?
+    private var gzip: GzipByteSource?
+    private var sourceChecked = false
     private var buffer: [UInt8]
     private var position = 0
     private var endOfFile: Bool
@@ -35,22 +43,22 @@ public final class ReportReader {
     private var line = 1
     /// CSV: the field each column holds (nil = unknown column), from the header.
     private var columns: [ReportField?]?
+    /// CSV: for each kept field, its column.
+    private var keptColumns: [Int] = []
+    /// JSONL: the kept names are fixed by the first row with extra keys.
+    private var keptFieldsKnown = false
 
     private static let chunkSize = 64 << 10
 
-    /// Opens `path` (`-` = stdin); the format defaults to the one the file name implies.
+    /// Opens `path` (`-` = stdin); the format defaults to the one the file name implies. A gzip-compressed
+    /// report (by its magic bytes) is decompressed as it is read.
     public init(path: String, format: ReportFormat? = nil) throws {
         self.path = path
         self.format = format ?? ReportFormat(path: path)
-        if ReportFormat.isCompressed(path: path) {
-            throw ReportFileError(path: path, message: "reading compressed reports is not supported; gunzip it first")
-        }
         if path == "-" {
-            fd = STDIN_FILENO
-            ownsDescriptor = false
+            source = FileByteSource(fileDescriptor: STDIN_FILENO, name: "stdin", closeWhenDone: false)
         } else {
-            fd = try FileIO.open(path, flags: O_RDONLY)
-            ownsDescriptor = true
+            source = FileByteSource(fileDescriptor: try FileIO.open(path, flags: O_RDONLY), name: path, closeWhenDone: true)
         }
         buffer = []
         endOfFile = false
@@ -60,20 +68,16 @@ public final class ReportReader {
     package init(bytes: [UInt8], format: ReportFormat, source: String = "report") {
         self.path = source
         self.format = format
-        fd = -1
-        ownsDescriptor = false
+        self.source = nil
         buffer = bytes
         endOfFile = true
-    }
-
-    deinit {
-        close()
+        sourceChecked = true
     }
 
     /// Closes the file early; `next()` then returns nil.
     public func close() {
-        if ownsDescriptor && fd >= 0 { _ = Glibc.close(fd) }
-        fd = -1
+        source = nil
+        gzip = nil
         endOfFile = true
         buffer = []
         position = 0
@@ -86,25 +90,51 @@ public final class ReportReader {
             do {
                 switch format {
                 case .jsonl:
-                    return try ReportRowDecoding.row(jsonLine: record)
+                    let (row, object) = try ReportRowDecoding.rowAndObject(jsonLine: record)
+                    return withKeptValues(row, object)
                 case .csv:
                     let fields = try ReportRowDecoding.csvFields(record)
                     guard let columns else {
-                        columns = try Self.columns(fromHeader: fields)
+                        let columns = try Self.columns(fromHeader: fields)
+                        self.columns = columns
+                        keptColumns = columns.indices.filter { columns[$0] == nil }
+                        keptFields = keptColumns.map { fields[$0].trimmingASCIISpaces() }
                         continue
                     }
                     guard fields.count == columns.count else {
                         throw ReportFieldError(field: nil, message: "\(fields.count) fields, but the header has \(columns.count)")
                     }
-                    return try ReportRowDecoding.row(csv: true) { field in
+                    var row = try ReportRowDecoding.row(csv: true) { field in
                         columns.firstIndex(of: field).map { .text(fields[$0]) }
                     }
+                    row.kept = keptColumns.map { fields[$0].isEmpty ? nil : .text(fields[$0]) }
+                    return row
                 }
             } catch {
                 throw ReportReadError(path: path, line: recordLine, message: "\(error)")
             }
         }
         return nil
+    }
+
+    /// JSONL: the row with its kept values; the first row with extra keys names the kept fields.
+    private func withKeptValues(_ row: ReportRow, _ object: FlatJSONObject) -> ReportRow {
+        if !keptFieldsKnown {
+            let extra = object.members.map(\.key).filter { ReportField(rawValue: $0) == nil }
+            guard !extra.isEmpty else { return row }
+            keptFields = extra
+            keptFieldsKnown = true
+        }
+        var row = row
+        row.kept = keptFields.map { name in
+            switch object[name] {
+            case nil, .null?: return nil
+            case .string(let text)?: return .text(text)
+            case .number(let literal)?: return .literal(literal)
+            case .bool(let flag)?: return .literal(flag ? "true" : "false")
+            }
+        }
+        return row
     }
 
     /// Every remaining row.
@@ -152,6 +182,11 @@ public final class ReportReader {
             }
             if endOfFile {
                 guard position < buffer.count else { return nil }
+                // A compressed report cut off mid-write: its last line is torn, not a row.
+                if wasTruncated {
+                    position = buffer.count
+                    return nil
+                }
                 var end = buffer.count
                 if buffer[end - 1] == 0x0D { end -= 1 }
                 let record = buffer[position..<end]
@@ -166,9 +201,36 @@ public final class ReportReader {
                 scanned -= position
                 position = 0
             }
-            if try FileIO.read(fd, into: &buffer, count: Self.chunkSize, path: path) == 0 {
+            if try readChunk() == 0 {
                 endOfFile = true
             }
+        }
+    }
+}
+
+extension ReportReader {
+    /// Reads a chunk onto the end of `buffer`; the first read decides whether the report is compressed.
+    private func readChunk() throws -> Int {
+        guard var current = source else { return 0 }
+        if !sourceChecked {
+            sourceChecked = true
+            var head: [UInt8] = []
+            while head.count < 2, try current.read(into: &head, max: Self.chunkSize) > 0 {}
+            if head.count >= 2 && head[0] == 0x1F && head[1] == 0x8B {
+                let decompressor = try GzipByteSource(source: PrefixedByteSource(prefix: head, rest: current),
+                                                      name: path, tolerateTruncation: true)
+                gzip = decompressor
+                source = decompressor
+                current = decompressor
+            } else {
+                buffer.append(contentsOf: head)
+                return head.count
+            }
+        }
+        do {
+            return try current.read(into: &buffer, max: Self.chunkSize)
+        } catch let error as InputError {
+            throw ReportReadError(path: path, line: line, message: String(error.message.dropFirst(path.count + 2)))
         }
     }
 }

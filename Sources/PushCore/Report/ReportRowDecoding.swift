@@ -88,13 +88,18 @@ package enum ReportRowDecoding {
 
     /// A row from one JSONL line's bytes.
     package static func row(jsonLine bytes: ArraySlice<UInt8>) throws(ReportFieldError) -> ReportRow {
+        try rowAndObject(jsonLine: bytes).row
+    }
+
+    /// A row from one JSONL line's bytes, and the line's object (for the kept fields).
+    package static func rowAndObject(jsonLine bytes: ArraySlice<UInt8>) throws(ReportFieldError) -> (row: ReportRow, object: FlatJSONObject) {
         let object: FlatJSONObject
         do {
             object = try FlatJSONObject.parse(bytes)
         } catch {
             throw ReportFieldError(field: nil, message: "not a JSON object: \(error)")
         }
-        return try row(csv: false) { field in
+        let row = try row(csv: false) { field in
             switch object[field.rawValue] {
             case nil: return nil
             case .string(let text)?: return .text(text)
@@ -103,6 +108,7 @@ package enum ReportRowDecoding {
             case .null?: return .null
             }
         }
+        return (row, object)
     }
 
     /// The fields of one CSV record (RFC 4180: `"` quotes, `""` inside quotes; CR/LF may be quoted).

@@ -27,7 +27,8 @@ package enum ReportRowEncoding {
     }
 
     /// `{"line":1,"token":"…",…,"finished_at":"2026-11-26T15:18:39.123Z"}\n`
-    package static func appendJSONLine(_ row: ReportRow, to buffer: inout [UInt8]) {
+    /// Kept fields (`kept` names, values from `row.kept`) follow the standard ones.
+    package static func appendJSONLine(_ row: ReportRow, kept: [String] = [], to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "{"))
         for (index, field) in ReportField.ordered.enumerated() {
             buffer.append(contentsOf: jsonKeys[index])
@@ -42,12 +43,23 @@ package enum ReportRowEncoding {
             case .absent: buffer.append(contentsOf: null)
             }
         }
+        for (index, name) in kept.enumerated() {
+            buffer.append(UInt8(ascii: ","))
+            appendJSONString(name, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            switch index < row.kept.count ? row.kept[index] : nil {
+            case nil: buffer.append(contentsOf: null)
+            case .text(let text)?: appendJSONString(text, to: &buffer)
+            case .literal(let literal)?: buffer.append(contentsOf: literal.utf8)
+            }
+        }
         buffer.append(UInt8(ascii: "}"))
         buffer.append(UInt8(ascii: "\n"))
     }
 
     /// `1,ab12…,delivered,200,,…,2026-11-26T15:18:39.123Z\n` (RFC 4180 quoting where needed).
-    package static func appendCSVLine(_ row: ReportRow, to buffer: inout [UInt8]) {
+    /// `keptCount` kept values (from `row.kept`; missing ones empty) follow the standard fields.
+    package static func appendCSVLine(_ row: ReportRow, keptCount: Int = 0, to buffer: inout [UInt8]) {
         for (index, field) in ReportField.ordered.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
             switch value(field, of: row) {
@@ -58,11 +70,27 @@ package enum ReportRowEncoding {
             case .absent: break
             }
         }
+        for index in 0..<keptCount {
+            buffer.append(UInt8(ascii: ","))
+            if index < row.kept.count, let value = row.kept[index] { appendCSVField(value.text, to: &buffer) }
+        }
         buffer.append(UInt8(ascii: "\n"))
     }
 
     /// `line,token,outcome,…\n`
     package static let csvHeader: [UInt8] = Array((ReportRow.fieldNames.joined(separator: ",") + "\n").utf8)
+
+    /// The header with kept field names after the standard ones.
+    package static func csvHeader(kept: [String]) -> [UInt8] {
+        guard !kept.isEmpty else { return csvHeader }
+        var header = Array(csvHeader.dropLast())
+        for name in kept {
+            header.append(UInt8(ascii: ","))
+            appendCSVField(name, to: &header)
+        }
+        header.append(UInt8(ascii: "\n"))
+        return header
+    }
 
     private static let jsonKeys: [[UInt8]] = ReportField.ordered.enumerated().map { index, field in
         Array(((index == 0 ? "" : ",") + "\"\(field.rawValue)\":").utf8)

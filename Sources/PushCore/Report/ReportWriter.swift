@@ -13,12 +13,12 @@ public struct ReportFileError: Error, CustomStringConvertible, Sendable, Equatab
     public var description: String { "\(path): \(message)" }
 }
 
-/// Writes report rows to a file or stdout (`-`) with `write(2)`, buffered.
+/// Writes report rows to a file or stdout (`-`) with `write(2)`, buffered; `.gz` files are compressed.
 ///
-/// Rows are encoded into an internal buffer that is written out when it passes ~64 KiB, on
-/// `flush()`, `sync()` and `close()`. The buffer only ever holds whole rows, so the file only ever
-/// grows by whole lines (short of a failing disk mid-write). CSV files get a header row, except
-/// when appending to a non-empty file.
+/// Rows are encoded into a buffer that is written out when it passes ~64 KiB, on `flush()`, `sync()` and
+/// `close()`. The buffer only ever holds whole rows, so the file only ever grows by whole lines (short of a
+/// failing disk mid-write); a compressed file decompresses to whole lines however it is cut off
+/// (`LineOutput`). CSV files get a header row, except when appending to a non-empty file.
 ///
 /// Appending checks the file first: a CSV file must start with the same header, a JSONL file with
 /// `{`; a last line without its newline (a run killed mid-write) is cut off so rows start on a
@@ -31,59 +31,46 @@ public final class ReportWriter {
 
     public let path: String
     public let format: ReportFormat
+    /// Names of the kept input fields (`--keep`), written after the standard fields.
+    public let keptFields: [String]
     /// Rows handed to `write` so far.
     public private(set) var rowsWritten = 0
 
-    private var fd: Int32
-    private let ownsDescriptor: Bool
-    private var buffer: [UInt8] = []
-    private var closed = false
+    private let output: LineOutput
+    private var fd: Int32 { output.fd }
 
     /// Opens `path` (`-` = stdout) for writing: truncated, or appended to when `append` is true.
-    public init(path: String, format: ReportFormat, append: Bool = false) throws {
+    public init(path: String, format: ReportFormat, append: Bool = false, keptFields: [String] = []) throws {
         self.path = path
         self.format = format
-        buffer.reserveCapacity(Self.flushThreshold + 4096)
-        if path == "-" {
-            fd = STDOUT_FILENO
-            ownsDescriptor = false
-            if format == .csv { buffer.append(contentsOf: ReportRowEncoding.csvHeader) }
-            return
+        self.keptFields = keptFields
+        if append && ReportFormat.isCompressed(path: path) {
+            throw ReportFileError(path: path, message: "cannot append to a compressed report; gunzip it first")
         }
-        if ReportFormat.isCompressed(path: path) {
-            throw ReportFileError(path: path, message: "writing compressed reports is not supported; use a name without .gz")
-        }
-        let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
-        fd = try FileIO.open(path, flags: flags)
-        ownsDescriptor = true
+        output = try LineOutput(path: path, append: append && path != "-")
+        output.buffer.reserveCapacity(Self.flushThreshold + 4096)
         do {
-            let existing = append ? try prepareForAppend() : 0
-            if format == .csv && existing == 0 { buffer.append(contentsOf: ReportRowEncoding.csvHeader) }
+            let existing = append && path != "-" ? try prepareForAppend() : 0
+            if format == .csv && existing == 0 { output.buffer.append(contentsOf: csvHeader) }
         } catch {
-            _ = Glibc.close(fd)
-            closed = true
+            try? output.close()
             throw error
         }
     }
 
-    deinit {
-        // Best effort for a writer that was never closed; errors have nowhere to go here.
-        if !closed {
-            try? flush()
-            if ownsDescriptor { _ = Glibc.close(fd) }
-        }
-    }
+    /// The CSV header line: the standard fields, then the kept ones.
+    private var csvHeader: [UInt8] { ReportRowEncoding.csvHeader(kept: keptFields) }
 
     /// Encodes `rows` and writes the buffer out once it passes `flushThreshold`.
     public func write(_ rows: some Sequence<ReportRow>) throws {
-        guard !closed else { throw ReportFileError(path: path, message: "report already closed") }
+        guard !output.closed else { throw ReportFileError(path: path, message: "report already closed") }
         for row in rows {
             switch format {
-            case .jsonl: ReportRowEncoding.appendJSONLine(row, to: &buffer)
-            case .csv: ReportRowEncoding.appendCSVLine(row, to: &buffer)
+            case .jsonl: ReportRowEncoding.appendJSONLine(row, kept: keptFields, to: &output.buffer)
+            case .csv: ReportRowEncoding.appendCSVLine(row, keptCount: keptFields.count, to: &output.buffer)
             }
             rowsWritten += 1
-            if buffer.count >= Self.flushThreshold { try flush() }
+            if output.buffer.count >= Self.flushThreshold { try flush() }
         }
     }
 
@@ -93,38 +80,18 @@ public final class ReportWriter {
 
     /// Writes every buffered row. On failure the unwritten bytes stay buffered.
     public func flush() throws {
-        guard !buffer.isEmpty else { return }
-        var written = 0
-        defer { buffer.removeFirst(written) }
-        let failure = buffer.withUnsafeBytes { bytes -> FileIOError? in
-            do {
-                try FileIO.writeAll(fd, bytes, path: path, written: &written)
-                return nil
-            } catch {
-                return error as? FileIOError ?? FileIOError(path: path, operation: "write", errno: EIO)
-            }
-        }
-        if let failure { throw failure }
+        try output.flush()
     }
 
     /// Flushes, then asks the kernel to put the file on disk (fsync). A pipe or terminal, which
     /// cannot be synced, is only flushed.
     public func sync() throws {
-        try flush()
-        guard !closed else { return }
-        if fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
-            throw FileIOError(path: path, operation: "fsync", errno: errno)
-        }
+        try output.sync()
     }
 
     /// Flushes and closes the file (stdout stays open). Calling it again does nothing.
     public func close() throws {
-        guard !closed else { return }
-        defer {
-            closed = true
-            if ownsDescriptor { _ = Glibc.close(fd) }
-        }
-        try flush()
+        try output.close()
     }
 
     /// For appending: checks the existing content and cuts a torn last line. Returns the size left.
@@ -138,7 +105,7 @@ public final class ReportWriter {
         switch format {
         case .csv:
             let firstLine = head.prefix { $0 != 0x0A }
-            let header = ReportRowEncoding.csvHeader.dropLast()
+            let header = csvHeader.dropLast()
             guard firstLine.elementsEqual(header) || (firstLine.last == 0x0D && firstLine.dropLast().elementsEqual(header)) else {
                 throw ReportFileError(path: path, message: "cannot append: the first line is not the apnsctl CSV header (\(String(decoding: header, as: UTF8.self)))")
             }

@@ -25,6 +25,8 @@ public struct RunSummary: Sendable, Equatable {
     public var connectionsOpened = 0
     /// GOAWAY frames received (graceful drains and fatal ones alike).
     public var goAways = 0
+    /// A dry run (`apnsctl check`): rows are valid or invalid, nothing is sent.
+    public var isDryRun = false
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
@@ -44,7 +46,7 @@ public struct RunSummary: Sendable, Equatable {
         total += 1
         outcomes[Self.index(of: row.outcome)] += 1
         if let status = row.status { statusCounts[status, default: 0] += 1 }
-        if row.outcome != .delivered {
+        if row.outcome != .delivered && row.outcome != .valid {
             count(reason: Self.reasonKey(row))
         }
         if let ms = row.latencyMs { latency.record(milliseconds: ms) }
@@ -72,10 +74,10 @@ public struct RunSummary: Sendable, Equatable {
         outcomes[Self.index(of: outcome)]
     }
 
-    /// 0 when every row was delivered (or there were none), else 1. Fatal errors (3) and
-    /// interruptions (130/143) are decided by the caller.
+    /// 0 when every row was delivered, valid (dry run) or skipped (or there were none), else 1. Fatal
+    /// errors (3) and interruptions (130/143) are decided by the caller.
     public var exitStatus: Int32 {
-        count(.delivered) == total ? 0 : 1
+        Outcome.allCases.filter(\.isSuccess).reduce(0) { $0 + count($1) } == total ? 0 : 1
     }
 
     /// Seconds from start to end (or to the last settled row).
@@ -86,16 +88,24 @@ public struct RunSummary: Sendable, Equatable {
     public func render() -> String {
         var lines: [String] = []
         let duration = durationSeconds
-        var first = endpoint.map { "apnsctl: sent to \($0) in " } ?? "apnsctl: nothing sent; finished in "
+        var first = endpoint.map { "apnsctl: sent to \($0) in " }
+            ?? (isDryRun ? "apnsctl: dry run, nothing sent; checked in " : "apnsctl: nothing sent; finished in ")
         first += DecimalText.fixed(duration, decimals: 2) + "s"
         if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
-        first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s")
+        if !isDryRun { first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s") }
         lines.append(first)
 
-        lines.append("rows: \(total) total, " + Outcome.allCases.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", "))
+        // A dry run has only valid and invalid rows; skipped (--dedupe) rows are listed when there are some.
+        let shown = isDryRun
+            ? [Outcome.valid, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
+            : [Outcome.delivered, .rejected, .failed, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
+                + (count(.valid) > 0 ? [.valid] : [])
+        lines.append("rows: \(total) total, " + shown.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", "))
 
-        let statuses = statusCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        lines.append("statuses: " + (statuses.isEmpty ? "none" : statuses.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+        if !isDryRun {
+            let statuses = statusCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            lines.append("statuses: " + (statuses.isEmpty ? "none" : statuses.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+        }
 
         var reasons = reasonCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.value) \($0.key)" }
@@ -106,7 +116,9 @@ public struct RunSummary: Sendable, Equatable {
         if otherReasons > 0 { reasons.append("\(otherReasons) other reasons") }
         lines.append("reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
 
-        if latency.count == 0 {
+        if isDryRun {
+            // Nothing was sent: no statuses, no latencies.
+        } else if latency.count == 0 {
             lines.append("latency: none")
         } else {
             let parts = [("p50", latency.percentile(50)), ("p90", latency.percentile(90)),
@@ -137,7 +149,7 @@ public struct RunSummary: Sendable, Equatable {
         guard let reason = row.reason, !reason.isEmpty else {
             return row.status.map { "status \($0)" } ?? "no reason"
         }
-        guard row.outcome == .invalid else { return reason }
+        guard row.outcome == .invalid || row.outcome == .skipped else { return reason }
         var key = ""
         var inQuote = false
         var previousWasDigit = false
@@ -171,6 +183,8 @@ public struct RunSummary: Sendable, Equatable {
         case .rejected: return 1
         case .failed: return 2
         case .invalid: return 3
+        case .valid: return 4
+        case .skipped: return 5
         }
     }
 }

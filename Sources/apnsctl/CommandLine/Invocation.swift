@@ -1,6 +1,8 @@
 /// What one run of apnsctl is asked to do: the result of parsing argv.
 enum Invocation: Equatable, Sendable {
     case send(SendOptions)
+    /// `apnsctl check`: a dry run (`options.campaign.dryRun` is set).
+    case check(SendOptions)
     case mock(MockOptions)
     /// Help for one command, or the overview when nil.
     case help(command: String?)
@@ -75,6 +77,8 @@ private struct InvocationParser {
         switch command.name {
         case CommandSpec.send.name:
             return .send(try SendOptions.build(from: &values))
+        case CommandSpec.check.name:
+            return .check(try SendOptions.build(from: &values, check: true))
         case CommandSpec.mock.name:
             return .mock(try MockOptions.build(from: &values))
         case CommandSpec.help.name:

@@ -24,6 +24,7 @@ struct OptionSpec: Sendable, Equatable {
         case connection = "Connection"
         case report = "Report"
         case monitoring = "Progress, summary and metrics"
+        case campaign = "Campaign"
         case responses = "Responses"
         case configuration = "Configuration"
         case general = "General"

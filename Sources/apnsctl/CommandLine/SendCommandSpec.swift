@@ -24,8 +24,9 @@ extension OptionSpec {
         static let input = OptionSpec(
             "input", short: "i", value: "FILE", category: .recipients,
             summary: "Read recipients from a CSV or JSONL file (- for stdin)",
-            longHelp: ["One notification per row. Give --input or --device, not both. "
-                + "See INPUT FORMAT for what a row may carry."],
+            longHelp: ["One notification per row. Give --input or --device, not both. gzip-compressed input "
+                + "(FILE.csv.gz, or any file or stdin starting with the gzip magic bytes) is decompressed as it is "
+                + "read. See INPUT FORMAT for what a row may carry."],
             completion: .file)
         static let format = OptionSpec(
             "format", value: "FORMAT", category: .recipients,
@@ -58,8 +59,10 @@ extension OptionSpec {
         // Headers
         static let topic = OptionSpec(
             "topic", value: "TOPIC", category: .headers,
-            summary: "The app's topic: its bundle ID, plus the suffix the push type needs",
+            summary: "The app's topic: its bundle ID",
             longHelp: ["Required with --key. With --cert it defaults to the certificate's bundle ID (its subject UID). "
+                + "The suffix a push type needs (.voip, .push-type.liveactivity, .complication...) is "
+                + "added to a bare bundle ID; a topic whose suffix belongs to another push type is refused. "
                 + "A row's topic field overrides it."],
             defaultText: "the bundle ID of --cert",
             environmentVariable: "APNSCTL_TOPIC", inConfigFile: true)
@@ -200,13 +203,14 @@ extension OptionSpec {
         static let report = OptionSpec(
             "report", short: "r", value: "FILE", category: .report,
             summary: "Write one report line per row to FILE (- for stdout)",
-            longHelp: ["Required with --input. See REPORT FORMAT."],
+            longHelp: ["Required with --input. A name ending in .gz is written gzip-compressed, flushed in whole "
+                + "lines so that a run killed at any moment leaves a readable file. See REPORT FORMAT."],
             defaultText: "- with --device",
             completion: .file)
         static let reportFormat = OptionSpec(
             "report-format", value: "FORMAT", category: .report,
             summary: "Format of the report: jsonl or csv",
-            defaultText: "csv when FILE ends in .csv, else jsonl",
+            defaultText: "csv when FILE ends in .csv or .csv.gz, else jsonl",
             completion: .choices(ReportFormatChoice.allCases.map(\.rawValue)))
     }
 }
@@ -234,6 +238,7 @@ extension CommandSpec {
             "[--metrics-file FILE] [--campaign NAME]",
             "[--log-format text|json]",
             "[--config FILE] [--profile NAME]",
+        ] + campaignSynopsis(dryRun: true) + [
             "[--verbose] [--quiet]",
         ],
         description: [
@@ -258,6 +263,8 @@ extension CommandSpec {
             Send.report, Send.reportFormat,
             Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
             .config, .profile,
+            OptionSpec.Campaign.dryRun,
+        ] + OptionSpec.Campaign.shared + [
             .verbose, .quiet, .help,
         ],
         examples: [

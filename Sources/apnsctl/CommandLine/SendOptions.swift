@@ -16,6 +16,8 @@ enum SendCredentials: Equatable, Sendable {
     case token(keyFile: String, keyID: String, teamID: String)
     /// A TLS client certificate.
     case certificate(CertificateFiles)
+    /// None: a dry run (`check`) sends nothing.
+    case none
 }
 
 /// `--cert`, `--cert-key`, `--cert-password-file`.
@@ -74,13 +76,17 @@ struct SendOptions: Equatable, Sendable {
     /// The metrics' `campaign` label.
     var campaign: String = defaultCampaignName(input: nil)
     var logFormat: LogFormat = MonitoringDefaults.logFormat
+    /// Dry run, kept fields and the other campaign options of issue 4 (`check` is a dry run).
+    var plan = CampaignOptions()
 }
 
 extension SendOptions {
     /// Stage two for `send`: meaning and cross-option rules.
-    static func build(from values: inout OptionValues) throws(UsageError) -> SendOptions {
+    /// `check` is the same command line as a dry run.
+    static func build(from values: inout OptionValues, check: Bool = false) throws(UsageError) -> SendOptions {
         typealias O = OptionSpec.Send
         try values.rejectOperands()
+        let plan = try CampaignOptions.build(from: &values, check: check)
 
         // Recipients
         let input = values.string(O.input)
@@ -89,12 +95,13 @@ extension SendOptions {
         let tokenField = values.string(O.tokenField)
         switch (input, devices.isEmpty) {
         case (nil, true):
-            throw values.error("send needs recipients: --input FILE or --device TOKEN")
+            throw values.error("\(values.command) needs recipients: --input FILE or --device TOKEN")
         case (.some, false):
             throw values.error("--input and --device exclude each other")
         default: break
         }
         if input == nil {
+            if !plan.keep.isEmpty { throw values.error("--keep applies only to --input") }
             if format != nil { throw values.error("--format applies only to --input") }
             if tokenField != nil { throw values.error("--token-field applies only to --input") }
         }
@@ -109,15 +116,24 @@ extension SendOptions {
             throw values.error("--device needs --template FILE or --payload JSON")
         }
 
-        // Credentials (first: whether --topic is required depends on them)
-        let credentials = try buildCredentials(from: &values)
+        // Credentials (first: whether --topic is required depends on them). A dry run sends nothing: it uses
+        // whatever credentials are given only to know the topic, and needs none.
+        let credentials: SendCredentials = plan.dryRun
+            ? ((try? buildCredentials(from: &values)) ?? .none) : try buildCredentials(from: &values)
 
         // Headers
         let topic = values.string(O.topic)
         if topic == nil, case .token = credentials {
-            throw values.missing(O.topic, "the app's bundle ID, plus the push type's suffix")
+            throw values.missing(O.topic, "the app's bundle ID")
         }
         let pushType = try values.choice(O.pushType).map(PushType.init(rawValue:))
+        if let topic {
+            do {
+                _ = try NotificationRules.topic(topic, for: pushType, label: O.topic.longFlag)
+            } catch {
+                throw values.error(error.message)
+            }
+        }
         let priority = try values.choice(O.priority).flatMap { Int($0) }
         let expiration = try values.string(O.expiration).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
@@ -146,12 +162,12 @@ extension SendOptions {
 
         // Report
         let reportPath = values.string(O.report)
-        if input != nil, reportPath == nil {
+        if input != nil, reportPath == nil, !plan.dryRun {
             throw values.error("--report is required with --input (a file, or - for stdout)")
         }
         let report = reportPath ?? SendDefaults.deviceReport
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
-            ?? (report.lowercased().hasSuffix(".csv") ? .csv : .jsonl)
+            ?? (ReportFormat(path: report) == .csv ? .csv : .jsonl)
 
         // Progress, summary and metrics
         let progress = values.string(O.progress).flatMap(ProgressMode.init(rawValue:)) ?? MonitoringDefaults.progress
@@ -177,7 +193,7 @@ extension SendOptions {
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet),
             progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,
-            logFormat: logFormat)
+            logFormat: logFormat, plan: plan)
     }
 
     /// `--production`, `--sandbox` and `--environment` on the command line (one of them), else

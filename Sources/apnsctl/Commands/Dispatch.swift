@@ -3,7 +3,7 @@ import PushCore
 /// Runs a parsed invocation and returns the process exit status.
 func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32 {
     switch invocation {
-    case .send(let options):
+    case .send(let options), .check(let options):
         return runSend(options, environment: environment)
     case .mock(let options):
         return runMock(options)

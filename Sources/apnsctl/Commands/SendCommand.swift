@@ -1,10 +1,12 @@
 import Foundation
 import PushCore
 
-/// `apnsctl send`: builds the campaign from the options, runs it, prints the summary, maps the result to an
-/// exit status. Everything that can be checked before a connection opens is checked first (key, template,
-/// input header, report file, metrics file), so those mistakes cost nothing.
+/// `apnsctl send` (and `check`, a dry run): builds the campaign from the options, runs it, prints the summary,
+/// maps the result to an exit status. Everything that can be checked before a connection opens is checked
+/// first (key, template, input header, report file, metrics file), so those mistakes cost nothing.
 func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int32 {
+    let command = options.plan.command
+    let dryRun = options.plan.dryRun
     let statusLine = StatusLine()
     let showProgress = TerminalInfo.showsProgress(options.progress, quiet: options.quiet,
                                                   isTerminal: TerminalInfo.stderrIsTerminal)
@@ -14,17 +16,19 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         log = { message in statusLine.print(EventLogFormat.line(message, format: format, timeMs: Clock.wallMilliseconds())) }
     }
 
-    // Credentials: a .p8 key for provider tokens, or a client certificate.
-    let credentials: LoadedCredentials
-    do {
-        credentials = try loadCredentials(options, environment: ProcessInfo.processInfo.environment,
-                                          now: Clock.wallSeconds(), warn: { message in
-                                              if !options.quiet { Output.standardError("apnsctl: warning: \(message)\n") }
-                                          }, log: log)
-    } catch {
-        switch error {
-        case .usage(let message): return usageFailure(message)
-        case .fatal(let message): return fatal(message)
+    // Credentials: a .p8 key for provider tokens, or a client certificate. A dry run needs none.
+    var credentials: LoadedCredentials?
+    if !dryRun {
+        do {
+            credentials = try loadCredentials(options, environment: ProcessInfo.processInfo.environment,
+                                              now: Clock.wallSeconds(), warn: { message in
+                                                  if !options.quiet { Output.standardError("apnsctl: warning: \(message)\n") }
+                                              }, log: log)
+        } catch {
+            switch error {
+            case .usage(let message): return usageFailure(message, command: command)
+            case .fatal(let message): return fatal(message)
+            }
         }
     }
 
@@ -39,13 +43,15 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
             template = nil
         }
     } catch {
-        return usageFailure("\(error)")
+        return usageFailure("\(error)", command: command)
     }
-    let defaults = NotificationDefaults(topic: credentials.topic, pushType: options.pushType, priority: options.priority,
-                                        expiration: options.expiration, collapseID: options.collapseID)
+    let defaults = NotificationDefaults(topic: credentials?.topic ?? options.topic, pushType: options.pushType,
+                                        priority: options.priority, expiration: options.expiration,
+                                        collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
+    let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep)
 
-    // Input: a file or stdin, or the --device tokens.
+    // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
     var bytesRead: ByteCounter?
     var total = ProgressTotal.rows(options.devices.count)
@@ -55,7 +61,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                               tokenField: options.tokenField)
             (reader, bytesRead, total) = (opened.reader, opened.counter, opened.total)
         } catch let error as InputError where error.kind == .unusable {
-            return usageFailure("\(error)")   // no header, no token column...: fix the file or the options
+            return usageFailure(error.message, command: command)   // no header, no token column...: fix the file or the options
         } catch {
             return fatal("\(error)")          // cannot open or read it
         }
@@ -65,11 +71,13 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
 
     // Transport and report.
     let endpoint = options.endpoint ?? Endpoint(host: options.environment.host, port: APNsEnvironment.defaultPort)
-    let tlsContext: TLSContext
-    do {
-        tlsContext = try TLSContext.client(caFile: options.caFile, identity: credentials.identity)
-    } catch {
-        return fatal("\(error)")
+    var tlsContext: TLSContext?
+    if let credentials {
+        do {
+            tlsContext = try TLSContext.client(caFile: options.caFile, identity: credentials.identity)
+        } catch {
+            return fatal("\(error)")
+        }
     }
     if let path = options.summaryJSON, path != "-", let problem = Files.unwritableDirectory(of: path) {
         return fatal("--summary-json: \(problem)")
@@ -77,36 +85,50 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
     let report: ReportWriter
     do {
-        report = try ReportWriter(path: options.report, format: reportFormat)
+        report = try ReportWriter(path: options.report, format: reportFormat, keptFields: options.plan.keep)
     } catch {
         return fatal("\(error)")
     }
 
-    var settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
-                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs,
-                                    retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
-                                    campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
-                                        ? "--\(options.environment.rawValue)" : nil))
-    settings.proxy = options.proxy
-    if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
-    let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization, report: report,
-                            summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
-    // The metrics file is written once before anything is sent: a path that cannot be written stops here.
-    let metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign) }
-    do {
-        try metrics?.writeFinal(campaign.progress(), exitStatus: nil, succeeded: false, finished: false)
-    } catch {
-        return fatal("--metrics-file: \(error)")
+    let summary = RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds())
+    let result: CampaignResult
+    let signal: Int32?
+    let rowsRead: Int
+    var metrics: MetricsWriter?
+    if let tlsContext, let credentials {
+        var settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency,
+                                        connections: options.connections, requestTimeoutMs: options.timeoutMs,
+                                        connectTimeoutMs: options.connectTimeoutMs,
+                                        retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
+                                        campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
+                                            ? "--\(options.environment.rawValue)" : nil))
+        settings.proxy = options.proxy
+        if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
+        let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization,
+                                report: report, summary: summary, log: log)
+        // The metrics file is written once before anything is sent: a path that cannot be written stops here.
+        metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign) }
+        do {
+            try metrics?.writeFinal(campaign.progress(), exitStatus: nil, succeeded: false, finished: false)
+        } catch {
+            return fatal("--metrics-file: \(error)")
+        }
+        let monitor = RunMonitor(campaign: campaign, configuration: RunMonitor.Configuration(
+            statusLine: showProgress ? statusLine : nil,
+            width: { TerminalInfo.stderrWidth(environment: environment) },
+            total: total, bytesRead: bytesRead, metrics: metrics))
+        let interrupts = InterruptWatcher { campaign.interrupt() }
+        result = campaign.run(reader: &reader, planner: RowPlanner(plan: plan))
+        signal = interrupts.stop()
+        monitor.stop()
+        rowsRead = campaign.progress().rowsRead
+    } else {
+        let dryRunner = DryRun(report: report, summary: summary)
+        let interrupts = InterruptWatcher { dryRunner.interrupt() }
+        result = dryRunner.run(reader: &reader, planner: RowPlanner(plan: plan))
+        signal = interrupts.stop()
+        rowsRead = result.summary.total
     }
-
-    let monitor = RunMonitor(campaign: campaign, configuration: RunMonitor.Configuration(
-        statusLine: showProgress ? statusLine : nil,
-        width: { TerminalInfo.stderrWidth(environment: environment) },
-        total: total, bytesRead: bytesRead, metrics: metrics))
-    let interrupts = InterruptWatcher { campaign.interrupt() }
-    let result = campaign.run(reader: &reader, preparer: preparer)
-    let signal = interrupts.stop()
-    monitor.stop()
 
     var messages: [String] = []
     let status: ExitStatus
@@ -125,8 +147,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     if !options.quiet { Output.standardError(result.summary.render()) }
     for message in messages { Output.standardError(message) }
 
-    return finishOutputs(options, result: result, rowsRead: campaign.progress().rowsRead, status: status,
-                         metrics: metrics).rawValue
+    return finishOutputs(options, result: result, rowsRead: rowsRead, status: status, metrics: metrics).rawValue
 }
 
 /// Writes `--summary-json` and the final `--metrics-file`. A failure to write either is reported and makes the
@@ -164,8 +185,8 @@ private func fatal(_ message: String) -> Int32 {
     return ExitStatus.fatal.rawValue
 }
 
-private func usageFailure(_ message: String) -> Int32 {
-    Output.standardError("apnsctl: \(message)\nTry 'apnsctl send --help'.\n")
+private func usageFailure(_ message: String, command: String) -> Int32 {
+    Output.standardError(UsageError(message, command: command).rendered)
     return ExitStatus.usage.rawValue
 }
 

@@ -22,6 +22,8 @@ enum CredentialFailure: Error {
 func loadCredentials(_ options: SendOptions, environment: [String: String], now: Int64,
                      warn: (String) -> Void, log: EventLog?) throws(CredentialFailure) -> LoadedCredentials {
     switch options.credentials {
+    case .none:
+        return LoadedCredentials(authorization: NoAuthorization(), identity: nil, topic: options.topic)
     case .token(let keyFile, let keyID, let teamID):
         // The key file must hold the P-256 .p8 key; ids are 10 characters.
         do {

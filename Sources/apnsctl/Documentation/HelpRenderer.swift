@@ -50,7 +50,7 @@ enum HelpRenderer {
             out += ["", "\(category.rawValue):"]
             for option in options { out += optionRows(option) }
         }
-        if command.name == CommandSpec.send.name || command.name == CommandSpec.mock.name {
+        if [CommandSpec.send.name, CommandSpec.check.name, CommandSpec.mock.name].contains(command.name) {
             out += [""] + exitStatusSection()
         }
         if !command.examples.isEmpty {

@@ -38,7 +38,24 @@ enum ManPageProse {
         .paragraph("Report lines name the input line where the row starts, counting from 1; in CSV the header is "
             + "line 1. With `--device`, the line is the token's position among the `--device` options."),
         .paragraph("A row that cannot be read or sent (a malformed line, a bad token, a missing template field, a "
-            + "payload over the size limit) is reported as invalid with the reason, and the run goes on."),
+            + "payload over the size limit) is reported as invalid with the reason, and the run goes on. "
+            + "`apnsctl check` applies every rule without sending:"),
+        .definitions([
+            .init("token", "An even number of hex digits, lowercased for sending. A token with spaces or angle "
+                + "brackets (<abcd ef01>) or one that looks like base64 is refused with that hint."),
+            .init("payload", "A JSON object with an `aps` dictionary or custom keys beside it, within APNs' limit: "
+                + "4096 bytes, 5120 for voip."),
+            .init("background", "Push type background needs priority 5 and `\"content-available\": 1` in `aps`, and "
+                + "no alert, badge or sound."),
+            .init("topic", "The push type's suffix (.voip, .push-type.liveactivity, .complication, "
+                + ".pushkit.fileprovider, .location-query, .voip-ptt, .push-type.widgets, .push-type.controls) is "
+                + "added to a bare bundle ID; a topic with another push type's suffix is refused."),
+            .init("headers", "collapse_id at most 64 bytes; apns_id a UUID; expiration a non-negative integer; "
+                + "priority 10, 5 or 1."),
+        ]),
+        .paragraph("Empty lines are ignored and not counted as rows. A line longer than 1 MiB is reported invalid "
+            + "without being held in memory. A CSV header without the token column stops the run before anything is "
+            + "sent (exit status 2)."),
     ])
 
     static let templates = DocSection(title: "TEMPLATES", blocks: [
@@ -61,6 +78,9 @@ enum ManPageProse {
         .paragraph("The report has one line per input row: a JSON object per line (jsonl), or CSV with a header "
             + "row (csv). Its fields, in column order:"),
         .definitions(ReportRow.fieldNames.map { DocBlock.Definition($0, reportField($0)) }),
+        .paragraph("Fields named by `--keep` follow, copied from the input row: JSONL keys keep their JSON type "
+            + "(an object or array becomes JSON text), CSV cells their text; a row without the field has null or "
+            + "an empty cell."),
         .paragraph("Rows are written as they settle, not in input order: sort by `line` when order matters. "
             + "Tokens reported with reason Unregistered or ExpiredToken no longer reach a device and can be "
             + "deleted."),
@@ -73,7 +93,8 @@ enum ManPageProse {
         case "token": return "The device token as the row gave it."
         case "outcome": return "delivered (APNs accepted it), rejected (APNs refused it), failed (no answer: the "
             + "connection was lost, the request timed out or the run stopped) or invalid (never sent: the row "
-            + "itself is wrong)."
+            + "itself is wrong). A dry run (`apnsctl check`, `send --dry-run`) reports valid (the row passed every "
+            + "rule and would be sent) or invalid."
         case "status": return "The HTTP status APNs answered with; empty when there was no answer."
         case "reason": return "APNs' reason (BadDeviceToken, Unregistered, ...), a local reason (ConnectionLost, "
             + "Timeout), or for an invalid row what is wrong with it."

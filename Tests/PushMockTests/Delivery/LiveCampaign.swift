@@ -86,7 +86,7 @@ struct LiveCampaign {
         var reader = DeviceListReader(tokens: tokens)
         let template = try PayloadTemplate(text: #"{"aps":{"alert":"hello {{token}}"}}"#)
         let preparer = RowPreparer(template: template, defaults: NotificationDefaults(topic: "com.example.app"))
-        let result = campaign.run(reader: &reader, preparer: preparer)
+        let result = campaign.run(reader: &reader, planner: RowPlanner(plan: RowPlan(preparer: preparer)))
 
         server.stop()
         _ = stopped.wait(timeout: .now() + 10)

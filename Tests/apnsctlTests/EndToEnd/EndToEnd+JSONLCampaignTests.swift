@@ -40,7 +40,7 @@ extension EndToEndTests {
             let lines = [
                 /* 1 */ #"{"token":"\#(t[0])","name":"Ann"}"#,
                 /* 2 */ #"{"token":"\#(t[1])","payload":{"aps":{"alert":"own \"payload\""},"ids":[1,2.50,null]}}"#,
-                /* 3 */ #"{"token":"\#(t[2])","name":"Bo","priority":5,"push_type":"background","topic":"com.example.other","collapse_id":"group-1","apns_id":"\#(ownID)","expiration":1900000000}"#,
+                /* 3 */ #"{"token":"\#(t[2])","payload":{"aps":{"content-available":1}},"priority":5,"push_type":"background","topic":"com.example.other","collapse_id":"group-1","apns_id":"\#(ownID)","expiration":1900000000}"#,
                 /* 4 */ #"{"token":"\#(t[3])","name":"Cy","priority":"10","push_type":"alert","expiration":"0","collapse_id":""}"#,
                 /* 5 */ "",
                 /* 6 */ "[1,2,3]",
@@ -64,7 +64,7 @@ extension EndToEndTests {
                 (1, t[0], Headers(), ["aps": ["alert": "Hi Ann"]]),
                 (2, t[1], Headers(), ["aps": ["alert": "own \"payload\""], "ids": [1, .number("2.50"), nil]]),
                 (3, t[2], Headers(topic: "com.example.other", pushType: "background", priority: 5,
-                                  expiration: 1900000000, collapseID: "group-1"), ["aps": ["alert": "Hi Bo"]]),
+                                  expiration: 1900000000, collapseID: "group-1"), ["aps": ["content-available": 1]]),
                 (4, t[3], Headers(pushType: "alert", priority: 10, expiration: 0), ["aps": ["alert": "Hi Cy"]]),
             ]
             #expect(log.tokens.sorted() == expected.map(\.token).sorted())

@@ -1,0 +1,37 @@
+/// The reading half of every run, shared by `Campaign` and `DryRun`: reads records until the input ends
+/// or the run stops, plans each one, settles what the plan settles and hands the rest to `send`.
+enum RowFeeder {
+    /// Returns the fatal input error, if reading failed. `send` returns false when the run was aborted.
+    /// `onRecord` is called for every record read (the progress line's rows-read count).
+    static func feed(reader: inout some RecordReader, planner: inout RowPlanner, control: RunControl,
+                     sink: ReportSink, onRecord: () -> Void = {}, send: (PushNotification) -> Bool) -> String? {
+        var planned: [PlannedRow] = []
+        var ended = false
+        while !control.isStopping && !ended {
+            let record: InputRecord?
+            do {
+                record = try reader.next()
+            } catch {
+                return String(describing: error)
+            }
+            if let record {
+                onRecord()
+                planner.plan(record, into: &planned)
+            } else {
+                planner.finish(into: &planned)
+                ended = true
+            }
+            for row in planned {
+                switch row {
+                case .send(let notification, let kept):
+                    if !kept.isEmpty { sink.remember(line: notification.line, kept: kept) }
+                    if !send(notification) { return nil }
+                case .settle(let row):
+                    sink.settle([row])
+                }
+            }
+            planned.removeAll(keepingCapacity: true)
+        }
+        return nil
+    }
+}

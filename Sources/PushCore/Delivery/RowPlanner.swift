@@ -1,0 +1,63 @@
+/// What to do with one input row, decided before anything is sent.
+public enum PlannedRow: Sendable, Equatable {
+    /// Send it, and report it with these kept values (`--keep`). Never produced in a dry run (the row is
+    /// settled `valid` instead).
+    case send(PushNotification, kept: [KeptValue?])
+    /// Write this row to the report now: an invalid row, a dry run's valid row, a skipped duplicate.
+    case settle(ReportRow)
+}
+
+/// How rows are chosen and prepared: the per-run settings of `RowPlanner`.
+public struct RowPlan: Sendable {
+    public var preparer: RowPreparer
+    /// `apnsctl check` / `send --dry-run`: every row is settled `valid` or `invalid`, nothing is sent.
+    public var dryRun: Bool
+    /// `--keep`: input fields copied into every report row, in this order.
+    public var keep: [String]
+
+    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = []) {
+        self.preparer = preparer
+        self.dryRun = dryRun
+        self.keep = keep
+    }
+}
+
+/// Turns input records into `PlannedRow`s: prepares each row and applies the run's selection rules.
+/// Pure logic over values (no I/O), driven by `Campaign.run` and `DryRun.run`.
+public struct RowPlanner: Sendable {
+    public let plan: RowPlan
+
+    public init(plan: RowPlan) {
+        self.plan = plan
+    }
+
+    /// Plans one record, appending what to do with it to `out` (nothing when the row is not this run's).
+    public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) {
+        let kept = keptValues(record)
+        switch plan.preparer.prepare(record) {
+        case .invalid(let line, let token, let message):
+            var row = ReportRow(line: line, token: token, outcome: .invalid, reason: message, finishedAtMs: Clock.wallMilliseconds())
+            row.kept = kept
+            out.append(.settle(row))
+        case .notification(let notification):
+            if plan.dryRun {
+                var row = ReportRow(line: notification.line, token: notification.token, outcome: .valid,
+                                    apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())
+                row.kept = kept
+                out.append(.settle(row))
+            } else {
+                out.append(.send(notification, kept: kept))
+            }
+        }
+    }
+
+    /// The `--keep` fields of a record (all nil for a row that could not be read).
+    private func keptValues(_ record: InputRecord) -> [KeptValue?] {
+        guard !plan.keep.isEmpty else { return [] }
+        guard let fields = record.fields else { return plan.keep.map { _ in nil } }
+        return plan.keep.map { KeptValue(fields.value(named: $0)) }
+    }
+
+    /// The input has ended: appends anything still held back.
+    public mutating func finish(into out: inout [PlannedRow]) {}
+}

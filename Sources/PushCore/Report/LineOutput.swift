@@ -1,0 +1,102 @@
+import Glibc
+
+/// A file (or stdout, `-`) that only ever grows by whole lines: the report and the prune list.
+///
+/// Callers append complete lines to `buffer`; `flush()` writes them out with `write(2)` (after a `kill -9`
+/// they are in the file), `sync()` also asks the kernel to put them on disk. A `.gz` file is compressed,
+/// each flush ending with a zlib sync flush, so a file cut off at any moment decompresses to whole lines
+/// (`zcat` prints them, then complains about the missing end); `close()` ends the gzip member.
+///
+/// Not thread-safe.
+package final class LineOutput {
+    package let path: String
+    package let isCompressed: Bool
+    /// Whole lines waiting to be written.
+    package var buffer: [UInt8] = []
+    package let fd: Int32
+    private let ownsDescriptor: Bool
+    private let compressor: GzipCompressor?
+    /// Compressed bytes not yet written (after a failed write).
+    private var pending: [UInt8] = []
+    private(set) var closed = false
+
+    /// Opens `path` (`-` = stdout, never compressed): truncated, or for appending when `append`.
+    /// Compressed when the name ends in `.gz`.
+    package init(path: String, append: Bool) throws {
+        self.path = path
+        if path == "-" {
+            fd = STDOUT_FILENO
+            ownsDescriptor = false
+            isCompressed = false
+            compressor = nil
+            return
+        }
+        isCompressed = path.lowercased().hasSuffix(".gz")
+        let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
+        fd = try FileIO.open(path, flags: flags)
+        ownsDescriptor = true
+        do {
+            compressor = isCompressed ? try GzipCompressor() : nil
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+    }
+
+    deinit {
+        // Best effort for an output that was never closed; errors have nowhere to go here.
+        if !closed {
+            try? close()
+        }
+    }
+
+    /// Writes every buffered line. On failure the unwritten bytes are kept for the next attempt.
+    package func flush() throws {
+        if let compressor, !buffer.isEmpty {
+            buffer.withUnsafeBytes { compressor.compress($0, flush: .sync, into: &pending) }
+            buffer.removeAll(keepingCapacity: true)
+        } else if compressor == nil, !buffer.isEmpty {
+            try write(&buffer)
+            return
+        }
+        try write(&pending)
+    }
+
+    /// Flushes, then fsync. A pipe or terminal, which cannot be synced, is only flushed.
+    package func sync() throws {
+        try flush()
+        guard !closed else { return }
+        if fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
+            throw FileIOError(path: path, operation: "fsync", errno: errno)
+        }
+    }
+
+    /// Flushes, ends a gzip member, and closes the file (stdout stays open). Calling it again does nothing.
+    package func close() throws {
+        guard !closed else { return }
+        defer {
+            closed = true
+            if ownsDescriptor { _ = Glibc.close(fd) }
+        }
+        try flush()
+        if let compressor {
+            compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: .finish, into: &pending)
+            try write(&pending)
+        }
+    }
+
+    private func write(_ bytes: inout [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        var written = 0
+        defer { bytes.removeFirst(written) }
+        let failure = bytes.withUnsafeBytes { raw -> FileIOError? in
+            do {
+                try FileIO.writeAll(fd, raw, path: path, written: &written)
+                return nil
+            } catch {
+                return error as? FileIOError ?? FileIOError(path: path, operation: "write", errno: EIO)
+            }
+        }
+        if let failure { throw failure }
+    }
+}

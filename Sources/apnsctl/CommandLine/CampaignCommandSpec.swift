@@ -1,0 +1,58 @@
+import PushCore
+
+// Issue 4's options ("campaigns cron can trust"), kept together: the table entries, the synopsis lines
+// and `apnsctl check`, which is `send --dry-run` under its own name.
+
+extension OptionSpec {
+    enum Campaign {
+        static let dryRun = OptionSpec(
+            "dry-run", category: .campaign,
+            summary: "Check every row and write the report, but send nothing (same as apnsctl check)",
+            longHelp: ["Reads every row, renders every payload and applies every rule; each row is reported "
+                + "valid or invalid. No connection is opened and no credentials are needed. The exit status is 0 "
+                + "when every row is valid, 1 otherwise."])
+
+        static let keep = OptionSpec(
+            "keep", value: "FIELD,...", category: .campaign,
+            summary: "Copy these input fields into every report row (e.g. user_id,campaign)",
+            longHelp: ["Each named column (CSV) or key (JSONL) is added to the report after the standard fields, "
+                + "as a JSONL key or a CSV column; a row without it gets null or an empty cell. With --input only. "
+                + "Keeping the fields the template uses lets `apnsctl report --failed` write a retry input that "
+                + "the same template can render."])
+
+        /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
+        static let shared: [OptionSpec] = [keep]
+    }
+}
+
+extension CommandSpec {
+    /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
+    static func campaignSynopsis(dryRun: Bool) -> [String] {
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...]"]
+    }
+
+    /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.
+    static let check = CommandSpec(
+        name: "check",
+        summary: "Check every row as send would, without sending anything",
+        synopsis: send.synopsis.filter { $0 != "[--dry-run]" },
+        description: [
+            "Reads every row, renders every payload and applies every rule that send applies, then writes the "
+                + "same report with each row valid or invalid, and prints the summary. Nothing is sent and no "
+                + "connection is opened: `apnsctl check` is `apnsctl send --dry-run`.",
+            "It takes the options of send, so a send command line is checked by changing its first word; "
+                + "credentials are optional and connection options are checked but not used. Without --report "
+                + "the report goes to stdout. The exit status is 0 when every row is valid, 1 when some are not.",
+        ],
+        operand: nil,
+        options: send.options.filter { $0 != OptionSpec.Campaign.dryRun },
+        examples: [
+            CommandExample(
+                description: "List the rows that would not be sent, with the reason.",
+                command: """
+                    apnsctl check --input recipients.csv --template payload.json \\
+                        --topic com.example.app --push-type alert \\
+                        | jq -r 'select(.outcome == "invalid") | "\\(.line): \\(.reason)"'
+                    """),
+        ])
+}

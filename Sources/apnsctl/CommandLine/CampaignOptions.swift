@@ -1,0 +1,42 @@
+import Foundation
+import PushCore
+
+/// Issue 4's options of `send` and `check`, validated.
+struct CampaignOptions: Equatable, Sendable {
+    /// `--dry-run`, or the `check` command.
+    var dryRun = false
+    /// The command that was run (`send` or `check`), for hints in messages.
+    var command = "send"
+    /// `--keep`: input fields copied into the report.
+    var keep: [String] = []
+}
+
+extension CampaignOptions {
+    /// Reads the campaign options; `check` is a dry run without being asked.
+    static func build(from values: inout OptionValues, check: Bool) throws(UsageError) -> CampaignOptions {
+        var options = CampaignOptions()
+        options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
+        options.command = values.command
+        if let text = values.string(OptionSpec.Campaign.keep) {
+            options.keep = try keepList(text, values: values)
+        }
+        return options
+    }
+
+    /// `user_id,campaign`: names, each once, none a standard report field.
+    static func keepList(_ text: String, values: OptionValues) throws(UsageError) -> [String] {
+        let flag = OptionSpec.Campaign.keep.longFlag
+        var names: [String] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw values.error("\(flag): '\(text)' has an empty field name") }
+            guard !ReportRow.fieldNames.contains(name) else {
+                throw values.error("\(flag): '\(name)' is already a report field; the report has "
+                    + ReportRow.fieldNames.joined(separator: ", "))
+            }
+            guard !names.contains(name) else { throw values.error("\(flag): '\(name)' is named twice") }
+            names.append(name)
+        }
+        return names
+    }
+}
