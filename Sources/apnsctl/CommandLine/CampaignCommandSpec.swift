@@ -35,7 +35,14 @@ extension CommandSpec {
     static let check = CommandSpec(
         name: "check",
         summary: "Check every row as send would, without sending anything",
-        synopsis: send.synopsis.filter { $0 != "[--dry-run]" },
+        // The same command line as send; credentials are optional here (nothing is sent).
+        synopsis: send.synopsis.filter { $0 != "[--dry-run]" }.map { line in
+            switch line {
+            case "(--key FILE --key-id ID --team-id ID": return "[--key FILE --key-id ID --team-id ID"
+            case "   [--cert-password-file FILE])": return "   [--cert-password-file FILE]]"
+            default: return line
+            }
+        },
         description: [
             "Reads every row, renders every payload and applies every rule that send applies, then writes the "
                 + "same report with each row valid or invalid, and prints the summary. Nothing is sent and no "
