@@ -24,6 +24,8 @@ public struct RunSummary: Sendable, Equatable {
     public var connectionsOpened = 0
     /// A dry run (`apnsctl check`): rows are valid or invalid, nothing is sent.
     public var isDryRun = false
+    /// Tokens written to the prune list (`--prune-list`); nil when there is none.
+    public var prunedTokens: Int?
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
@@ -112,6 +114,11 @@ public struct RunSummary: Sendable, Equatable {
         if otherReasons > 0 { reasons.append("\(otherReasons) other reasons") }
         lines.append("reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
 
+        if let prunedTokens {
+            let left = [Reason.badDeviceToken, .deviceTokenNotForTopic].map { "\(reasonCounts[$0.rawValue] ?? 0) \($0.rawValue)" }
+            lines.append("prune list: \(prunedTokens) token\(prunedTokens == 1 ? "" : "s") (Unregistered, ExpiredToken); "
+                + "left out: " + left.joined(separator: ", ") + " (they may be valid for the other environment or topic)")
+        }
         if isDryRun {
             // Nothing was sent: no statuses, no latencies.
         } else if latency.count == 0 {

@@ -20,15 +20,23 @@ extension OptionSpec {
                 + "Keeping the fields the template uses lets `apnsctl report --failed` write a retry input that "
                 + "the same template can render."])
 
+        static let pruneList = OptionSpec(
+            "prune-list", value: "FILE", category: .campaign,
+            summary: "Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE",
+            longHelp: ["One token per line, written as rows settle, ready to delete from a database (a .gz name "
+                + "is compressed). BadDeviceToken and DeviceTokenNotForTopic tokens are left out, since they may be "
+                + "valid for the other environment or topic; the summary counts them. A dry run writes no list."],
+            completion: .file)
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [keep]
+        static let shared: [OptionSpec] = [keep, pruneList]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...]"]
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

@@ -9,6 +9,8 @@ struct CampaignOptions: Equatable, Sendable {
     var command = "send"
     /// `--keep`: input fields copied into the report.
     var keep: [String] = []
+    /// `--prune-list`: where the tokens to delete go.
+    var pruneList: String?
 }
 
 extension CampaignOptions {
@@ -17,6 +19,7 @@ extension CampaignOptions {
         var options = CampaignOptions()
         options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
         options.command = values.command
+        options.pruneList = values.string(OptionSpec.Campaign.pruneList)
         if let text = values.string(OptionSpec.Campaign.keep) {
             options.keep = try keepList(text, values: values)
         }

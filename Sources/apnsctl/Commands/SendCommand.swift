@@ -80,10 +80,18 @@ func runSend(_ options: SendOptions) -> Int32 {
     let result: CampaignResult
     let signal: Int32?
     if let tlsContext, let tokens {
+        var pruneList: PruneListWriter?
+        if let path = options.campaign.pruneList {
+            do {
+                pruneList = try PruneListWriter(path: path)
+            } catch {
+                return fatal("\(error)")
+            }
+        }
         let settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency, connections: options.connections,
                                         requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs)
         let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
-                                summary: summary, log: log)
+                                pruneList: pruneList, summary: summary, log: log)
         let interrupts = InterruptWatcher { campaign.interrupt() }
         result = campaign.run(reader: &reader, planner: RowPlanner(plan: plan))
         signal = interrupts.stop()
