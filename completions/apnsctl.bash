@@ -24,7 +24,7 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|check|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|check|report|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
@@ -86,6 +86,17 @@ _apnsctl() {
             esac
             _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --keep --prune-list --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
+        report)
+            case $prev in
+                --failed) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                _apnsctl_reply "" -W '--failed --prune-list --quiet --help -q -h' -- "$cur"
+            else
+                compopt -o filenames 2>/dev/null; _apnsctl_reply "" -f -- "$cur"
+            fi
+            ;;
         mock)
             case $prev in
                 --listen|-l) COMPREPLY=(); return ;;
@@ -106,7 +117,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check report mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -120,7 +131,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check report mock help generate' -- "$cur"
             fi
             ;;
     esac

@@ -18,6 +18,7 @@ complete -c apnsctl -f
 # Commands and global options
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a send -d 'Send a notification to each recipient and write a per-row report'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a check -d 'Check every row as send would, without sending anything'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a report -d 'Summarise a report; list the rows to retry, the tokens to prune'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a mock -d 'Run a local APNs-compatible server for tests and CI'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a help -d 'Show help for apnsctl or for one command'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a generate -d 'Print the man page or a shell completion script'
@@ -89,6 +90,13 @@ complete -c apnsctl -n '__fish_apnsctl_using check' -s v -l verbose -d 'Say more
 complete -c apnsctl -n '__fish_apnsctl_using check' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
+# apnsctl report
+complete -c apnsctl -n '__fish_apnsctl_using report' -F
+complete -c apnsctl -n '__fish_apnsctl_using report' -l failed -r -F -d 'Write the rows worth sending again to FILE, as an input for send'
+complete -c apnsctl -n '__fish_apnsctl_using report' -l prune-list -r -F -d 'Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE'
+complete -c apnsctl -n '__fish_apnsctl_using report' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
+complete -c apnsctl -n '__fish_apnsctl_using report' -s h -l help -d 'Print help (for the command, when given after it) and exit'
+
 # apnsctl mock
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s l -l listen -x -d 'Address to listen on; port 0 picks a free port'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l port-file -r -F -d 'Write the port actually listened on to FILE once ready'
@@ -105,7 +113,7 @@ complete -c apnsctl -n '__fish_apnsctl_using mock' -s q -l quiet -d 'Print nothi
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl help
-complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check mock help generate'
+complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check report mock help generate'
 complete -c apnsctl -n '__fish_apnsctl_using help' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl generate

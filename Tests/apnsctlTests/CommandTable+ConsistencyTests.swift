@@ -88,6 +88,7 @@ struct CommandTableConsistencyTests {
         "send": .failure(UsageError("send needs recipients: --input FILE or --device TOKEN", command: "send")),
         "check": .failure(UsageError("check needs recipients: --input FILE or --device TOKEN", command: "check")),
         "mock": .success(.mock(MockOptions())),
+        "report": .failure(UsageError("report needs the report file to read (or - for stdin)", command: "report")),
         "help": .success(.help(command: nil)),
         "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish", command: "generate")),
     ]

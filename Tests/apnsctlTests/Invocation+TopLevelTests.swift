@@ -46,7 +46,7 @@ struct InvocationTopLevelTests {
         #expect(error == .missingCommand)
         #expect(error.rendered == """
             Usage: apnsctl <command> [options]
-            Commands: send, check, mock, help, generate
+            Commands: send, check, report, mock, help, generate
             Try 'apnsctl --help'.
 
             """)

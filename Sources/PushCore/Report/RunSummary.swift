@@ -83,15 +83,20 @@ public struct RunSummary: Sendable, Equatable {
         Double(Swift.max(0, (endedAtMs ?? lastFinishedAtMs ?? startedAtMs) - startedAtMs)) / 1000
     }
 
-    public func render() -> String {
+    /// `headline` replaces the first line (`apnsctl report` names the report and its time span).
+    public func render(headline: String? = nil) -> String {
         var lines: [String] = []
-        let duration = durationSeconds
-        var first = endpoint.map { "apnsctl: sent to \($0) in " }
-            ?? (isDryRun ? "apnsctl: dry run, nothing sent; checked in " : "apnsctl: nothing sent; finished in ")
-        first += DecimalText.fixed(duration, decimals: 2) + "s"
-        if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
-        if !isDryRun { first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s") }
-        lines.append(first)
+        if let headline {
+            lines.append(headline)
+        } else {
+            let duration = durationSeconds
+            var first = endpoint.map { "apnsctl: sent to \($0) in " }
+                ?? (isDryRun ? "apnsctl: dry run, nothing sent; checked in " : "apnsctl: nothing sent; finished in ")
+            first += DecimalText.fixed(duration, decimals: 2) + "s"
+            if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
+            if !isDryRun { first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s") }
+            lines.append(first)
+        }
 
         // A dry run has only valid and invalid rows; skipped (--dedupe) rows are listed when there are some.
         let shown = isDryRun

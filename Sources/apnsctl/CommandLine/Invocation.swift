@@ -4,6 +4,8 @@ enum Invocation: Equatable, Sendable {
     /// `apnsctl check`: a dry run (`options.campaign.dryRun` is set).
     case check(SendOptions)
     case mock(MockOptions)
+    /// `apnsctl report FILE`.
+    case report(ReportOptions)
     /// Help for one command, or the overview when nil.
     case help(command: String?)
     /// `--version`; with `--verbose`, the C library versions too.
@@ -70,6 +72,8 @@ private struct InvocationParser {
             return .check(try SendOptions.build(from: &values, check: true))
         case CommandSpec.mock.name:
             return .mock(try MockOptions.build(from: &values))
+        case CommandSpec.report.name:
+            return .report(try ReportOptions.build(from: &values, operands: parsed.operands))
         case CommandSpec.help.name:
             return try helpTopic(parsed.operands, command: command.name)
         case CommandSpec.generate.name:
