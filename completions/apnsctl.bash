@@ -54,8 +54,9 @@ _apnsctl() {
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
                 --keep) COMPREPLY=(); return ;;
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --dry-run --keep --prune-list --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --dry-run --keep --prune-list --shard --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -83,8 +84,9 @@ _apnsctl() {
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
                 --keep) COMPREPLY=(); return ;;
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --keep --prune-list --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --production --sandbox --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --report --report-format --keep --prune-list --shard --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         report)
             case $prev in

@@ -52,6 +52,7 @@ struct SendOptionsValidationTests {
         // A consistent set: input (not device), template (not payload), production only.
         parsed.values["device"] = nil
         parsed.values["payload"] = nil
+        parsed.values["shard"] = ["1/2"]
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)

@@ -41,7 +41,8 @@ func runSend(_ options: SendOptions) -> Int32 {
     let defaults = NotificationDefaults(topic: options.topic, pushType: options.pushType, priority: options.priority,
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
-    let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun, keep: options.campaign.keep)
+    let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun, keep: options.campaign.keep,
+                       shard: options.campaign.shard)
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
