@@ -24,7 +24,7 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|check|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|check|report|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
@@ -67,8 +67,10 @@ _apnsctl() {
                 --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --profile) COMPREPLY=(); return ;;
                 --keep) COMPREPLY=(); return ;;
+                --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --prune-list --shard --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -109,8 +111,21 @@ _apnsctl() {
                 --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --profile) COMPREPLY=(); return ;;
                 --keep) COMPREPLY=(); return ;;
+                --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --keep --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --keep --prune-list --shard --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            ;;
+        report)
+            case $prev in
+                --failed) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                _apnsctl_reply "" -W '--failed --prune-list --quiet --help -q -h' -- "$cur"
+            else
+                compopt -o filenames 2>/dev/null; _apnsctl_reply "" -f -- "$cur"
+            fi
             ;;
         token)
             case $prev in
@@ -181,7 +196,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check report token config mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -195,7 +210,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check report token config mock help generate' -- "$cur"
             fi
             ;;
     esac

@@ -18,6 +18,7 @@ complete -c apnsctl -f
 # Commands and global options
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a send -d 'Send a notification to each recipient and write a per-row report'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a check -d 'Check every row as send would, without sending anything'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a report -d 'Summarise a report; list the rows to retry, the tokens to prune'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a token -d 'Print a fresh provider token (JWT), for curl and debugging'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a config -d 'Show the effective settings and where each comes from'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a mock -d 'Run a local APNs-compatible server for tests and CI'
@@ -69,6 +70,8 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l config -r -F -d 'Read sett
 complete -c apnsctl -n '__fish_apnsctl_using send' -l profile -x -d 'Use the settings of [profile NAME] in the config file'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l dry-run -d 'Check every row and write the report, but send nothing (same as apnsctl check)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l keep -x -d 'Copy these input fields into every report row (e.g. user_id,campaign)'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l prune-list -r -F -d 'Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l shard -x -d 'Send only the rows whose token falls in shard K of N (1 to N)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s h -l help -d 'Print help (for the command, when given after it) and exit'
@@ -113,9 +116,18 @@ complete -c apnsctl -n '__fish_apnsctl_using check' -l log-format -x -a 'text js
 complete -c apnsctl -n '__fish_apnsctl_using check' -l config -r -F -d 'Read settings from FILE instead of the default config file'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l profile -x -d 'Use the settings of [profile NAME] in the config file'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l keep -x -d 'Copy these input fields into every report row (e.g. user_id,campaign)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l prune-list -r -F -d 'Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l shard -x -d 'Send only the rows whose token falls in shard K of N (1 to N)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s h -l help -d 'Print help (for the command, when given after it) and exit'
+
+# apnsctl report
+complete -c apnsctl -n '__fish_apnsctl_using report' -F
+complete -c apnsctl -n '__fish_apnsctl_using report' -l failed -r -F -d 'Write the rows worth sending again to FILE, as an input for send'
+complete -c apnsctl -n '__fish_apnsctl_using report' -l prune-list -r -F -d 'Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE'
+complete -c apnsctl -n '__fish_apnsctl_using report' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
+complete -c apnsctl -n '__fish_apnsctl_using report' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl token
 complete -c apnsctl -n '__fish_apnsctl_using token' -l key -r -F -d 'The .p8 signing key (AuthKey_KEYID.p8) for provider tokens'
@@ -178,7 +190,7 @@ complete -c apnsctl -n '__fish_apnsctl_using mock' -s q -l quiet -d 'Print nothi
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl help
-complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check token config mock help generate'
+complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check report token config mock help generate'
 complete -c apnsctl -n '__fish_apnsctl_using help' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl generate

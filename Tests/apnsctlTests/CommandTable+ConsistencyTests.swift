@@ -93,6 +93,7 @@ struct CommandTableConsistencyTests {
         "token": .failure(UsageError("--key is required (the .p8 signing key; or set APNSCTL_KEY, "
             + "or 'key = ...' in the config file)", command: "token")),
         "config": .failure(UsageError("config needs an action: show", command: "config")),
+        "report": .failure(UsageError("report needs the report file to read (or - for stdin)", command: "report")),
         "help": .success(.help(command: nil)),
         "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish", command: "generate")),
     ]

@@ -105,10 +105,16 @@ struct DocumentationCoverageTests {
         }
     }
 
-    @Test("Operands (help COMMAND, generate TARGET) are completed")
+    @Test("Operands (help COMMAND, generate TARGET, report FILE) are completed")
     func operands() {
         for command in CommandTable.commands {
             guard let operand = command.operand else { continue }
+            if operand.isFile {
+                #expect(Self.bashArm(command).contains("_reply \"\" -f -- \"$cur\""))
+                #expect(Self.zshFunction(command).contains(":_files'"))
+                #expect(Self.fish.contains("-n '\(FishCompletionRenderer.condition(for: command.name))' -F"))
+                continue
+            }
             let list = operand.choices.joined(separator: " ")
             #expect(Self.bashArm(command).contains("-W '\(list)'"))
             #expect(Self.zshFunction(command).contains(":(\(list))'"))

@@ -46,7 +46,7 @@ struct InvocationTopLevelTests {
         #expect(error == .missingCommand)
         #expect(error.rendered == """
             Usage: apnsctl <command> [options]
-            Commands: send, check, token, config, mock, help, generate
+            Commands: send, check, report, token, config, mock, help, generate
             Try 'apnsctl --help'.
 
             """)

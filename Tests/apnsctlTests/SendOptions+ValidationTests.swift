@@ -57,6 +57,7 @@ struct SendOptionsValidationTests {
         parsed.values["proxy"] = ["http://127.0.0.1:3128"]
         for certificateOption in ["cert", "cert-key", "cert-password-file"] { parsed.values[certificateOption] = nil }
         parsed.values["environment"] = nil  // --production stands for it; giving both is an error
+        parsed.values["shard"] = ["1/2"]
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)

@@ -69,12 +69,13 @@ public final class Campaign: @unchecked Sendable {
     private let rowsRead = Atomic<Int>(0)
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
-                 report: ReportWriter, summary: RunSummary, log: EventLog?) {
+                 report: ReportWriter, pruneList: PruneListWriter? = nil, summary: RunSummary, log: EventLog?) {
         self.settings = settings
         self.tlsContext = tlsContext
         self.auth = auth
         self.log = log
-        self.sink = ReportSink(writer: report, summary: summary, control: control, guard: settings.campaignGuard)
+        self.sink = ReportSink(writer: report, pruneList: pruneList, summary: summary, control: control,
+                               guard: settings.campaignGuard)
     }
 
     /// Stops the run gracefully (SIGINT/SIGTERM): no new rows are read or sent, requests in flight finish and

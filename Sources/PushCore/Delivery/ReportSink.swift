@@ -1,25 +1,38 @@
 import Foundation
 
-/// The report writer and the summary behind one lock: connection threads settle a batch per loop pass.
+/// Where every settled row goes: the report writer, the prune list and the summary, behind one lock
+/// (connection threads settle a batch per loop pass; the reader thread settles rows it never sends).
+///
+/// Crash safety: rows that were sent are written out (`write(2)`) in the same call that settles them, so a
+/// `kill -9` loses only requests still in flight, never an answered row; invalid and skipped rows, which
+/// cost nothing to redo, are written out with the buffer. The files are fsynced every `syncIntervalMs`
+/// and at the end.
 final class ReportSink: RowSink, @unchecked Sendable {
+    /// How often the report and the prune list are synced to disk while rows settle.
+    static let syncIntervalMs: UInt64 = 1000
+
     private let lock = NSLock()
     private let writer: ReportWriter
+    private let pruneList: PruneListWriter?
     private var summary: RunSummary
     private var campaignGuard: CampaignGuard?
     private let control: RunControl
+    private var lastSyncNs = Clock.monotonicNanoseconds()
     var onFatal: (@Sendable () -> Void)?
     private var readerWentAway = false
-
-    init(writer: ReportWriter, summary: RunSummary, control: RunControl, guard campaignGuard: CampaignGuard? = nil) {
-        self.writer = writer
-        self.summary = summary
-        self.control = control
-        self.campaignGuard = campaignGuard
-    }
 
     /// Kept values (`--keep`) of rows handed to the connections, by line, until they settle. Holds at most
     /// the queue plus the requests in flight.
     private var keptByLine: [Int: [KeptValue?]] = [:]
+
+    init(writer: ReportWriter, pruneList: PruneListWriter? = nil, summary: RunSummary, control: RunControl,
+         guard campaignGuard: CampaignGuard? = nil) {
+        self.writer = writer
+        self.pruneList = pruneList
+        self.summary = summary
+        self.control = control
+        self.campaignGuard = campaignGuard
+    }
 
     /// Remembers the kept values of a row about to be sent; `settle` puts them on its report row.
     func remember(line: Int, kept: [KeptValue?]) {
@@ -28,7 +41,17 @@ final class ReportSink: RowSink, @unchecked Sendable {
         keptByLine[line] = kept
     }
 
+    /// Rows that were sent (connection threads): written out before returning.
     func settle(_ rows: [ReportRow]) {
+        record(rows, writeOut: true)
+    }
+
+    /// Rows that were never sent (invalid, valid in a dry run, skipped): buffered.
+    func settleUnsent(_ rows: [ReportRow]) {
+        record(rows, writeOut: false)
+    }
+
+    private func record(_ rows: [ReportRow], writeOut: Bool) {
         lock.lock()
         defer { lock.unlock() }
         var rows = rows
@@ -46,6 +69,16 @@ final class ReportSink: RowSink, @unchecked Sendable {
         }
         do {
             try writer.write(rows)
+            pruneList?.add(rows)
+            let now = Clock.monotonicNanoseconds()
+            if now - lastSyncNs >= Self.syncIntervalMs * 1_000_000 {
+                lastSyncNs = now
+                try writer.sync()
+                try pruneList?.sync()
+            } else if writeOut {
+                try writer.flush()
+                try pruneList?.flush()
+            }
         } catch let error as FileIOError where error.isBrokenPipe {
             // `--report - | head`: not an error; stop sending, as for an interruption.
             readerWentAway = true
@@ -61,13 +94,15 @@ final class ReportSink: RowSink, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         do {
-            try writer.close()
+            try writer.close(sync: true)
+            try pruneList?.close(sync: true)
         } catch let error as FileIOError where error.isBrokenPipe {
             readerWentAway = true
         } catch {
             control.fail("cannot write the report: \(error)")
         }
         summary.endedAtMs = Clock.wallMilliseconds()
+        summary.prunedTokens = pruneList?.tokensWritten
     }
 
     /// True once a write found the report's pipe closed by its reader.

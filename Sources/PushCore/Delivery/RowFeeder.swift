@@ -27,7 +27,7 @@ enum RowFeeder {
                     if !kept.isEmpty { sink.remember(line: notification.line, kept: kept) }
                     if !send(notification) { return nil }
                 case .settle(let row):
-                    sink.settle([row])
+                    sink.settleUnsent([row])
                 }
             }
             planned.removeAll(keepingCapacity: true)

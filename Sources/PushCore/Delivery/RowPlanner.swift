@@ -14,11 +14,14 @@ public struct RowPlan: Sendable {
     public var dryRun: Bool
     /// `--keep`: input fields copied into every report row, in this order.
     public var keep: [String]
+    /// `--shard K/N`: only rows whose token is in this shard; the others are not this run's.
+    public var shard: Shard?
 
-    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = []) {
+    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = [], shard: Shard? = nil) {
         self.preparer = preparer
         self.dryRun = dryRun
         self.keep = keep
+        self.shard = shard
     }
 }
 
@@ -26,6 +29,8 @@ public struct RowPlan: Sendable {
 /// Pure logic over values (no I/O), driven by `Campaign.run` and `DryRun.run`.
 public struct RowPlanner: Sendable {
     public let plan: RowPlan
+    /// Rows left to the other shards.
+    public private(set) var outsideShard = 0
 
     public init(plan: RowPlan) {
         self.plan = plan
@@ -33,8 +38,13 @@ public struct RowPlanner: Sendable {
 
     /// Plans one record, appending what to do with it to `out` (nothing when the row is not this run's).
     public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) {
+        let prepared = plan.preparer.prepare(record)
+        if let shard = plan.shard, !shard.contains(token: Self.token(of: prepared)) {
+            outsideShard += 1
+            return
+        }
         let kept = keptValues(record)
-        switch plan.preparer.prepare(record) {
+        switch prepared {
         case .invalid(let line, let token, let message):
             var row = ReportRow(line: line, token: token, outcome: .invalid, reason: message, finishedAtMs: Clock.wallMilliseconds())
             row.kept = kept
@@ -48,6 +58,15 @@ public struct RowPlanner: Sendable {
             } else {
                 out.append(.send(notification, kept: kept))
             }
+        }
+    }
+
+    /// The token a row is reported (and sharded) under: normalised for a notification, as given for an
+    /// invalid row, empty for a line that could not be read.
+    static func token(of prepared: Prepared) -> String {
+        switch prepared {
+        case .notification(let notification): return notification.token
+        case .invalid(_, let token, _): return token
         }
     }
 

@@ -71,8 +71,9 @@ package final class LineOutput {
         }
     }
 
-    /// Flushes, ends a gzip member, and closes the file (stdout stays open). Calling it again does nothing.
-    package func close() throws {
+    /// Flushes, ends a gzip member, fsyncs when `sync`, and closes the file (stdout stays open). Calling it
+    /// again does nothing.
+    package func close(sync: Bool = false) throws {
         guard !closed else { return }
         defer {
             closed = true
@@ -82,6 +83,9 @@ package final class LineOutput {
         if let compressor {
             compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: .finish, into: &pending)
             try write(&pending)
+        }
+        if sync && fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
+            throw FileIOError(path: path, operation: "fsync", errno: errno)
         }
     }
 

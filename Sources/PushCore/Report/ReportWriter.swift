@@ -89,9 +89,10 @@ public final class ReportWriter {
         try output.sync()
     }
 
-    /// Flushes and closes the file (stdout stays open). Calling it again does nothing.
-    public func close() throws {
-        try output.close()
+    /// Flushes and closes the file (stdout stays open), fsyncing it first when `sync`. Calling it again
+    /// does nothing.
+    public func close(sync: Bool = false) throws {
+        try output.close(sync: sync)
     }
 
     /// For appending: checks the existing content and cuts a torn last line. Returns the size left.

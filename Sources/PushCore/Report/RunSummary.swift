@@ -27,6 +27,8 @@ public struct RunSummary: Sendable, Equatable {
     public var goAways = 0
     /// A dry run (`apnsctl check`): rows are valid or invalid, nothing is sent.
     public var isDryRun = false
+    /// Tokens written to the prune list (`--prune-list`); nil when there is none.
+    public var prunedTokens: Int?
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
@@ -85,15 +87,20 @@ public struct RunSummary: Sendable, Equatable {
         Double(Swift.max(0, (endedAtMs ?? lastFinishedAtMs ?? startedAtMs) - startedAtMs)) / 1000
     }
 
-    public func render() -> String {
+    /// `headline` replaces the first line (`apnsctl report` names the report and its time span).
+    public func render(headline: String? = nil) -> String {
         var lines: [String] = []
-        let duration = durationSeconds
-        var first = endpoint.map { "apnsctl: sent to \($0) in " }
-            ?? (isDryRun ? "apnsctl: dry run, nothing sent; checked in " : "apnsctl: nothing sent; finished in ")
-        first += DecimalText.fixed(duration, decimals: 2) + "s"
-        if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
-        if !isDryRun { first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s") }
-        lines.append(first)
+        if let headline {
+            lines.append(headline)
+        } else {
+            let duration = durationSeconds
+            var first = endpoint.map { "apnsctl: sent to \($0) in " }
+                ?? (isDryRun ? "apnsctl: dry run, nothing sent; checked in " : "apnsctl: nothing sent; finished in ")
+            first += DecimalText.fixed(duration, decimals: 2) + "s"
+            if duration > 0 { first += ", " + DecimalText.fixed(Double(total) / duration, decimals: 1) + " rows/s" }
+            if !isDryRun { first += ", \(connectionsOpened) connection" + (connectionsOpened == 1 ? "" : "s") }
+            lines.append(first)
+        }
 
         // A dry run has only valid and invalid rows; skipped (--dedupe) rows are listed when there are some.
         let shown = isDryRun
@@ -116,6 +123,11 @@ public struct RunSummary: Sendable, Equatable {
         if otherReasons > 0 { reasons.append("\(otherReasons) other reasons") }
         lines.append("reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
 
+        if let prunedTokens {
+            let left = [Reason.badDeviceToken, .deviceTokenNotForTopic].map { "\(reasonCounts[$0.rawValue] ?? 0) \($0.rawValue)" }
+            lines.append("prune list: \(prunedTokens) token\(prunedTokens == 1 ? "" : "s") (Unregistered, ExpiredToken); "
+                + "left out: " + left.joined(separator: ", ") + " (they may be valid for the other environment or topic)")
+        }
         if isDryRun {
             // Nothing was sent: no statuses, no latencies.
         } else if latency.count == 0 {
@@ -125,7 +137,10 @@ public struct RunSummary: Sendable, Equatable {
                          ("p99", latency.percentile(99)), ("max", latency.max)]
             lines.append("latency: " + parts.map { "\($0.0) \(Self.milliseconds($0.1 ?? 0))" }.joined(separator: ", "))
         }
-        lines.append("connections: \(connectionsOpened) opened, \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
+        // Only a run that sent (or tried to) has connections to speak of: not a dry run, not a report read back.
+        if endpoint != nil && !isDryRun {
+            lines.append("connections: \(connectionsOpened) opened, \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

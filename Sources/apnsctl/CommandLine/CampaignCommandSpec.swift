@@ -20,15 +20,31 @@ extension OptionSpec {
                 + "Keeping the fields the template uses lets `apnsctl report --failed` write a retry input that "
                 + "the same template can render."])
 
+        static let pruneList = OptionSpec(
+            "prune-list", value: "FILE", category: .campaign,
+            summary: "Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE",
+            longHelp: ["One token per line, written as rows settle, ready to delete from a database (a .gz name "
+                + "is compressed). BadDeviceToken and DeviceTokenNotForTopic tokens are left out, since they may be "
+                + "valid for the other environment or topic; the summary counts them. A dry run writes no list."],
+            completion: .file)
+
+        static let shard = OptionSpec(
+            "shard", value: "K/N", category: .campaign,
+            summary: "Send only the rows whose token falls in shard K of N (1 to N)",
+            longHelp: ["A stable hash of the lowercased token (FNV-1a, 64 bits) modulo N picks each row's shard, the "
+                + "same on every machine: N runs with K = 1...N, each with its own --report, cover the input exactly "
+                + "once. Rows of other shards are not reported. See the README for a Kubernetes Indexed Job and GNU "
+                + "parallel."])
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [keep]
+        static let shared: [OptionSpec] = [keep, pruneList, shard]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...]"]
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE] [--shard K/N]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

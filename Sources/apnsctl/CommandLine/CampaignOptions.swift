@@ -9,6 +9,10 @@ struct CampaignOptions: Equatable, Sendable {
     var command = "send"
     /// `--keep`: input fields copied into the report.
     var keep: [String] = []
+    /// `--prune-list`: where the tokens to delete go.
+    var pruneList: String?
+    /// `--shard K/N`.
+    var shard: Shard?
 }
 
 extension CampaignOptions {
@@ -17,10 +21,28 @@ extension CampaignOptions {
         var options = CampaignOptions()
         options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
         options.command = values.command
+        options.pruneList = values.string(OptionSpec.Campaign.pruneList)
+        if let text = values.string(OptionSpec.Campaign.shard) {
+            options.shard = try shard(text, values: values)
+        }
         if let text = values.string(OptionSpec.Campaign.keep) {
             options.keep = try keepList(text, values: values)
         }
         return options
+    }
+
+    /// `2/8`: shard 2 of 8.
+    static func shard(_ text: String, values: OptionValues) throws(UsageError) -> Shard {
+        let flag = OptionSpec.Campaign.shard.longFlag
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else {
+            throw values.error("\(flag): '\(text)' is not K/N (shard K of N, e.g. 1/4)")
+        }
+        guard n >= 1, n <= 1_000_000 else { throw values.error("\(flag): '\(text)': N must be between 1 and 1000000") }
+        guard let shard = Shard(index: k, count: n) else {
+            throw values.error("\(flag): '\(text)': K must be between 1 and \(n) (shards count from 1)")
+        }
+        return shard
     }
 
     /// `user_id,campaign`: names, each once, none a standard report field.

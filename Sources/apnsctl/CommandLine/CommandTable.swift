@@ -9,7 +9,7 @@ enum CommandTable {
     /// Options accepted before the command name.
     static let globalOptions: [OptionSpec] = [.help, .version, .verbose, .quiet]
 
-    static let commands: [CommandSpec] = [.send, .check, .token, .config, .mock, .help, .generate]
+    static let commands: [CommandSpec] = [.send, .check, .report, .token, .config, .mock, .help, .generate]
 
     static func command(named name: String) -> CommandSpec? {
         commands.first { $0.name == name }
@@ -41,7 +41,8 @@ extension CommandSpec {
         summary: "Show help for apnsctl or for one command",
         synopsis: ["[COMMAND]"],
         description: ["Prints the same text as `apnsctl COMMAND --help`, or the overview when no command is named."],
-        operand: OperandSpec(name: "COMMAND", choices: ["send", "check", "token", "config", "mock", "help", "generate"],
+        operand: OperandSpec(name: "COMMAND",
+                             choices: ["send", "check", "report", "token", "config", "mock", "help", "generate"],
                              optional: true),
         options: [.help],
         examples: [])

@@ -1,9 +1,11 @@
 /// What one run of apnsctl is asked to do: the result of parsing argv.
 enum Invocation: Equatable, Sendable {
     case send(SendOptions)
-    /// `apnsctl check`: a dry run (`options.campaign.dryRun` is set).
+    /// `apnsctl check`: a dry run (`options.plan.dryRun` is set).
     case check(SendOptions)
     case mock(MockOptions)
+    /// `apnsctl report FILE`.
+    case report(ReportOptions)
     /// Help for one command, or the overview when nil.
     case help(command: String?)
     /// `--version`; with `--verbose`, the C library versions too.
@@ -81,6 +83,8 @@ private struct InvocationParser {
             return .check(try SendOptions.build(from: &values, check: true))
         case CommandSpec.mock.name:
             return .mock(try MockOptions.build(from: &values))
+        case CommandSpec.report.name:
+            return .report(try ReportOptions.build(from: &values, operands: parsed.operands))
         case CommandSpec.help.name:
             return try helpTopic(parsed.operands, command: command.name)
         case CommandSpec.generate.name:

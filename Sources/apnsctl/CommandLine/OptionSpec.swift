@@ -109,6 +109,16 @@ struct OperandSpec: Sendable, Equatable {
     var choices: [String]
     /// May be left out.
     var optional: Bool
+    /// What the operand is, for an operand without fixed choices (a file: `apnsctl report FILE`).
+    var summary: String? = nil
+
+    /// A file path rather than one of fixed words: completed with file names.
+    var isFile: Bool { choices.isEmpty }
+
+    /// Help and man page text: the summary, or the choices.
+    var helpText: String {
+        summary ?? ("One of: " + choices.joined(separator: ", "))
+    }
 }
 
 /// One subcommand: its documentation and its options.

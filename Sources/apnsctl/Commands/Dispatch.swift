@@ -7,6 +7,8 @@ func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32
         return runSend(options, environment: environment)
     case .mock(let options):
         return runMock(options)
+    case .report(let options):
+        return runReport(options)
     case .help(let name):
         let text = name.flatMap(CommandTable.command(named:)).map(HelpRenderer.help(for:)) ?? HelpRenderer.overview()
         Output.standardOutput(text)

@@ -49,7 +49,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         priority: options.priority, expiration: options.expiration,
                                         collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
-    let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep)
+    let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard)
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
@@ -96,6 +96,14 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let rowsRead: Int
     var metrics: MetricsWriter?
     if let tlsContext, let credentials {
+        var pruneList: PruneListWriter?
+        if let path = options.plan.pruneList {
+            do {
+                pruneList = try PruneListWriter(path: path)
+            } catch {
+                return fatal("\(error)")
+            }
+        }
         var settings = CampaignSettings(endpoint: endpoint, concurrency: options.concurrency,
                                         connections: options.connections, requestTimeoutMs: options.timeoutMs,
                                         connectTimeoutMs: options.connectTimeoutMs,
@@ -105,7 +113,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         settings.proxy = options.proxy
         if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
         let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization,
-                                report: report, summary: summary, log: log)
+                                report: report, pruneList: pruneList, summary: summary, log: log)
         // The metrics file is written once before anything is sent: a path that cannot be written stops here.
         metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign) }
         do {

@@ -40,7 +40,13 @@ enum BashCompletionRenderer {
             out += valueCases(command.options, indent: "            ")
             let words = command.options.map(\.longFlag) + (command.options.compactMap(\.shortFlag))
             let operandWords = command.operand?.choices ?? []
-            if operandWords.isEmpty {
+            if command.operand?.isFile == true {
+                out.append("            if [[ $cur == -* ]]; then")
+                out.append("                \(function)_reply \"\" -W \(quoted(words)) -- \"$cur\"")
+                out.append("            else")
+                out.append("                compopt -o filenames 2>/dev/null; \(function)_reply \"\" -f -- \"$cur\"")
+                out.append("            fi")
+            } else if operandWords.isEmpty {
                 out.append("            \(function)_reply \"\" -W \(quoted(words)) -- \"$cur\"")
             } else {
                 out.append("            if [[ $cur == -* ]]; then")

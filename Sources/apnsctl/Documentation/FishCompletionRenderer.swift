@@ -32,7 +32,9 @@ enum FishCompletionRenderer {
         for command in CommandTable.commands {
             let condition = condition(for: command.name)
             out += ["", "# \(program) \(command.name)"]
-            if let operand = command.operand {
+            if let operand = command.operand, operand.isFile {
+                out.append("complete -c \(program) -n \(quoted(condition)) -F")
+            } else if let operand = command.operand {
                 out.append("complete -c \(program) -n \(quoted(condition)) -a \(quoted(operand.choices.joined(separator: " ")))")
             }
             for option in command.options {

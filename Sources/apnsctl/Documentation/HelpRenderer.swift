@@ -42,8 +42,7 @@ enum HelpRenderer {
         if let operand = command.operand {
             out += ["", "Arguments:"]
             out += row(label: "  " + operand.name,
-                       text: "One of: " + operand.choices.joined(separator: ", ")
-                           + (operand.optional ? " (optional)" : ""),
+                       text: operand.helpText + (operand.optional ? " (optional)" : ""),
                        column: descriptionColumn)
         }
         for (category, options) in command.optionsByCategory {

@@ -83,7 +83,8 @@ enum ManPageProse {
             + "an empty cell."),
         .paragraph("Rows are written as they settle, not in input order: sort by `line` when order matters. "
             + "Tokens reported with reason Unregistered or ExpiredToken no longer reach a device and can be "
-            + "deleted."),
+            + "deleted; `--prune-list` writes them to a file of their own, and `apnsctl report --prune-list` "
+            + "extracts them from a report."),
     ])
 
     /// What each report field holds, for the man page.

@@ -79,7 +79,7 @@ enum ManPageRenderer {
         out += blocks(command.description.map(DocBlock.paragraph))
         if let operand = command.operand {
             out += definition(term: "\\fI\(Roff.escape(operand.name))\\fR",
-                              text: "One of: " + operand.choices.joined(separator: ", ") + "."
+                              text: operand.helpText + "."
                                   + (operand.optional ? " May be left out." : ""))
         }
         for (category, options) in command.optionsByCategory {

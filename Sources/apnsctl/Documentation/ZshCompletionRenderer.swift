@@ -26,8 +26,8 @@ enum ZshCompletionRenderer {
             var specs = command.options.flatMap(optionSpecs)
             if let operand = command.operand {
                 let colons = operand.optional ? "::" : ":"
-                specs.append(singleQuoted(
-                    "1\(colons)\(operand.name.lowercased()):(\(operand.choices.joined(separator: " ")))"))
+                let action = operand.isFile ? "_files" : "(\(operand.choices.joined(separator: " ")))"
+                specs.append(singleQuoted("1\(colons)\(operand.name.lowercased()):\(action)"))
             }
             for (index, spec) in specs.enumerated() {
                 out.append("        " + spec + (index == specs.count - 1 ? "" : " \\"))

@@ -71,7 +71,6 @@ struct RunSummaryRenderTests {
             statuses: none
             reasons: none
             latency: none
-            connections: 0 opened, 0 GOAWAYs
 
             """)
         #expect(summary.exitStatus == 0)

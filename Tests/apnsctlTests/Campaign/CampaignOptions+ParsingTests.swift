@@ -15,3 +15,17 @@ struct CampaignOptionsParsingTests {
         #expect(usageMessage(validDeviceSend + ["--keep", "x"]) == "--keep applies only to --input")
     }
 }
+
+@Suite("Campaign options: --shard")
+struct ShardOptionParsingTests {
+    @Test("--shard K/N with 1 ≤ K ≤ N")
+    func shard() throws {
+        let options = try #require(sendOptions(validSend + ["--shard", "2/8"]))
+        #expect(options.plan.shard == Shard(index: 2, count: 8))
+        #expect(usageMessage(validSend + ["--shard", "2"]) == "--shard: '2' is not K/N (shard K of N, e.g. 1/4)")
+        #expect(usageMessage(validSend + ["--shard", "a/b"]) == "--shard: 'a/b' is not K/N (shard K of N, e.g. 1/4)")
+        #expect(usageMessage(validSend + ["--shard", "0/4"]) == "--shard: '0/4': K must be between 1 and 4 (shards count from 1)")
+        #expect(usageMessage(validSend + ["--shard", "5/4"]) == "--shard: '5/4': K must be between 1 and 4 (shards count from 1)")
+        #expect(usageMessage(validSend + ["--shard", "1/0"]) == "--shard: '1/0': N must be between 1 and 1000000")
+    }
+}
