@@ -56,12 +56,17 @@ final class MockEngine {
     /// Reused for every response.
     var responseHeaders: [HTTP2HeaderField] = []
     var tokens = BoundedTally<String, TokenTally>(limit: MockEngine.tokenMemory)
+    /// Per-token attempt and acceptance counts cost two map updates per request: kept only when something reads
+    /// them (first-K rules, the failure rate, the request log's `attempt`, the --stats file).
+    let tallyTokens: Bool
     var providerTokenUses = BoundedTally<String, Int>(limit: MockEngine.providerTokenMemory)
     var firstProviderToken: String?
     var delayed = DelayQueue<DelayedAnswer>()
 
     init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore) {
         validator = RequestValidator(configuration: configuration)
+        tallyTokens = configuration.failureRate != nil || configuration.logPath != nil || configuration.statsPath != nil
+            || configuration.responseRules.contains { $0.firstAttempts != nil }
         maxStreams = configuration.maxStreams
         tokenAuth = configuration.requireProviderToken
         dropStreamsOnRejection = configuration.dropStreamsOnRejection
@@ -97,12 +102,14 @@ final class MockEngine {
     func plan(_ request: MockRequest) -> MockPlan {
         var attempt = 0
         var tokenKey: String?
-        if let token = request.deviceToken, !token.isEmpty {
+        if let token = request.deviceToken, !token.isEmpty, tallyTokens || !silentPrefixes.isEmpty {
             let key = ASCII.lowercased(token)
-            tokenKey = key
-            attempt = tokens.update(key, initial: TokenTally()) { tally in
-                tally.attempts += 1
-                return tally.attempts
+            if tallyTokens {
+                tokenKey = key
+                attempt = tokens.update(key, initial: TokenTally()) { tally in
+                    tally.attempts += 1
+                    return tally.attempts
+                }
             }
             if !silentPrefixes.isEmpty && MockResponseRule.matchesAny(silentPrefixes, token: key) {
                 return .silent(attempt: attempt)
