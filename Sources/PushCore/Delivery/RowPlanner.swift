@@ -16,12 +16,16 @@ public struct RowPlan: Sendable {
     public var keep: [String]
     /// `--shard K/N`: only rows whose token is in this shard; the others are not this run's.
     public var shard: Shard?
+    /// `--dedupe`: a token already seen on an earlier line is reported `skipped`, not pushed again.
+    public var dedupe: Bool
 
-    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = [], shard: Shard? = nil) {
+    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = [], shard: Shard? = nil,
+                dedupe: Bool = false) {
         self.preparer = preparer
         self.dryRun = dryRun
         self.keep = keep
         self.shard = shard
+        self.dedupe = dedupe
     }
 }
 
@@ -31,6 +35,7 @@ public struct RowPlanner: Sendable {
     public let plan: RowPlan
     /// Rows left to the other shards.
     public private(set) var outsideShard = 0
+    private var duplicates = DuplicateTokens()
 
     public init(plan: RowPlan) {
         self.plan = plan
@@ -50,7 +55,12 @@ public struct RowPlanner: Sendable {
             row.kept = kept
             out.append(.settle(row))
         case .notification(let notification):
-            if plan.dryRun {
+            if plan.dedupe, let first = duplicates.firstLine(of: notification.token, line: notification.line) {
+                var row = ReportRow(line: notification.line, token: notification.token, outcome: .skipped,
+                                    reason: "duplicate token: first seen on line \(first)", finishedAtMs: Clock.wallMilliseconds())
+                row.kept = kept
+                out.append(.settle(row))
+            } else if plan.dryRun {
                 var row = ReportRow(line: notification.line, token: notification.token, outcome: .valid,
                                     apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())
                 row.kept = kept

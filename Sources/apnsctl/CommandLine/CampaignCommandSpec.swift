@@ -36,15 +36,22 @@ extension OptionSpec {
                 + "once. Rows of other shards are not reported. See the README for a Kubernetes Indexed Job and GNU "
                 + "parallel."])
 
+        static let dedupe = OptionSpec(
+            "dedupe", category: .campaign,
+            summary: "Push each token once: report a repeated token skipped, naming its first line",
+            longHelp: ["Tokens are compared in lower case, after the shard is chosen. The run remembers a 96-bit "
+                + "fingerprint and the line of each token (about 16 to 32 bytes per distinct token); a row is "
+                + "skipped only when all 96 bits match, so a false duplicate does not happen in practice."])
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [keep, pruneList, shard]
+        static let shared: [OptionSpec] = [keep, pruneList, shard, dedupe]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE] [--shard K/N]"]
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE] [--shard K/N] [--dedupe]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

@@ -13,6 +13,8 @@ struct CampaignOptions: Equatable, Sendable {
     var pruneList: String?
     /// `--shard K/N`.
     var shard: Shard?
+    /// `--dedupe`.
+    var dedupe = false
 }
 
 extension CampaignOptions {
@@ -22,6 +24,7 @@ extension CampaignOptions {
         options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
         options.command = values.command
         options.pruneList = values.string(OptionSpec.Campaign.pruneList)
+        options.dedupe = values.flag(OptionSpec.Campaign.dedupe)
         if let text = values.string(OptionSpec.Campaign.shard) {
             options.shard = try shard(text, values: values)
         }

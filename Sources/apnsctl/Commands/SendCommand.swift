@@ -42,7 +42,7 @@ func runSend(_ options: SendOptions) -> Int32 {
                                         expiration: options.expiration, collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
     let plan = RowPlan(preparer: preparer, dryRun: options.campaign.dryRun, keep: options.campaign.keep,
-                       shard: options.campaign.shard)
+                       shard: options.campaign.shard, dedupe: options.campaign.dedupe)
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
