@@ -51,7 +51,7 @@ extension OptionSpec {
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE] [--shard K/N] [--dedupe]"]
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.
