@@ -95,6 +95,7 @@ public final class Campaign: @unchecked Sendable {
         if let inputError { control.fail(inputError) }
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
+        if planner.isResuming { summary.resumedRows = planner.alreadySettled }
         return CampaignResult(summary: summary, fatal: control.fatal?.description)
     }
 }

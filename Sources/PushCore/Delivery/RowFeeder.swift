@@ -13,11 +13,15 @@ enum RowFeeder {
             } catch {
                 return String(describing: error)
             }
-            if let record {
-                planner.plan(record, into: &planned)
-            } else {
-                planner.finish(into: &planned)
-                ended = true
+            do {
+                if let record {
+                    try planner.plan(record, into: &planned)
+                } else {
+                    try planner.finish(into: &planned)
+                    ended = true
+                }
+            } catch {
+                return "cannot resume: \(error.message)"
             }
             for row in planned {
                 switch row {

@@ -21,8 +21,8 @@ package final class LineOutput {
     private(set) var closed = false
 
     /// Opens `path` (`-` = stdout, never compressed): truncated, or for appending when `append`.
-    /// Compressed when the name ends in `.gz`.
-    package init(path: String, append: Bool) throws {
+    /// Compressed when `compressed`, by default when the name ends in `.gz`.
+    package init(path: String, append: Bool, compressed: Bool? = nil) throws {
         self.path = path
         if path == "-" {
             fd = STDOUT_FILENO
@@ -31,7 +31,7 @@ package final class LineOutput {
             compressor = nil
             return
         }
-        isCompressed = path.lowercased().hasSuffix(".gz")
+        isCompressed = compressed ?? path.lowercased().hasSuffix(".gz")
         let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
         fd = try FileIO.open(path, flags: flags)
         ownsDescriptor = true

@@ -15,6 +15,8 @@ struct CampaignOptions: Equatable, Sendable {
     var shard: Shard?
     /// `--dedupe`.
     var dedupe = false
+    /// `--resume`.
+    var resume = false
 }
 
 extension CampaignOptions {
@@ -25,6 +27,7 @@ extension CampaignOptions {
         options.command = values.command
         options.pruneList = values.string(OptionSpec.Campaign.pruneList)
         options.dedupe = values.flag(OptionSpec.Campaign.dedupe)
+        options.resume = values.flag(OptionSpec.Campaign.resume)
         if let text = values.string(OptionSpec.Campaign.shard) {
             options.shard = try shard(text, values: values)
         }

@@ -69,13 +69,25 @@ func runSend(_ options: SendOptions) -> Int32 {
             return fatal("\(error)")
         }
     }
+    // --resume: the rows the report already settled (none when it does not exist yet).
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
+    var resumeIndex: ResumeIndex?
+    if options.campaign.resume, FileManager.default.fileExists(atPath: options.report) {
+        do {
+            resumeIndex = try ResumeIndex.load(path: options.report, format: reportFormat,
+                                               dryRun: options.campaign.dryRun, keep: options.campaign.keep)
+        } catch {
+            return fatal("cannot resume: \(error)")
+        }
+    }
     let report: ReportWriter
     do {
-        report = try ReportWriter(path: options.report, format: reportFormat, keptFields: options.campaign.keep)
+        report = try ReportWriter(path: options.report, format: reportFormat, append: options.campaign.resume,
+                                  keptFields: options.campaign.keep)
     } catch {
         return fatal("\(error)")
     }
+    let planner = RowPlanner(plan: plan, resume: resumeIndex)
 
     let summary = RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds())
     let result: CampaignResult
@@ -84,7 +96,7 @@ func runSend(_ options: SendOptions) -> Int32 {
         var pruneList: PruneListWriter?
         if let path = options.campaign.pruneList {
             do {
-                pruneList = try PruneListWriter(path: path)
+                pruneList = try PruneListWriter(path: path, append: options.campaign.resume)
             } catch {
                 return fatal("\(error)")
             }
@@ -94,12 +106,12 @@ func runSend(_ options: SendOptions) -> Int32 {
         let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: tokens, report: report,
                                 pruneList: pruneList, summary: summary, log: log)
         let interrupts = InterruptWatcher { campaign.interrupt() }
-        result = campaign.run(reader: &reader, planner: RowPlanner(plan: plan))
+        result = campaign.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
     } else {
         let dryRun = DryRun(report: report, summary: summary)
         let interrupts = InterruptWatcher { dryRun.interrupt() }
-        result = dryRun.run(reader: &reader, planner: RowPlanner(plan: plan))
+        result = dryRun.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
     }
 

@@ -26,7 +26,7 @@ enum ManPageRenderer {
         out.append("Before the command:")
         for option in CommandTable.globalOptions { out += optionEntry(option) }
         for command in CommandTable.commands { out += commandSection(command) }
-        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.reportFormat] {
+        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.reportFormat, ManPageProse.campaigns] {
             out += self.section(section)
         }
         out.append(".SH \"EXIT STATUS\"")
