@@ -65,6 +65,12 @@ package final class LineOutput {
     /// Flushes, then fsync. A pipe or terminal, which cannot be synced, is only flushed.
     package func sync() throws {
         try flush()
+        try syncWritten()
+    }
+
+    /// fsync of what was written so far, without touching the buffer: safe to call from another thread
+    /// than the writer's while the file is open (the report sink syncs outside its lock).
+    package func syncWritten() throws {
         guard !closed else { return }
         if fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
             throw FileIOError(path: path, operation: "fsync", errno: errno)

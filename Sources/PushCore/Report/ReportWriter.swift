@@ -94,6 +94,11 @@ public final class ReportWriter {
         try output.sync()
     }
 
+    /// fsync of the rows already written (not of buffered ones); callable while another thread writes.
+    public func syncWritten() throws {
+        try output.syncWritten()
+    }
+
     /// Flushes and closes the file (stdout stays open), fsyncing it first when `sync`. Calling it again
     /// does nothing.
     public func close(sync: Bool = false) throws {
