@@ -133,6 +133,7 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
+        if planner.isResuming { summary.resumedRows = planner.alreadySettled }
         return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
     }
 }

@@ -25,6 +25,8 @@ public final class DryRun: @unchecked Sendable {
         }
         sink.close()
         if let inputError { control.fail(inputError) }
-        return CampaignResult(summary: sink.finalSummary, fatal: control.fatal?.description)
+        var summary = sink.finalSummary
+        if planner.isResuming { summary.resumedRows = planner.alreadySettled }
+        return CampaignResult(summary: summary, fatal: control.fatal?.description)
     }
 }

@@ -52,6 +52,19 @@ final class ReportSink: RowSink, @unchecked Sendable {
     }
 
     private func record(_ rows: [ReportRow], writeOut: Bool) {
+        // fsync can take milliseconds: it runs after the lock is released, so other threads keep settling.
+        var syncDue = false
+        defer {
+            if syncDue {
+                do {
+                    try writer.syncWritten()
+                    try pruneList?.syncWritten()
+                } catch {
+                    control.fail("cannot write the report: \(error)")
+                    onFatal?()
+                }
+            }
+        }
         lock.lock()
         defer { lock.unlock() }
         var rows = rows
@@ -73,8 +86,9 @@ final class ReportSink: RowSink, @unchecked Sendable {
             let now = Clock.monotonicNanoseconds()
             if now - lastSyncNs >= Self.syncIntervalMs * 1_000_000 {
                 lastSyncNs = now
-                try writer.sync()
-                try pruneList?.sync()
+                syncDue = true
+                try writer.flush()
+                try pruneList?.flush()
             } else if writeOut {
                 try writer.flush()
                 try pruneList?.flush()

@@ -14,12 +14,16 @@ enum RowFeeder {
             } catch {
                 return String(describing: error)
             }
-            if let record {
-                onRecord()
-                planner.plan(record, into: &planned)
-            } else {
-                planner.finish(into: &planned)
-                ended = true
+            do {
+                if let record {
+                    onRecord()
+                    try planner.plan(record, into: &planned)
+                } else {
+                    try planner.finish(into: &planned)
+                    ended = true
+                }
+            } catch {
+                return "cannot resume: \(error.message)"
             }
             for row in planned {
                 switch row {

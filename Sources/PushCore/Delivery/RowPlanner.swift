@@ -16,12 +16,16 @@ public struct RowPlan: Sendable {
     public var keep: [String]
     /// `--shard K/N`: only rows whose token is in this shard; the others are not this run's.
     public var shard: Shard?
+    /// `--dedupe`: a token already seen on an earlier line is reported `skipped`, not pushed again.
+    public var dedupe: Bool
 
-    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = [], shard: Shard? = nil) {
+    public init(preparer: RowPreparer, dryRun: Bool = false, keep: [String] = [], shard: Shard? = nil,
+                dedupe: Bool = false) {
         self.preparer = preparer
         self.dryRun = dryRun
         self.keep = keep
         self.shard = shard
+        self.dedupe = dedupe
     }
 }
 
@@ -31,18 +35,65 @@ public struct RowPlanner: Sendable {
     public let plan: RowPlan
     /// Rows left to the other shards.
     public private(set) var outsideShard = 0
+    private var duplicates = DuplicateTokens()
 
-    public init(plan: RowPlan) {
+    private var resume: ResumeMatcher?
+    /// With `--resume`, rows to send or report are held back until every row of the report has been matched
+    /// with the input: an input that does not match is refused before anything is sent or written. Holds
+    /// the rows missing from the report between its lines (those in flight or queued when the earlier run
+    /// stopped): a few thousand at most.
+    private var held: [PlannedRow] = []
+
+    /// `resume`: the rows of the report being resumed; each input row the report already settled is left out.
+    public init(plan: RowPlan, resume: ResumeIndex? = nil) {
         self.plan = plan
+        self.resume = resume.map(ResumeMatcher.init(index:))
     }
 
+    /// Input rows the report being resumed had already settled (left out of this run).
+    public var alreadySettled: Int { resume?.alreadySettled ?? 0 }
+    public var isResuming: Bool { resume != nil }
+
     /// Plans one record, appending what to do with it to `out` (nothing when the row is not this run's).
-    public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) {
+    /// Throws when the input does not match the report being resumed; nothing was planned to send then.
+    public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) throws(ResumeError) {
         let prepared = plan.preparer.prepare(record)
-        if let shard = plan.shard, !shard.contains(token: Self.token(of: prepared)) {
+        let token = Self.token(of: prepared)
+        let inThisRun = plan.shard?.contains(token: token) ?? true
+        if resume != nil, try resume!.match(line: record.line, token: token, inThisRun: inThisRun) == .settled {
+            if plan.dedupe, case .notification(let n) = prepared { _ = duplicates.firstLine(of: n.token, line: n.line) }
+            if resume!.isVerified { release(into: &out) }
+            return
+        }
+        guard inThisRun else {
             outsideShard += 1
             return
         }
+        if let resume, !resume.isVerified {
+            var pending: [PlannedRow] = []
+            swap(&pending, &held)
+            decide(prepared, record: record, into: &pending)
+            swap(&pending, &held)
+        } else {
+            release(into: &out)
+            decide(prepared, record: record, into: &out)
+        }
+    }
+
+    /// The input has ended: appends anything still held back. Throws when the report has rows the input
+    /// does not have.
+    public mutating func finish(into out: inout [PlannedRow]) throws(ResumeError) {
+        try resume?.finish()
+        release(into: &out)
+    }
+
+    private mutating func release(into out: inout [PlannedRow]) {
+        guard !held.isEmpty else { return }
+        out.append(contentsOf: held)
+        held.removeAll()
+    }
+
+    private mutating func decide(_ prepared: Prepared, record: InputRecord, into out: inout [PlannedRow]) {
         let kept = keptValues(record)
         switch prepared {
         case .invalid(let line, let token, let message):
@@ -50,7 +101,12 @@ public struct RowPlanner: Sendable {
             row.kept = kept
             out.append(.settle(row))
         case .notification(let notification):
-            if plan.dryRun {
+            if plan.dedupe, let first = duplicates.firstLine(of: notification.token, line: notification.line) {
+                var row = ReportRow(line: notification.line, token: notification.token, outcome: .skipped,
+                                    reason: "duplicate token: first seen on line \(first)", finishedAtMs: Clock.wallMilliseconds())
+                row.kept = kept
+                out.append(.settle(row))
+            } else if plan.dryRun {
                 var row = ReportRow(line: notification.line, token: notification.token, outcome: .valid,
                                     apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())
                 row.kept = kept
@@ -77,6 +133,4 @@ public struct RowPlanner: Sendable {
         return plan.keep.map { KeptValue(fields.value(named: $0)) }
     }
 
-    /// The input has ended: appends anything still held back.
-    public mutating func finish(into out: inout [PlannedRow]) {}
 }

@@ -40,10 +40,15 @@ public struct RowPreparer: Sendable {
     public let defaults: NotificationDefaults
     public let tokenField: String
 
+    /// The defaults' topic with the defaults' push type suffix, worked out once (most rows override neither);
+    /// nil when there is no default topic or the two contradict (every such row is then reported invalid).
+    private let defaultTopic: String?
+
     public init(template: PayloadTemplate?, defaults: NotificationDefaults, tokenField: String = "token") {
         self.template = template
         self.defaults = defaults
         self.tokenField = tokenField
+        self.defaultTopic = defaults.topic.flatMap { try? NotificationRules.topic($0, for: defaults.pushType) }
     }
 
     public func prepare(_ record: InputRecord) -> Prepared {
@@ -78,16 +83,19 @@ public struct RowPreparer: Sendable {
         var n = PushNotification(line: line, token: token, payload: [], topic: defaults.topic,
                              pushType: defaults.pushType, priority: defaults.priority,
                              expiration: defaults.expiration, collapseID: defaults.collapseID)
-        if let t = try overrideText(fields, "topic") { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
-        if let t = try overrideText(fields, "push_type") { n.pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
+        let topicOverride = try overrideText(fields, "topic")
+        if let t = topicOverride { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
+        let typeOverride = try overrideText(fields, "push_type")
+        if let t = typeOverride { n.pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
         if let t = try overrideText(fields, "priority") { n.priority = try NotificationRules.priority(t, label: "field 'priority'") }
         if let t = try overrideText(fields, "expiration") { n.expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
         if let t = try overrideText(fields, "collapse_id") { n.collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
         if let t = try overrideText(fields, "apns_id") { n.apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
 
-        if let topic = n.topic {
-            let label = rowHasOverride(fields, "topic") ? "field 'topic'" : "--topic"
-            n.topic = try NotificationRules.topic(topic, for: n.pushType, label: label)
+        if topicOverride == nil && typeOverride == nil && defaultTopic != nil {
+            n.topic = defaultTopic
+        } else if let topic = n.topic {
+            n.topic = try NotificationRules.topic(topic, for: n.pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
         }
 
         let shape: PayloadShape
@@ -102,10 +110,6 @@ public struct RowPreparer: Sendable {
         try NotificationRules.checkPayloadSize(n.payload.count, pushType: n.pushType)
         try NotificationRules.checkPayload(shape, pushType: n.pushType, priority: n.priority)
         return n
-    }
-
-    private func rowHasOverride(_ fields: Fields, _ name: String) -> Bool {
-        (try? overrideText(fields, name)).flatMap { $0 } != nil
     }
 
     /// The row's own payload bytes and their shape, nil when it has none.

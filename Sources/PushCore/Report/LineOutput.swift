@@ -21,8 +21,8 @@ package final class LineOutput {
     private(set) var closed = false
 
     /// Opens `path` (`-` = stdout, never compressed): truncated, or for appending when `append`.
-    /// Compressed when the name ends in `.gz`.
-    package init(path: String, append: Bool) throws {
+    /// Compressed when `compressed`, by default when the name ends in `.gz`.
+    package init(path: String, append: Bool, compressed: Bool? = nil) throws {
         self.path = path
         if path == "-" {
             fd = STDOUT_FILENO
@@ -31,7 +31,7 @@ package final class LineOutput {
             compressor = nil
             return
         }
-        isCompressed = path.lowercased().hasSuffix(".gz")
+        isCompressed = compressed ?? path.lowercased().hasSuffix(".gz")
         let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
         fd = try FileIO.open(path, flags: flags)
         ownsDescriptor = true
@@ -65,6 +65,12 @@ package final class LineOutput {
     /// Flushes, then fsync. A pipe or terminal, which cannot be synced, is only flushed.
     package func sync() throws {
         try flush()
+        try syncWritten()
+    }
+
+    /// fsync of what was written so far, without touching the buffer: safe to call from another thread
+    /// than the writer's while the file is open (the report sink syncs outside its lock).
+    package func syncWritten() throws {
         guard !closed else { return }
         if fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
             throw FileIOError(path: path, operation: "fsync", errno: errno)

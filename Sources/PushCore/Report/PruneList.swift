@@ -32,5 +32,6 @@ public final class PruneListWriter {
 
     public func flush() throws { try output.flush() }
     public func sync() throws { try output.sync() }
+    public func syncWritten() throws { try output.syncWritten() }
     public func close(sync: Bool = false) throws { try output.close(sync: sync) }
 }

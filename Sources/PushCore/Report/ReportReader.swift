@@ -32,6 +32,8 @@ public final class ReportReader {
     /// True once a compressed report turned out to be cut off (a run killed mid-write): the rows before the
     /// cut were read, the torn last line was dropped.
     public var wasTruncated: Bool { gzip?.wasTruncated ?? false }
+    /// Drop a last line without its newline instead of reading it (`--resume`: a run killed mid-write).
+    public var ignoresTornLastLine = false
 
     private var source: (any ByteSource)?
     private var gzip: GzipByteSource?
@@ -183,7 +185,7 @@ public final class ReportReader {
             if endOfFile {
                 guard position < buffer.count else { return nil }
                 // A compressed report cut off mid-write: its last line is torn, not a row.
-                if wasTruncated {
+                if wasTruncated || ignoresTornLastLine {
                     position = buffer.count
                     return nil
                 }

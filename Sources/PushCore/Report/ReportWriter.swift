@@ -44,13 +44,18 @@ public final class ReportWriter {
         self.path = path
         self.format = format
         self.keptFields = keptFields
-        if append && ReportFormat.isCompressed(path: path) {
-            throw ReportFileError(path: path, message: "cannot append to a compressed report; gunzip it first")
+        let compressed = ReportFormat.isCompressed(path: path) && path != "-"
+        var existingCompressed = 0
+        if append && compressed {
+            let format = format, header = ReportRowEncoding.csvHeader(kept: keptFields)
+            existingCompressed = try CompressedAppend.prepare(path: path) { firstLine in
+                try Self.checkFirstLine(firstLine, format: format, header: header, path: path)
+            }
         }
         output = try LineOutput(path: path, append: append && path != "-")
         output.buffer.reserveCapacity(Self.flushThreshold + 4096)
         do {
-            let existing = append && path != "-" ? try prepareForAppend() : 0
+            let existing = append && path != "-" ? (compressed ? existingCompressed : try prepareForAppend()) : 0
             if format == .csv && existing == 0 { output.buffer.append(contentsOf: csvHeader) }
         } catch {
             try? output.close()
@@ -89,10 +94,30 @@ public final class ReportWriter {
         try output.sync()
     }
 
+    /// fsync of the rows already written (not of buffered ones); callable while another thread writes.
+    public func syncWritten() throws {
+        try output.syncWritten()
+    }
+
     /// Flushes and closes the file (stdout stays open), fsyncing it first when `sync`. Calling it again
     /// does nothing.
     public func close(sync: Bool = false) throws {
         try output.close(sync: sync)
+    }
+
+    /// For appending: a CSV report must start with the same header, a JSONL report with `{`.
+    private static func checkFirstLine(_ firstLine: [UInt8], format: ReportFormat, header: [UInt8], path: String) throws {
+        switch format {
+        case .csv:
+            let header = header.dropLast()
+            guard firstLine.elementsEqual(header) || (firstLine.last == 0x0D && firstLine.dropLast().elementsEqual(header)) else {
+                throw ReportFileError(path: path, message: "cannot append: the first line is not the apnsctl CSV header (\(String(decoding: header, as: UTF8.self)))")
+            }
+        case .jsonl:
+            guard firstLine.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "{") else {
+                throw ReportFileError(path: path, message: "cannot append: not a JSONL report (the first line does not start with '{')")
+            }
+        }
     }
 
     /// For appending: checks the existing content and cuts a torn last line. Returns the size left.
@@ -103,18 +128,7 @@ public final class ReportWriter {
         var size = Int(info.st_size)
 
         let head = try readAt(offset: 0, count: min(size, 4096))
-        switch format {
-        case .csv:
-            let firstLine = head.prefix { $0 != 0x0A }
-            let header = csvHeader.dropLast()
-            guard firstLine.elementsEqual(header) || (firstLine.last == 0x0D && firstLine.dropLast().elementsEqual(header)) else {
-                throw ReportFileError(path: path, message: "cannot append: the first line is not the apnsctl CSV header (\(String(decoding: header, as: UTF8.self)))")
-            }
-        case .jsonl:
-            guard head.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{") else {
-                throw ReportFileError(path: path, message: "cannot append: not a JSONL report (the first line does not start with '{')")
-            }
-        }
+        try Self.checkFirstLine(Array(head.prefix { $0 != 0x0A }), format: format, header: csvHeader, path: path)
 
         let tailLength = min(size, 64 << 10)
         let tail = try readAt(offset: size - tailLength, count: tailLength)

@@ -29,6 +29,8 @@ public struct RunSummary: Sendable, Equatable {
     public var isDryRun = false
     /// Tokens written to the prune list (`--prune-list`); nil when there is none.
     public var prunedTokens: Int?
+    /// `--resume`: input rows the report already held, left out of this run; nil when not resuming.
+    public var resumedRows: Int?
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
@@ -123,6 +125,10 @@ public struct RunSummary: Sendable, Equatable {
         if otherReasons > 0 { reasons.append("\(otherReasons) other reasons") }
         lines.append("reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: ", ")))
 
+        if let resumedRows {
+            lines.append("resumed: \(resumedRows) row\(resumedRows == 1 ? "" : "s") already in the report left out; "
+                + "the rows above are this run's")
+        }
         if let prunedTokens {
             let left = [Reason.badDeviceToken, .deviceTokenNotForTopic].map { "\(reasonCounts[$0.rawValue] ?? 0) \($0.rawValue)" }
             lines.append("prune list: \(prunedTokens) token\(prunedTokens == 1 ? "" : "s") (Unregistered, ExpiredToken); "

@@ -36,15 +36,33 @@ extension OptionSpec {
                 + "once. Rows of other shards are not reported. See the README for a Kubernetes Indexed Job and GNU "
                 + "parallel."])
 
+        static let dedupe = OptionSpec(
+            "dedupe", category: .campaign,
+            summary: "Push each token once: report a repeated token skipped, naming its first line",
+            longHelp: ["Tokens are compared in lower case, after the shard is chosen. The run remembers a 96-bit "
+                + "fingerprint and the line of each token (about 16 to 32 bytes per distinct token); a row is "
+                + "skipped only when all 96 bits match, so a false duplicate does not happen in practice."])
+
+        static let resume = OptionSpec(
+            "resume", category: .campaign,
+            summary: "Carry on the run whose --report exists: skip the rows it settled, append the rest",
+            longHelp: ["Every input row the report already has (same line, same token) is left out; the others are "
+                + "sent and appended to the report (and to --prune-list). An input that changed since (another "
+                + "token on a line, rows missing, another --shard or --keep) is refused before anything is sent. "
+                + "Without a report, the run starts from the beginning: cron can give --resume every time.",
+                "Delivery is at least once: rows in flight when a run is killed (SIGKILL, a crash, a power cut) were "
+                + "perhaps delivered but are not in the report, so they are sent again. Rows written to the report "
+                + "are never sent again; failed rows are retried with apnsctl report --failed."])
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [keep, pruneList, shard]
+        static let shared: [OptionSpec] = [keep, pruneList, shard, dedupe, resume]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE] [--shard K/N]"]
+        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe] [--resume]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

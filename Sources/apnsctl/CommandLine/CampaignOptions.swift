@@ -13,6 +13,10 @@ struct CampaignOptions: Equatable, Sendable {
     var pruneList: String?
     /// `--shard K/N`.
     var shard: Shard?
+    /// `--dedupe`.
+    var dedupe = false
+    /// `--resume`.
+    var resume = false
 }
 
 extension CampaignOptions {
@@ -22,6 +26,8 @@ extension CampaignOptions {
         options.dryRun = check || values.flag(OptionSpec.Campaign.dryRun)
         options.command = values.command
         options.pruneList = values.string(OptionSpec.Campaign.pruneList)
+        options.dedupe = values.flag(OptionSpec.Campaign.dedupe)
+        options.resume = values.flag(OptionSpec.Campaign.resume)
         if let text = values.string(OptionSpec.Campaign.shard) {
             options.shard = try shard(text, values: values)
         }

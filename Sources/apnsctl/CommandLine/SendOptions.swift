@@ -166,6 +166,9 @@ extension SendOptions {
             throw values.error("--report is required with --input (a file, or - for stdout)")
         }
         let report = reportPath ?? SendDefaults.deviceReport
+        if plan.resume && report == "-" {
+            throw values.error("--resume needs --report FILE: the report on stdout cannot be read back")
+        }
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
             ?? (ReportFormat(path: report) == .csv ? .csv : .jsonl)
 

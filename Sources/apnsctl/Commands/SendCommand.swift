@@ -49,7 +49,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         priority: options.priority, expiration: options.expiration,
                                         collapseID: options.collapseID)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
-    let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard)
+    let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard,
+                       dedupe: options.plan.dedupe)
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
@@ -82,13 +83,25 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     if let path = options.summaryJSON, path != "-", let problem = Files.unwritableDirectory(of: path) {
         return fatal("--summary-json: \(problem)")
     }
+    // --resume: the rows the report already settled (none when it does not exist yet).
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
+    var resumeIndex: ResumeIndex?
+    if options.plan.resume, FileManager.default.fileExists(atPath: options.report) {
+        do {
+            resumeIndex = try ResumeIndex.load(path: options.report, format: reportFormat,
+                                               dryRun: options.plan.dryRun, keep: options.plan.keep)
+        } catch {
+            return fatal("cannot resume: \(error)")
+        }
+    }
     let report: ReportWriter
     do {
-        report = try ReportWriter(path: options.report, format: reportFormat, keptFields: options.plan.keep)
+        report = try ReportWriter(path: options.report, format: reportFormat, append: options.plan.resume,
+                                  keptFields: options.plan.keep)
     } catch {
         return fatal("\(error)")
     }
+    let planner = RowPlanner(plan: plan, resume: resumeIndex)
 
     let summary = RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds())
     let result: CampaignResult
@@ -99,7 +112,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         var pruneList: PruneListWriter?
         if let path = options.plan.pruneList {
             do {
-                pruneList = try PruneListWriter(path: path)
+                pruneList = try PruneListWriter(path: path, append: options.plan.resume)
             } catch {
                 return fatal("\(error)")
             }
@@ -126,14 +139,14 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
             width: { TerminalInfo.stderrWidth(environment: environment) },
             total: total, bytesRead: bytesRead, metrics: metrics))
         let interrupts = InterruptWatcher { campaign.interrupt() }
-        result = campaign.run(reader: &reader, planner: RowPlanner(plan: plan))
+        result = campaign.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
         monitor.stop()
         rowsRead = campaign.progress().rowsRead
     } else {
         let dryRunner = DryRun(report: report, summary: summary)
         let interrupts = InterruptWatcher { dryRunner.interrupt() }
-        result = dryRunner.run(reader: &reader, planner: RowPlanner(plan: plan))
+        result = dryRunner.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
         rowsRead = result.summary.total
     }

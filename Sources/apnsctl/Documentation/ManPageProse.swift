@@ -58,6 +58,24 @@ enum ManPageProse {
             + "sent (exit status 2)."),
     ])
 
+    static let campaigns = DocSection(title: "CAMPAIGNS", blocks: [
+        .paragraph("A campaign run from cron gives the same command line every time, with `--resume`. When the "
+            + "report exists, every input row it already holds (same line, same token) is left out and the rest is "
+            + "sent and appended; a run interrupted at any point and resumed ends with exactly one report row per "
+            + "input row. An input that changed since the report was written is refused before anything is sent. "
+            + "Rows reported failed are settled too: `apnsctl report --failed` turns them into an input to send "
+            + "again."),
+        .paragraph("The first SIGINT or SIGTERM stops reading the input; requests in flight get their answers and "
+            + "their rows, the summary is printed and apnsctl exits 130 or 143. A second signal ends it at once. "
+            + "Either way the report holds only whole lines."),
+        .paragraph("A row that was sent is written to the report as soon as it settles, and the report is synced to "
+            + "disk every second and at the end. After a crash or `kill -9`, `--resume` sends the rows that never "
+            + "settled. Delivery is at least once: rows in flight at the moment of the crash may have reached the "
+            + "device, and are sent again."),
+        .paragraph("`--shard K/N` splits a campaign across N runs (machines, containers, a job array) that together "
+            + "cover the input exactly once; `--dedupe` pushes a token that appears twice only once."),
+    ])
+
     static let templates = DocSection(title: "TEMPLATES", blocks: [
         .paragraph("A template is a JSON object, read from the file `--template` names or given inline with "
             + "`--payload`, in which `{{field}}` placeholders are filled from each row's fields."),
@@ -95,7 +113,8 @@ enum ManPageProse {
         case "outcome": return "delivered (APNs accepted it), rejected (APNs refused it), failed (no answer: the "
             + "connection was lost, the request timed out or the run stopped) or invalid (never sent: the row "
             + "itself is wrong). A dry run (`apnsctl check`, `send --dry-run`) reports valid (the row passed every "
-            + "rule and would be sent) or invalid."
+            + "rule and would be sent) or invalid. With `--dedupe`, a token already seen on an earlier line is "
+            + "skipped (not pushed), with the reason naming that line."
         case "status": return "The HTTP status APNs answered with; empty when there was no answer."
         case "reason": return "APNs' reason (BadDeviceToken, Unregistered, ...), a local reason (ConnectionLost, "
             + "Timeout), or for an invalid row what is wrong with it."

@@ -15,9 +15,9 @@ struct DryRunReportTests {
     func planner() throws {
         var planner = RowPlanner(plan: Self.plan())
         var out: [PlannedRow] = []
-        planner.plan(csvRecord(line: 2, ["token": "AABB", "name": "Ann"]), into: &out)
-        planner.plan(csvRecord(line: 3, ["token": "AABB", "nom": "x"]), into: &out)
-        planner.plan(InputRecord(line: 4, content: .malformed("expected 2 fields, found 3")), into: &out)
+        try planner.plan(csvRecord(line: 2, ["token": "AABB", "name": "Ann"]), into: &out)
+        try planner.plan(csvRecord(line: 3, ["token": "AABB", "nom": "x"]), into: &out)
+        try planner.plan(InputRecord(line: 4, content: .malformed("expected 2 fields, found 3")), into: &out)
         let rows = out.compactMap { if case .settle(let row) = $0 { return row } else { return nil } }
         #expect(rows.map(\.line) == [2, 3, 4])
         #expect(rows.map(\.outcome) == [.valid, .invalid, .invalid])
@@ -26,7 +26,7 @@ struct DryRunReportTests {
 
         var sending = RowPlanner(plan: Self.plan(dryRun: false))
         var sent: [PlannedRow] = []
-        sending.plan(csvRecord(line: 2, ["token": "AABB", "name": "Ann"]), into: &sent)
+        try sending.plan(csvRecord(line: 2, ["token": "AABB", "name": "Ann"]), into: &sent)
         guard case .send(let notification, _)? = sent.first else {
             Issue.record("expected a notification to send, got \(sent)")
             return

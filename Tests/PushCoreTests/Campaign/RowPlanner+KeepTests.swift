@@ -15,9 +15,9 @@ struct RowPlannerKeepTests {
     func jsonlValues() throws {
         var planner = Self.planner(dryRun: true)
         var out: [PlannedRow] = []
-        planner.plan(try jsonlRow(#"{"token":"aa","uid":7,"meta":{"a":[1,true]},"name":"Ann"}"#), into: &out)
-        planner.plan(try jsonlRow(#"{"token":"zz","uid":"u-2","meta":null}"#), into: &out)
-        planner.plan(InputRecord(line: 3, content: .malformed("bad")), into: &out)
+        try planner.plan(try jsonlRow(#"{"token":"aa","uid":7,"meta":{"a":[1,true]},"name":"Ann"}"#), into: &out)
+        try planner.plan(try jsonlRow(#"{"token":"zz","uid":"u-2","meta":null}"#), into: &out)
+        try planner.plan(InputRecord(line: 3, content: .malformed("bad")), into: &out)
         let kept = out.map { row -> [KeptValue?] in
             if case .settle(let r) = row { return r.kept }
             return []
@@ -33,7 +33,7 @@ struct RowPlannerKeepTests {
     func sendRowsThroughTheSink() throws {
         var planner = Self.planner(dryRun: false)
         var out: [PlannedRow] = []
-        planner.plan(csvRecord(line: 5, ["token": "aa", "uid": "42", "name": "Bo"]), into: &out)
+        try planner.plan(csvRecord(line: 5, ["token": "aa", "uid": "42", "name": "Bo"]), into: &out)
         guard case .send(let notification, let kept)? = out.first else {
             Issue.record("expected a row to send, got \(out)")
             return

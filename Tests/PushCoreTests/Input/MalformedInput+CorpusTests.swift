@@ -93,8 +93,8 @@ struct MalformedInputCorpusTests {
                                                                      defaults: NotificationDefaults(topic: "com.example.app")),
                                                dryRun: true))
         var planned: [PlannedRow] = []
-        while let record = try reader.next() { planner.plan(record, into: &planned) }
-        planner.finish(into: &planned)
+        while let record = try reader.next() { try planner.plan(record, into: &planned) }
+        try planner.finish(into: &planned)
         return planned.map { row in
             guard case .settle(let r) = row else { return Expected(line: -1, outcome: .failed, reason: "sent in a dry run") }
             return Expected(line: r.line, outcome: r.outcome, reason: r.reason)

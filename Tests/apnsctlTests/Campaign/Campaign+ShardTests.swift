@@ -38,3 +38,25 @@ extension FileHandle {
         try close()
     }
 }
+
+@Suite("The built apnsctl: --dedupe pushes each token once", .enabled(if: CampaignHarness.canRun))
+struct CampaignDedupeTests {
+    @Test("Repeated tokens are reported skipped with their first line and never reach the server")
+    func dedupe() throws {
+        let harness = try CampaignHarness()
+        var text = "token,name\n"
+        for i in 1...60 { text += "\(CampaignHarness.token(i % 20 + 1)),Customer \(i)\n" }
+        try harness.write("in.csv", text)
+        try harness.startMock()
+        let result = try harness.run(harness.sendArguments(input: "in.csv", report: "r.csv", extra: ["--dedupe"]))
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try ReportReader(path: harness.path("r.csv")).readAll().sorted { $0.line < $1.line }
+        #expect(rows.count == 60)
+        #expect(rows.filter { $0.outcome == .delivered }.map(\.line) == Array(2...21))
+        let skipped = rows.filter { $0.outcome == .skipped }
+        #expect(skipped.count == 40)
+        #expect(skipped.allSatisfy { $0.reason == "duplicate token: first seen on line \(($0.line - 2) % 20 + 2)" })
+        harness.stopMock()
+        #expect(try harness.mockRequestLines().count == 20)
+    }
+}

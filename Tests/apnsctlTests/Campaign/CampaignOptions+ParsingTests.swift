@@ -29,3 +29,16 @@ struct ShardOptionParsingTests {
         #expect(usageMessage(validSend + ["--shard", "1/0"]) == "--shard: '1/0': N must be between 1 and 1000000")
     }
 }
+
+@Suite("Campaign options: --resume and --dedupe")
+struct ResumeOptionParsingTests {
+    @Test("--resume needs a report file; --dedupe is a flag")
+    func resume() throws {
+        let options = try #require(sendOptions(validSend + ["--resume", "--dedupe"]))
+        #expect(options.plan.resume)
+        #expect(options.plan.dedupe)
+        #expect(usageMessage(validDeviceSend + ["--resume"]) == "--resume needs --report FILE: the report on stdout cannot be read back")
+        #expect(usageMessage(removing("--report", from: validSend) + ["--report", "-", "--resume"]) ==
+            "--resume needs --report FILE: the report on stdout cannot be read back")
+    }
+}
