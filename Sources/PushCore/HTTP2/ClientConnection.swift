@@ -104,6 +104,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     func serve() -> Ending {
         while true {
             if control.isStopping { state.beginClosing() }
+            // Answers read in the last pass reach the report before new requests go out: after a kill -9,
+            // at most one pass of in-flight requests is unsettled (and resent by --resume).
+            deliverSettled()
             let exhausted = submitWork()
             do {
                 try session.send(into: &output)
