@@ -296,11 +296,13 @@ extension CommandSpec {
                 description: "A weekly campaign from cron. The crontab line runs a script (where % needs no "
                     + "escaping); the script takes credentials, topic and environment from the config file's "
                     + "prod-app profile, prints nothing but errors, writes metrics for node_exporter's textfile "
-                    + "collector and the summary as JSON next to the report.",
+                    + "collector and the summary as JSON next to the report. With --resume, a run that was "
+                    + "interrupted or crashed is simply started again: rows already in the day's report are not "
+                    + "pushed twice.",
                 command: """
                     # crontab:  0 9 * * MON  $HOME/bin/weekly-push
                     day=$(date +%F)
-                    apnsctl send --profile prod-app --quiet \\
+                    apnsctl send --profile prod-app --quiet --resume \\
                         --input /srv/push/weekly.csv --template /srv/push/weekly.json \\
                         --report /srv/push/reports/weekly-$day.csv \\
                         --summary-json /srv/push/reports/weekly-$day.json \\
