@@ -80,9 +80,14 @@ public final class Campaign: @unchecked Sendable {
 
     /// Stops the run gracefully (SIGINT/SIGTERM): no new rows are read or sent, requests in flight finish and
     /// are reported, queued rows are left out of the report (never sent). Safe from any thread.
-    public func interrupt() {
+    /// After `graceMs`, requests still in flight are abandoned (left out of the report) and the run ends.
+    public func interrupt(graceMs: Int = 10_000) {
         control.requestStop()
         queueLock.withLock { queue }?.abort()
+        let control = self.control
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(max(0, graceMs))) {
+            control.abandonInFlight()
+        }
     }
 
     /// Live numbers for a progress line or metrics, safe from any thread while `run` goes on.

@@ -6,6 +6,7 @@ public final class RunControl: Sendable {
     private struct State {
         var fatal: FatalError?
         var stopRequested = false
+        var abandonRequested = false
         var connectionsOpened = 0
         var goAways = 0
     }
@@ -28,6 +29,11 @@ public final class RunControl: Sendable {
     }
 
     public func requestStop() { state.withLock { $0.stopRequested = true } }
+
+    /// The grace period after an interruption is over: connections close now, leaving requests still in flight
+    /// out of the report (their outcome is unknown; `--resume` sends them again).
+    public func abandonInFlight() { state.withLock { $0.stopRequested = true; $0.abandonRequested = true } }
+    public var isAbandoning: Bool { state.withLock { $0.abandonRequested } }
 
     public var fatal: FatalError? { state.withLock { $0.fatal } }
     public var isStopping: Bool { state.withLock { $0.stopRequested } }

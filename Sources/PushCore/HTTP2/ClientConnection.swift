@@ -103,7 +103,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     /// `failed` when their retries are used up).
     func serve() -> Ending {
         while true {
-            if control.isStopping { state.beginClosing() }
+            if control.isStopping {
+                state.beginClosing()
+                if control.isAbandoning { return abandon() }
+            }
             // Answers read in the last pass reach the report before new requests go out: after a kill -9,
             // at most one pass of in-flight requests is unsettled (and resent by --resume).
             deliverSettled()
@@ -285,6 +288,19 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         deliverSettled()
         tls.shutdown()
         return .reconnect
+    }
+
+    /// The grace period after an interruption ran out: write what settled, drop the rest (never reported, so
+    /// `--resume` sends it again) and close.
+    private func abandon() -> Ending {
+        deliverSettled()
+        let dropped = slots.compactMap { $0 }.count
+        if dropped > 0 { log?("connection \(id): \(dropped) requests still in flight left out of the report") }
+        queue.settled(dropped)
+        slots.removeAll()
+        state.closed()
+        tls.shutdown()
+        return .finished
     }
 
     private func closeGracefully(exhausted: Bool) -> Ending {

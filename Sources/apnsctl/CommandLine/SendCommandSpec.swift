@@ -11,6 +11,7 @@ enum SendDefaults {
     /// Per-request deadline and the connect give-up time, in milliseconds.
     static let timeoutMs = 30_000
     static let connectTimeoutMs = 10_000
+    static let gracePeriodMs = 10_000
     static let retries = RetryPolicy.defaultRetries
     static let retriesRange = 0...100
     static let rateRange = 1...1_000_000
@@ -181,6 +182,14 @@ extension OptionSpec {
                 + "stops at once."],
             defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs),
             inConfigFile: true)
+        static let gracePeriod = OptionSpec(
+            "grace-period", value: "DURATION", category: .connection,
+            summary: "After SIGINT or SIGTERM, wait this long for requests in flight",
+            longHelp: ["The first signal stops reading and sending; answers that arrive within DURATION are "
+                + "reported. Requests still unanswered then are left out of the report (--resume sends them "
+                + "again). A second signal ends apnsctl at once."],
+            defaultText: DurationText.format(milliseconds: SendDefaults.gracePeriodMs),
+            inConfigFile: true)
         static let retries = OptionSpec(
             "retries", value: "N", category: .connection,
             summary: "Resend a row up to N more times after a transient failure",
@@ -232,6 +241,7 @@ extension CommandSpec {
             "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
+            "[--grace-period DURATION]",
             "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
             "[--progress auto|always|never] [--summary-json FILE]",
@@ -259,7 +269,7 @@ extension CommandSpec {
             Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
             Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,
             Send.concurrency, Send.connections,
-            Send.timeout, Send.connectTimeout, Send.retries, Send.rate,
+            Send.timeout, Send.connectTimeout, Send.gracePeriod, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
             Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
             .config, .profile,

@@ -61,6 +61,7 @@ struct SendOptions: Equatable, Sendable {
     var timeoutMs: Int = SendDefaults.timeoutMs
     var connectTimeoutMs: Int = SendDefaults.connectTimeoutMs
     var retries: Int = SendDefaults.retries
+    var gracePeriodMs: Int = SendDefaults.gracePeriodMs
     var rate: Int?
     /// `--report` path, `-` for stdout.
     var report: String
@@ -156,6 +157,7 @@ extension SendOptions {
         let timeoutMs = try values.duration(O.timeout, default: SendDefaults.timeoutMs)
         let connectTimeoutMs = try values.duration(O.connectTimeout, default: SendDefaults.connectTimeoutMs)
         let retries = try values.integer(O.retries, in: SendDefaults.retriesRange, default: SendDefaults.retries)
+        let gracePeriodMs = try values.duration(O.gracePeriod, default: SendDefaults.gracePeriodMs)
         let rate = try values.string(O.rate).map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: SendDefaults.rateRange, option: O.rate, command: values.command)
         }
@@ -192,7 +194,8 @@ extension SendOptions {
             credentials: credentials,
             environment: environment,
             endpoint: endpoint, proxy: proxy, caFile: caFile, concurrency: concurrency, connections: connections,
-            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, rate: rate,
+            timeoutMs: timeoutMs, connectTimeoutMs: connectTimeoutMs, retries: retries, gracePeriodMs: gracePeriodMs,
+            rate: rate,
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet),
             progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,

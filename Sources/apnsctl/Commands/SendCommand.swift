@@ -138,7 +138,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
             statusLine: showProgress ? statusLine : nil,
             width: { TerminalInfo.stderrWidth(environment: environment) },
             total: total, bytesRead: bytesRead, metrics: metrics))
-        let interrupts = InterruptWatcher { campaign.interrupt() }
+        let interrupts = InterruptWatcher { campaign.interrupt(graceMs: options.gracePeriodMs) }
         result = campaign.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
         monitor.stop()

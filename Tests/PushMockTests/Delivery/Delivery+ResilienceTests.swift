@@ -74,6 +74,18 @@ struct DeliveryResilienceTests {
         #expect(outcome.rows.contains { $0.attempts > 1 }, "rows in flight on the frozen connection were resent")
     }
 
+    @Test("interrupted with requests that never get an answer: after the grace period they are left out of the report")
+    func gracePeriod() throws {
+        var live = LiveCampaign(tokens: LiveCampaign.tokens(20) + LiveCampaign.tokens(3, prefix: "5e"))
+        live.mock.silentPrefixes = ["5e"]
+        live.requestTimeoutMs = 60_000              // without the grace period these rows would wait a minute
+        live.interrupt = (afterMs: 500, graceMs: 200)
+        let outcome = try live.run()
+        #expect(outcome.rows.count == 20, "the 3 unanswered rows are not in the report")
+        #expect(outcome.rows.allSatisfy { $0.outcome == .delivered && !$0.token.hasPrefix("5e") })
+        #expect(outcome.result.fatal == nil)
+    }
+
     @Test("429 TooManyRequests twice, then success: delivered on the third attempt")
     func tooManyRequests() throws {
         var live = LiveCampaign(tokens: LiveCampaign.tokens(30) + LiveCampaign.tokens(5, prefix: "aa"))

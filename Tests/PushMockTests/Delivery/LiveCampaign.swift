@@ -15,6 +15,8 @@ struct LiveCampaign {
     var requestTimeoutMs = 5_000
     var ratePerSecond: Int?
     var pingAfterMs = 60_000
+    /// Interrupt the run (as SIGINT does) after this long, with this grace period.
+    var interrupt: (afterMs: Int, graceMs: Int)?
     /// Put a relay between client and mock (it gets the mock's port and returns the port to connect to).
     var relay: ((Int) throws -> (port: Int, stop: () -> Void))?
     var campaignGuard: CampaignGuard? = CampaignGuard()
@@ -86,6 +88,11 @@ struct LiveCampaign {
         var reader = DeviceListReader(tokens: tokens)
         let template = try PayloadTemplate(text: #"{"aps":{"alert":"hello {{token}}"}}"#)
         let preparer = RowPreparer(template: template, defaults: NotificationDefaults(topic: "com.example.app"))
+        if let interrupt {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(interrupt.afterMs)) {
+                campaign.interrupt(graceMs: interrupt.graceMs)
+            }
+        }
         let result = campaign.run(reader: &reader, planner: RowPlanner(plan: RowPlan(preparer: preparer)))
 
         server.stop()
