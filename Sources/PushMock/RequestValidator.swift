@@ -50,6 +50,7 @@ extension Reason {
 /// | 14 | body not empty | 400 PayloadEmpty |
 /// | 15 | body within the push type's limit | 413 PayloadTooLarge |
 /// | 16 | body is a JSON object | 400 BadPayload (mock only) |
+/// | 16a | the token is all zeros (never a device; what `apnsctl check --connect` sends) | 400 BadDeviceToken |
 /// | 17 | longest matching response rule, if it applies to this attempt (`:K`) | its status and reason (410 adds `timestamp`) |
 /// | 18 | `failureRate` draws a failure for (token, attempt) | 500 InternalServerError |
 /// | 19 | otherwise | 200 with `apns-id` and `apns-unique-id` |
@@ -135,6 +136,8 @@ public struct RequestValidator: Sendable {
         guard request.bodyLength <= (pushType ?? .alert).payloadLimit else { return reject(413, .payloadTooLarge) }
         let isObject = request.body.withUnsafeBytes { JSONSyntax.isObject($0) }
         guard isObject else { return reject(400, .mockBadPayload) }
+        // Like APNs: a well-formed request with valid credentials for the all-zero token is a BadDeviceToken.
+        if token.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) { return reject(400, .badDeviceToken) }
 
         if let rule = MockResponseRule.bestMatch(in: responseRules, token: token), rule.status != 200,
            rule.applies(toAttempt: attempt) {

@@ -12,6 +12,14 @@ extension OptionSpec {
                 + "valid or invalid. No connection is opened and no credentials are needed. The exit status is 0 "
                 + "when every row is valid, 1 otherwise."])
 
+        static let connect = OptionSpec(
+            "connect", category: .campaign,
+            summary: "With check or --dry-run: also prove the credentials work against APNs",
+            longHelp: ["After checking the rows, opens one connection and sends one request to the all-zero "
+                + "device token: APNs answers BadDeviceToken only after accepting the credentials, so that "
+                + "answer proves them (nothing reaches any device). A refused key, certificate or topic, or a "
+                + "connection that cannot be made, exits 3 with what to do."])
+
         static let keep = OptionSpec(
             "keep", value: "FIELD,...", category: .campaign,
             summary: "Copy these input fields into every report row (e.g. user_id,campaign)",
@@ -55,14 +63,15 @@ extension OptionSpec {
                 + "are never sent again; failed rows are retried with apnsctl report --failed."])
 
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [keep, pruneList, shard, dedupe, resume]
+        static let shared: [OptionSpec] = [connect, keep, pruneList, shard, dedupe, resume]
     }
 }
 
 extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
-        (dryRun ? ["[--dry-run]"] : []) + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe] [--resume]"]
+        (dryRun ? ["[--dry-run [--connect]]"] : ["[--connect]"])
+            + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe] [--resume]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.
@@ -70,8 +79,9 @@ extension CommandSpec {
         name: "check",
         summary: "Check every row as send would, without sending anything",
         // The same command line as send; credentials are optional here (nothing is sent).
-        synopsis: send.synopsis.filter { $0 != "[--dry-run]" }.map { line in
+        synopsis: send.synopsis.map { line in
             switch line {
+            case "[--dry-run [--connect]]": return "[--connect]"
             case "(--key FILE --key-id ID --team-id ID": return "[--key FILE --key-id ID --team-id ID"
             case "   [--cert-password-file FILE])": return "   [--cert-password-file FILE]]"
             default: return line

@@ -17,6 +17,8 @@ struct CampaignOptions: Equatable, Sendable {
     var dedupe = false
     /// `--resume`.
     var resume = false
+    /// `--connect` (check / dry run): prove the credentials with one request to the all-zero token.
+    var connect = false
 }
 
 extension CampaignOptions {
@@ -28,6 +30,10 @@ extension CampaignOptions {
         options.pruneList = values.string(OptionSpec.Campaign.pruneList)
         options.dedupe = values.flag(OptionSpec.Campaign.dedupe)
         options.resume = values.flag(OptionSpec.Campaign.resume)
+        options.connect = values.flag(OptionSpec.Campaign.connect)
+        if options.connect && !options.dryRun {
+            throw values.error("--connect goes with apnsctl check or send --dry-run (a real send proves the credentials anyway)")
+        }
         if let text = values.string(OptionSpec.Campaign.shard) {
             options.shard = try shard(text, values: values)
         }

@@ -119,7 +119,7 @@ extension SendOptions {
 
         // Credentials (first: whether --topic is required depends on them). A dry run sends nothing: it uses
         // whatever credentials are given only to know the topic, and needs none.
-        let credentials: SendCredentials = plan.dryRun
+        let credentials: SendCredentials = plan.dryRun && !plan.connect
             ? ((try? buildCredentials(from: &values)) ?? .none) : try buildCredentials(from: &values)
 
         // Headers

@@ -18,7 +18,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
 
     // Credentials: a .p8 key for provider tokens, or a client certificate. A dry run needs none.
     var credentials: LoadedCredentials?
-    if !dryRun {
+    if !dryRun || options.plan.connect {
         do {
             credentials = try loadCredentials(options, environment: ProcessInfo.processInfo.environment,
                                               now: Clock.wallSeconds(), warn: { message in
@@ -108,7 +108,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let signal: Int32?
     let rowsRead: Int
     var metrics: MetricsWriter?
-    if let tlsContext, let credentials {
+    if let tlsContext, let credentials, !dryRun {
         var pruneList: PruneListWriter?
         if let path = options.plan.pruneList {
             do {
@@ -148,6 +148,11 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         let interrupts = InterruptWatcher { dryRunner.interrupt() }
         result = dryRunner.run(reader: &reader, planner: planner)
         signal = interrupts.stop()
+        if signal == nil, options.plan.connect, let tlsContext, let credentials {
+            if !options.quiet { Output.standardError(result.summary.render()) }
+            return proveCredentials(options, endpoint: endpoint, tlsContext: tlsContext, credentials: credentials,
+                                    rowsStatus: result.exitStatus, log: log)
+        }
         rowsRead = result.summary.total
     }
 
@@ -169,6 +174,44 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     for message in messages { Output.standardError(message) }
 
     return finishOutputs(options, result: result, rowsRead: rowsRead, status: status, metrics: metrics).rawValue
+}
+
+/// `check --connect`: one request to the all-zero token. APNs answers BadDeviceToken only after it accepted the
+/// credentials (and the topic), so that answer proves them and reaches no device. Returns the exit status:
+/// the rows' status (0/1) when the credentials work, 3 when they do not or no connection could be made.
+private func proveCredentials(_ options: SendOptions, endpoint: Endpoint, tlsContext: TLSContext,
+                              credentials: LoadedCredentials, rowsStatus: Int32, log: EventLog?) -> Int32 {
+    let report: ReportWriter
+    do {
+        report = try ReportWriter(path: "/dev/null", format: .jsonl)
+    } catch {
+        return fatal("\(error)")
+    }
+    let settings = CampaignSettings(endpoint: endpoint, concurrency: 1, connections: 1,
+                                    requestTimeoutMs: options.timeoutMs, connectTimeoutMs: options.connectTimeoutMs,
+                                    retryPolicy: RetryPolicy(maxRetries: 1), campaignGuard: nil)
+    var proxied = settings
+    proxied.proxy = options.proxy
+    let campaign = Campaign(settings: proxied, tlsContext: tlsContext, auth: credentials.authorization, report: report,
+                            summary: RunSummary(endpoint: endpoint, startedAtMs: Clock.wallMilliseconds()), log: log)
+    var reader = DeviceListReader(tokens: [String(repeating: "0", count: 64)])
+    let preparer = RowPreparer(template: try? PayloadTemplate(text: #"{"aps":{}}"#),
+                               defaults: NotificationDefaults(topic: credentials.topic ?? options.topic,
+                                                              pushType: options.pushType ?? .alert))
+    let result = campaign.run(reader: &reader, planner: RowPlanner(plan: RowPlan(preparer: preparer)))
+    if let problem = result.fatal { return fatal("--connect: \(problem)") }
+    let reason = result.summary.reasonCounts.keys.first ?? "no answer"
+    if result.summary.reasonCounts[Reason.badDeviceToken.rawValue] == 1 {
+        Output.standardError("apnsctl: --connect: \(endpoint) accepted the credentials (the all-zero test token was "
+            + "refused as BadDeviceToken, as expected)\n")
+        return rowsStatus
+    }
+    if result.summary.count(.delivered) == 1 {
+        Output.standardError("apnsctl: --connect: \(endpoint) accepted the credentials and the test token\n")
+        return rowsStatus
+    }
+    let hint = Reason(rawValue: reason).isCredentialFailure ? ": \(Reason(rawValue: reason).credentialHint)" : ""
+    return fatal("--connect: \(endpoint) did not accept the test request (\(reason))\(hint)")
 }
 
 /// Writes `--summary-json` and the final `--metrics-file`. A failure to write either is reported and makes the
