@@ -147,6 +147,7 @@ _apnsctl() {
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
                 --endpoint) COMPREPLY=(); return ;;
                 --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -161,7 +162,7 @@ _apnsctl() {
                 --profile) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
+                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --cert --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
             else
                 _apnsctl_reply "" -W 'show' -- "$cur"
             fi

@@ -178,3 +178,34 @@ extension SendOptions {
     var keyID: String? { if case .token(_, let id, _) = credentials { id } else { nil } }
     var teamID: String? { if case .token(_, _, let team) = credentials { team } else { nil } }
 }
+
+@Suite("Certificate or key: flags win over APNSCTL_CERT and APNSCTL_KEY")
+struct CertificatePrecedenceTests {
+    typealias P = SettingsPrecedenceTests
+    static let send = ["send", "--device", String(repeating: "ab", count: 32), "--payload", #"{"aps":{}}"#,
+                       "--topic", "com.example.app"]
+    static let noConfig = ["HOME": SettingsPrecedenceTests.home]
+
+    @Test("APNSCTL_CERT alone authenticates with the certificate")
+    func certificateFromEnvironment() throws {
+        let options = try #require(P.send(Self.send, env: Self.noConfig.merging(["APNSCTL_CERT": "push.p12"]) { $1 }, files: [:]))
+        #expect(options.credentials == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+    }
+
+    @Test("--key on the command line sets aside APNSCTL_CERT; --cert sets aside APNSCTL_KEY")
+    func flagsWin() throws {
+        let keyFlags = ["--key", "k.p8", "--key-id", "KEYID00001", "--team-id", "TEAM000001"]
+        let withKey = try #require(P.send(Self.send + keyFlags,
+                                          env: Self.noConfig.merging(["APNSCTL_CERT": "push.p12"]) { $1 }, files: [:]))
+        #expect(withKey.credentials == .token(keyFile: "k.p8", keyID: "KEYID00001", teamID: "TEAM000001"))
+        let withCert = try #require(P.send(Self.send + ["--cert", "push.p12"],
+                                           env: Self.noConfig.merging(["APNSCTL_KEY": "k.p8"]) { $1 }, files: [:]))
+        #expect(withCert.credentials == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+    }
+
+    @Test("both only in the environment: a usage error saying how to choose")
+    func bothInEnvironment() {
+        let env = Self.noConfig.merging(["APNSCTL_CERT": "push.p12", "APNSCTL_KEY": "k.p8"]) { $1 }
+        #expect(P.message(Self.send, env: env, files: [:])?.contains("give --cert or --key on the command line") == true)
+    }
+}

@@ -107,7 +107,7 @@ extension OptionSpec {
                 + "(PKCS#1 or PKCS#8, encrypted or not), or a certificate alone (PEM or DER .cer) with --cert-key. "
                 + "The password comes from --cert-password-file or APNSCTL_CERT_PASSWORD, never from the command "
                 + "line. A warning is printed when the certificate expires within 30 days."],
-            completion: .file)
+            completion: .file, environmentVariable: "APNSCTL_CERT", inConfigFile: true)
         static let certKey = OptionSpec(
             "cert-key", value: "FILE", category: .credentials,
             summary: "The private key of --cert, when it is in a PEM file of its own",

@@ -236,7 +236,15 @@ extension SendOptions {
         let keyID = values.string(O.keyID)
         let teamID = values.string(O.teamID)
 
-        if let cert {
+        let certGiven = values.given(O.cert)
+        // Flags win over the environment and the config file: a --key on the command line sets aside a
+        // certificate that only came from APNSCTL_CERT or the profile, and the other way round.
+        if cert != nil, !certGiven, keyFile != nil, !keyGiven {
+            throw values.error("both a certificate (APNSCTL_CERT or the config file's cert) and a token key "
+                + "(APNSCTL_KEY or the config file's key) are set: give --cert or --key on the command line, "
+                + "or unset one")
+        }
+        if let cert, certGiven || !keyGiven {
             if keyGiven {
                 throw values.error("--cert and --key exclude each other: drop --key (with --key-id and --team-id) "
                     + "to authenticate with the certificate, or drop --cert to use the token key")
