@@ -156,3 +156,14 @@ enum PEMSupport {
         guard curve == "prime256v1" else { throw ES256KeyError.wrongCurve(source: source, curve: curve) }
     }
 }
+
+extension ES256KeyError {
+    /// A key file's bytes (at most 1 MiB); the error names the file and never holds its contents.
+    static func readKeyFile(_ path: String) throws -> [UInt8] {
+        do {
+            return try FileIO.readAll(path: path, limit: 1 << 20)
+        } catch {
+            throw ES256KeyError.unreadable(source: path, reason: FileIO.message(error.errno))
+        }
+    }
+}

@@ -18,13 +18,7 @@ public final class ES256PrivateKey: @unchecked Sendable {
 
     /// Loads the key from a PEM file. Errors name `path` and never include key bytes.
     public convenience init(pemFile path: String) throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileIO.readAll(path: path, limit: 1 << 20)
-        } catch {
-            throw ES256KeyError.unreadable(source: path, reason: FileIO.message(error.errno))
-        }
-        try self.init(pem: bytes, source: path)
+        try self.init(pem: try ES256KeyError.readKeyFile(path), source: path)
     }
 
     /// Loads the key from PEM bytes; `source` names them in errors (usually the file name).

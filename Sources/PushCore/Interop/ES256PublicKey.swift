@@ -42,13 +42,7 @@ public final class ES256PublicKey: @unchecked Sendable {
 
     /// Loads a PEM file (public key, or a private key whose public half is wanted).
     public convenience init(pemFile path: String) throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileIO.readAll(path: path, limit: 1 << 20)
-        } catch {
-            throw ES256KeyError.unreadable(source: path, reason: FileIO.message(error.errno))
-        }
-        try self.init(pem: bytes, source: path)
+        try self.init(pem: try ES256KeyError.readKeyFile(path), source: path)
     }
 
     /// The public half of a loaded (already checked) private key.
