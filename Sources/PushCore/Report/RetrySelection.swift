@@ -8,10 +8,11 @@ extension ReportRow {
         case .failed:
             return true
         case .rejected:
-            if let status, status == 429 || status >= 500 { return true }
-            guard let reason = reason.map(Reason.init(rawValue:)) else { return false }
-            return [Reason.tooManyRequests, .internalServerError, .serviceUnavailable, .shutdown, .idleTimeout,
-                    .expiredProviderToken, .tooManyProviderTokenUpdates].contains(reason)
+            // The same classes `send` retries (RetryPolicy), only later: transient answers and token trouble.
+            switch RetryPolicy.classify(status: status, reason: reason.map(Reason.init(rawValue:))) {
+            case .retryable, .reconnect, .refreshToken, .transport: return true
+            case .delivered, .final, .credentials: return false
+            }
         case .delivered, .invalid, .valid, .skipped:
             return false
         }
