@@ -46,6 +46,8 @@ func invalidMessage(_ prepared: Prepared) -> String? {
         (" a1b2", "field 'token': contains spaces or angle brackets; give only the hex digits (e.g. 'abcdef01', not '<abcd ef01>')"),
         ("obLD1OX2iCs2Gk5kFWzpD1Mt6PSm+JL8pTQJBLlTFzI=", "field 'token': looks like base64; device tokens are hex (hex-encode the token's bytes)"),
         ("obLD1OX2iCs2Gk5kFWzpD1Mt6PSmJL8pTQJBLlTFzI", "field 'token': looks like base64; device tokens are hex (hex-encode the token's bytes)"),
+        ("obLD1OX2iCs2Gk5kFWzpD1Mt6PSm-JL8pTQJBLlTFzI", "field 'token': looks like base64; device tokens are hex (hex-encode the token's bytes)"),
+        ("not-a-token", "field 'token': 'n' at position 1 is not a hex digit"),
         ("a1b2z3", "field 'token': 'z' at position 5 is not a hex digit"),
         ("a1b2é3", "field 'token': 'é' at position 5 is not a hex digit"),
         ("a1b2:c3", "field 'token': ':' at position 5 is not a hex digit"),

@@ -39,19 +39,22 @@ public enum NotificationRules {
         } ?? false
     }
 
+    /// Base64 (or base64url) text of a token's bytes: only that alphabet, and either a `+`, `/` or `=` padding, or
+    /// long enough to be a whole token (32 bytes are 43–44 characters). `not-a-token` is just not hex.
     private static func looksLikeBase64(_ utf8: String.UTF8View) -> Bool {
-        var special = false
+        var standardOnly = false
         for b in utf8 {
             switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"):
                 continue
-            case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                special = true
+            case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                standardOnly = true
             default:
                 return false
             }
         }
-        return special || utf8.count >= 20
+        return standardOnly || utf8.count >= 40
     }
 
     /// `apns-priority`: 10, 5 or 1.
