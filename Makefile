@@ -56,4 +56,4 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/apnsctl.fish
 
 clean:
-	rm -rf .build demo/out bench/out
+	rm -rf .build demo/out bench/out bench/profile
