@@ -10,7 +10,7 @@ struct CampaignResumeTests {
     static let rows = 20_000
 
     /// Waits until the report at `path` has at least `lines` lines (or the child ended).
-    static func waitForLines(_ path: String, atLeast lines: Int, child: SpawnedProcess) throws {
+    static func waitForLines(_ path: String, atLeast lines: Int, child: ChildProcess) throws {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && child.isRunning {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
@@ -49,7 +49,8 @@ struct CampaignResumeTests {
                                                             extra: ["--concurrency", "1", "--resume", "--keep", "name"]), name: "first")
         try Self.waitForLines(report, atLeast: 300, child: first)
         first.signal(SIGINT)
-        #expect(first.wait() == 130, "first run: \(first.standardError)")
+        let interrupted = try first.wait(seconds: 60)
+        #expect(interrupted.reason == .exit && interrupted.status == 130, "first run: \(interrupted.stderr)")
         let before = try Self.analyse(report)
         #expect(before.rows.count >= 300 && before.rows.count < Self.rows, "interrupted after \(before.rows.count) rows")
         #expect(before.analysis.duplicateLines == 0)
@@ -83,7 +84,8 @@ struct CampaignResumeTests {
         while Date() < deadline, first.isRunning, (try? harness.mockRequestLines().count) ?? 0 < 2_000 { usleep(10_000) }
         usleep(200_000)
         first.signal(SIGKILL)
-        #expect(first.wait() == 128 + SIGKILL)
+        let killed = try first.wait(seconds: 60)
+        #expect(killed.reason == .uncaughtSignal && killed.status == SIGKILL)
         let before = try ReportReader(path: report)
         let settledBefore = Set(try before.readAll().map(\.token))
         #expect(settledBefore.count > 0 && settledBefore.count < Self.rows, "killed after \(settledBefore.count) rows")

@@ -4,14 +4,13 @@ import Testing
 
 /// A scratch directory with what the campaign tests run the built apnsctl with: a throwaway .p8 key, input
 /// files, and `apnsctl mock` on 127.0.0.1 (a separate process, so a test can SIGINT or SIGKILL the sender).
-/// Small support of our own; the end-to-end helpers elsewhere may replace it.
 final class CampaignHarness {
     let directory: URL
     let binary: String
     static let keyID = "TEST000001"
     static let teamID = "TEAM000001"
     static let topic = "com.example.app"
-    private var mock: SpawnedProcess?
+    private var mock: ChildProcess?
     private(set) var port = 0
 
     /// Skips when openssl is missing (the key is made with it).
@@ -56,16 +55,16 @@ final class CampaignHarness {
 
     /// Starts `apnsctl mock` on a free port of 127.0.0.1, logging each request to `mock.log`.
     func startMock(extra: [String] = []) throws {
-        mock = try SpawnedProcess(binary, ["mock", "--listen", "127.0.0.1:0", "--port-file", path("port"), "--write-ca",
+        mock = try ChildProcess(binary, ["mock", "--listen", "127.0.0.1:0", "--port-file", path("port"), "--write-ca",
                                          path("ca.pem"), "--log", path("mock.log"), "--quiet"] + extra,
-                                outputPrefix: path("mock"))
+                                name: "mock", directory: directory)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let text = try? read("port"), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 port = value
                 return
             }
-            if mock?.isRunning == false { throw HarnessError("the mock server exited: \(mock?.standardError ?? "")") }
+            if mock?.isRunning == false { throw HarnessError("the mock server exited: \(mock?.stderrSoFar ?? "")") }
             usleep(20_000)
         }
         throw HarnessError("the mock server did not write its port")
@@ -74,7 +73,7 @@ final class CampaignHarness {
     func stopMock() {
         guard let mock else { return }
         mock.signal(SIGTERM)
-        mock.wait()
+        _ = try? mock.wait(seconds: 15)
     }
 
     /// Requests the mock has logged so far, one line each.
@@ -92,14 +91,13 @@ final class CampaignHarness {
     }
 
     func run(_ arguments: [String]) throws -> Tool.Result {
-        let child = try start(arguments, name: "run-\(UUID().uuidString)")
-        let status = child.wait()
-        return Tool.Result(status: status, stdout: child.standardOutput, stderr: child.standardError)
+        let result = try start(arguments, name: "run").wait(seconds: 120)
+        return Tool.Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }
 
-    /// Starts apnsctl without waiting (to signal it); its output goes to `<name>.stdout` and `<name>.stderr`.
-    func start(_ arguments: [String], name: String) throws -> SpawnedProcess {
-        try SpawnedProcess(binary, arguments, outputPrefix: path(name))
+    /// Starts apnsctl without waiting (to signal it); its output goes to files in the directory.
+    func start(_ arguments: [String], name: String) throws -> ChildProcess {
+        try ChildProcess(binary, arguments, name: name, directory: directory)
     }
 
     struct HarnessError: Error, CustomStringConvertible {
