@@ -140,6 +140,17 @@ enum PEMSupport {
     }
 
     /// Throws unless `pkey` is an EC key on P-256.
+    /// Returns `pkey` when it is an EC P-256 key; otherwise frees it (the caller owned it) and throws.
+    static func acceptP256(_ pkey: OpaquePointer, source: String) throws -> OpaquePointer {
+        do {
+            try requireP256(pkey, source: source)
+        } catch {
+            EVP_PKEY_free(pkey)
+            throw error
+        }
+        return pkey
+    }
+
     static func requireP256(_ pkey: OpaquePointer, source: String) throws {
         guard EVP_PKEY_get_base_id(pkey) == apnsctl_EVP_PKEY_EC() else {
             let name = EVP_PKEY_get0_type_name(pkey).map { String(cString: $0) } ?? "a non-EC"

@@ -92,13 +92,7 @@ public final class ES256PrivateKey: @unchecked Sendable {
             OpenSSLError.clearQueue()
             return pkey
         }
-        do {
-            try PEMSupport.requireP256(pkey, source: source)
-        } catch {
-            EVP_PKEY_free(pkey)
-            throw error
-        }
-        return pkey
+        return try PEMSupport.acceptP256(pkey, source: source)
     }
 
     private static func containsEncryptedHeader(_ pem: [UInt8]) -> Bool {

@@ -26,13 +26,7 @@ public final class ES256PublicKey: @unchecked Sendable {
                 OpenSSLError.clearQueue()  // decoders may queue errors even on success
                 return pkey
             }
-            do {
-                try PEMSupport.requireP256(pkey, source: source)
-            } catch {
-                EVP_PKEY_free(pkey)
-                throw error
-            }
-            self.init(owning: pkey)
+            self.init(owning: try PEMSupport.acceptP256(pkey, source: source))
         } else {
             let privateKey = try ES256PrivateKey.load(pem: pem, source: source)
             defer { EVP_PKEY_free(privateKey) }
