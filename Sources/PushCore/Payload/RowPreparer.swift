@@ -59,16 +59,18 @@ public struct RowPreparer: Sendable {
         case .fields(let f):
             fields = f
         }
-        let rawToken = RowPreparer.rawText(fields.value(named: tokenField))
+        let tokenValue = fields.value(named: tokenField)   // looked up once per row
+        let rawToken = RowPreparer.rawText(tokenValue)
         do {
-            return .notification(try build(fields, line: record.line, rawToken: rawToken))
+            return .notification(try build(fields, line: record.line, tokenValue: tokenValue, rawToken: rawToken))
         } catch {
             return .invalid(line: record.line, token: rawToken ?? "", message: error.message)
         }
     }
 
-    private func build(_ fields: Fields, line: Int, rawToken: String?) throws(RowError) -> PushNotification {
-        switch fields.value(named: tokenField) {
+    private func build(_ fields: Fields, line: Int, tokenValue: FieldValue?,
+                       rawToken: String?) throws(RowError) -> PushNotification {
+        switch tokenValue {
         case nil, .json(.null)?:
             throw RowError("field '\(tokenField)' is missing")
         case .text?, .json(.string)?:
