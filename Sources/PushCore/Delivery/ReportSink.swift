@@ -14,16 +14,17 @@ final class ReportSink: RowSink, @unchecked Sendable {
     private let lock = NSLock()
     private let writer: ReportWriter
     private let pruneList: PruneListWriter?
-    private var summary: RunSummary
-    private var campaignGuard: CampaignGuard?
+    // `@exclusivity(unchecked)`: only touched with `lock` held; dynamic checks cost ~75 instructions per access.
+    @exclusivity(unchecked) private var summary: RunSummary
+    @exclusivity(unchecked) private var campaignGuard: CampaignGuard?
     private let control: RunControl
-    private var lastSyncNs = Clock.monotonicNanoseconds()
+    @exclusivity(unchecked) private var lastSyncNs = Clock.monotonicNanoseconds()
     var onFatal: (@Sendable () -> Void)?
     private var readerWentAway = false
 
     /// Kept values (`--keep`) of rows handed to the connections, by line, until they settle. Holds at most
     /// the queue plus the requests in flight.
-    private var keptByLine: [Int: [KeptValue?]] = [:]
+    @exclusivity(unchecked) private var keptByLine: [Int: [KeptValue?]] = [:]
 
     init(writer: ReportWriter, pruneList: PruneListWriter? = nil, summary: RunSummary, control: RunControl,
          guard campaignGuard: CampaignGuard? = nil) {

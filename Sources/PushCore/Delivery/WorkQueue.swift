@@ -14,12 +14,13 @@ import Foundation
 /// campaign is done: input finished, nothing queued, nothing waiting, nothing out.
 package final class WorkQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var ring: Ring<Delivery>
-    private var delayed = TimerHeap<Delivery>()
+    // `@exclusivity(unchecked)`: only touched with the lock held; dynamic checks cost ~75 instructions per access.
+    @exclusivity(unchecked) private var ring: Ring<Delivery>
+    @exclusivity(unchecked) private var delayed = TimerHeap<Delivery>()
     private let capacity: Int
     private var inputFinished = false
     private var aborted = false
-    private var outstanding = 0
+    @exclusivity(unchecked) private var outstanding = 0
     private var waiting: [ObjectIdentifier: Waker] = [:]
 
     package init(capacity: Int) {

@@ -1,22 +1,53 @@
-/// Builds the HTTP/2 request headers for one notification (apns-protocol.md §3). Pure.
+/// The HTTP/2 request headers of one notification after another (apns-protocol.md §3), in one reusable block.
 ///
-/// Per-request values (`:path`, `authorization`, `apns-id`, `apns-collapse-id`) are marked sensitive so
-/// HPACK never indexes them; the rest repeat across a campaign and compress well.
-package enum APNsRequest {
-    package static func headers(for notification: PushNotification, authority: String, authorization: String?,
-                                into block: inout HeaderBlock) {
-        block.removeAll()
-        block.add(":method", "POST")
-        block.add(":scheme", "https")
-        block.add(":authority", authority)
-        block.add(":path", prefix: "/3/device/", notification.token, sensitive: true)
-        if let authorization { block.add("authorization", authorization, sensitive: true) }
-        if let topic = notification.topic { block.add("apns-topic", topic) }
-        if let pushType = notification.pushType { block.add("apns-push-type", pushType.rawValue) }
-        if let priority = notification.priority { block.add("apns-priority", priority) }
-        if let expiration = notification.expiration { block.add("apns-expiration", expiration) }
+/// Per-request values (`:path`, `authorization`, `apns-id`, `apns-collapse-id`) are marked sensitive so HPACK
+/// never indexes them; the rest repeat across a campaign and compress well. The fields that repeat (method,
+/// scheme, authority, authorization, topic, push type, priority, expiration, content type) are written once and
+/// kept while they stay the same: each request then only writes its path and its own ids.
+package struct APNsRequestHeaders {
+    /// The current request's fields; valid until the next `update`.
+    package private(set) var block = HeaderBlock()
+    /// What the repeating part of `block` was built from; nil before the first request.
+    private var stable: Stable?
+
+    private struct Stable: Equatable {
+        var authority: String
+        var authorization: String?
+        var topic: String?
+        var pushType: PushType?
+        var priority: Int?
+        var expiration: Int?
+    }
+
+    /// Index of `:path` in `block.spans` (after the other pseudo-headers, which HTTP/2 requires first).
+    private static let pathIndex = 3
+
+    package init() {}
+
+    /// Makes `block` the headers of `notification`.
+    package mutating func update(for notification: PushNotification, authority: String, authorization: String?) {
+        let wanted = Stable(authority: authority, authorization: authorization, topic: notification.topic,
+                            pushType: notification.pushType, priority: notification.priority,
+                            expiration: notification.expiration)
+        if wanted != stable {
+            block.removeAll()
+            block.add(":method", "POST")
+            block.add(":scheme", "https")
+            block.add(":authority", authority)
+            block.add(":path", "", sensitive: true)   // each request's own value: `setPath`
+            if let authorization { block.add("authorization", authorization, sensitive: true) }
+            if let topic = notification.topic { block.add("apns-topic", topic) }
+            if let pushType = notification.pushType { block.add("apns-push-type", pushType.rawValue) }
+            if let priority = notification.priority { block.add("apns-priority", priority) }
+            if let expiration = notification.expiration { block.add("apns-expiration", expiration) }
+            block.add("content-type", "application/json")
+            block.markStable()
+            stable = wanted
+        } else {
+            block.rewindToStable()
+        }
+        block.setValue(ofField: Self.pathIndex, prefix: "/3/device/", notification.token)
         if let collapseID = notification.collapseID { block.add("apns-collapse-id", collapseID, sensitive: true) }
         if let apnsID = notification.apnsID { block.add("apns-id", apnsID, sensitive: true) }
-        block.add("content-type", "application/json")
     }
 }

@@ -10,6 +10,9 @@ package struct HeaderBlock {
 
     package private(set) var bytes: [UInt8] = []
     package private(set) var spans: [Span] = []
+    /// The end of the part kept by `rewindToStable` (see `markStable`).
+    private var stableBytes = 0
+    private var stableSpans = 0
 
     package init() {
         bytes.reserveCapacity(1024)
@@ -20,20 +23,34 @@ package struct HeaderBlock {
     package mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
+        stableBytes = 0
+        stableSpans = 0
+    }
+
+    /// Marks the fields added so far as the part that repeats from request to request.
+    package mutating func markStable() {
+        stableBytes = bytes.count
+        stableSpans = spans.count
+    }
+
+    /// Drops everything added after `markStable()` (values set with `setValue` included).
+    package mutating func rewindToStable() {
+        bytes.removeLast(bytes.count - stableBytes)
+        spans.removeLast(spans.count - stableSpans)
+    }
+
+    /// Gives field `index` (added before, e.g. with an empty value) the value `prefix + value`, written after the
+    /// other fields' bytes: the field keeps its place in the order (`:path` among the pseudo-headers).
+    package mutating func setValue(ofField index: Int, prefix: StaticString, _ value: String) {
+        let start = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        bytes.append(contentsOf: value.utf8)
+        spans[index].value = start..<bytes.count
     }
 
     package mutating func add(_ name: StaticString, _ value: some StringProtocol, sensitive: Bool = false) {
         let nameRange = appendName(name)
         let start = bytes.count
-        bytes.append(contentsOf: value.utf8)
-        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
-    }
-
-    /// `name: prefix + value` without building the joined String (`:path: /3/device/<token>`).
-    package mutating func add(_ name: StaticString, prefix: StaticString, _ value: some StringProtocol, sensitive: Bool = false) {
-        let nameRange = appendName(name)
-        let start = bytes.count
-        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
         bytes.append(contentsOf: value.utf8)
         spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
     }

@@ -16,8 +16,13 @@ package protocol HTTP2ClientSessionDelegate: AnyObject {
 /// stream closes (nghttp2 reads them later through the data provider), in a table indexed by tag.
 package final class HTTP2ClientSession {
     private var session: OpaquePointer!
-    package weak var delegate: HTTP2ClientSessionDelegate?
-    private var bodies: [PendingBody?] = []
+    /// Unowned: the delegate owns the session and outlives it (a weak reference would cost an atomic load and a
+    /// retain/release on every header of every response).
+    package unowned(unsafe) var delegate: HTTP2ClientSessionDelegate?
+    // `@exclusivity(unchecked)`: used by its owner's thread only; dynamic checks cost ~75 instructions per access.
+    @exclusivity(unchecked) private var bodies: [PendingBody?] = []
+    /// The name/value table of the request being submitted, reused (nghttp2 copies it during the call).
+    @exclusivity(unchecked) private var nameValues: [nghttp2_nv] = []
 
     private struct PendingBody {
         var bytes: [UInt8]
@@ -123,12 +128,15 @@ package final class HTTP2ClientSession {
         }
         let streamID: Int32 = headers.bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeMutablePointer(mutating: buffer.baseAddress!)
-            let nva = headers.spans.map { span in
-                nghttp2_nv(name: base + span.name.lowerBound, value: base + span.value.lowerBound,
-                           namelen: span.name.count, valuelen: span.value.count,
-                           flags: UInt8(span.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue))
+            nameValues.removeAll(keepingCapacity: true)
+            for span in headers.spans {
+                nameValues.append(nghttp2_nv(
+                    name: base + span.name.lowerBound, value: base + span.value.lowerBound,
+                    namelen: span.name.count, valuelen: span.value.count,
+                    flags: UInt8(span.sensitive ? NGHTTP2_NV_FLAG_NO_INDEX.rawValue : NGHTTP2_NV_FLAG_NONE.rawValue)))
             }
-            return nghttp2_submit_request(session, nil, nva, nva.count, &provider, UnsafeMutableRawPointer(bitPattern: tag + 1))
+            return nghttp2_submit_request(session, nil, nameValues, nameValues.count, &provider,
+                                          UnsafeMutableRawPointer(bitPattern: tag + 1))
         }
         guard streamID > 0 else { throw HTTP2Error(code: streamID, "cannot submit the request") }
         while bodies.count <= tag { bodies.append(nil) }

@@ -11,24 +11,30 @@ public enum RFC3339 {
 
     /// Appends the timestamp's ASCII bytes to `buffer` (no allocation beyond the buffer's growth).
     package static func append(epochMilliseconds ms: Int64, to buffer: inout [UInt8]) {
+        ByteCursor.append(to: &buffer, atMost: 48) { write(epochMilliseconds: ms, to: &$0) }
+    }
+
+    /// Writes the timestamp (at most 35 bytes, for the most distant years an Int64 can hold).
+    static func write(epochMilliseconds ms: Int64, to out: inout ByteCursor) {
         let days = floorDiv(ms, 86_400_000)
-        let msOfDay = ms - days * 86_400_000
+        let msOfDay = UInt64(ms - days * 86_400_000)
         let (year, month, day) = civil(fromDays: days)
-        if year < 0 { buffer.append(UInt8(ascii: "-")) }
-        appendDigits(abs(year), width: 4, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(month, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "-"))
-        appendDigits(day, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "T"))
-        appendDigits(msOfDay / 3_600_000, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 60_000 % 60, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 1000 % 60, width: 2, to: &buffer)
-        buffer.append(UInt8(ascii: "."))
-        appendDigits(msOfDay % 1000, width: 3, to: &buffer)
-        buffer.append(UInt8(ascii: "Z"))
+        if year < 0 { out.byte(UInt8(ascii: "-")) }
+        out.digits(year.magnitude, width: 4)
+        out.byte(UInt8(ascii: "-"))
+        out.twoDigits(UInt64(month))
+        out.byte(UInt8(ascii: "-"))
+        out.twoDigits(UInt64(day))
+        out.byte(UInt8(ascii: "T"))
+        out.twoDigits(msOfDay / 3_600_000)
+        out.byte(UInt8(ascii: ":"))
+        out.twoDigits(msOfDay / 60_000 % 60)
+        out.byte(UInt8(ascii: ":"))
+        out.twoDigits(msOfDay / 1000 % 60)
+        out.byte(UInt8(ascii: "."))
+        out.byte(UInt8(ascii: "0") + UInt8(msOfDay % 1000 / 100))
+        out.twoDigits(msOfDay % 100)
+        out.byte(UInt8(ascii: "Z"))
     }
 
     /// Epoch milliseconds for `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; digits past milliseconds
@@ -118,21 +124,5 @@ public enum RFC3339 {
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
-
-    /// Appends non-negative `value` in decimal, zero-padded to at least `width` digits.
-    static func appendDigits(_ value: Int64, width: Int, to buffer: inout [UInt8]) {
-        var divisor: Int64 = 1
-        var digits = 1
-        while digits < width || value / divisor >= 10 {
-            divisor *= 10
-            digits += 1
-        }
-        var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
     }
 }

@@ -34,3 +34,22 @@ package enum ReportField: String, CaseIterable, Sendable {
         return field
     }
 }
+
+extension ReportField {
+    /// `"name":` for JSONL lines (a test checks it against `rawValue`).
+    var jsonKey: StaticString {
+        switch self {
+        case .line: return #""line":"#
+        case .token: return #""token":"#
+        case .outcome: return #""outcome":"#
+        case .status: return #""status":"#
+        case .reason: return #""reason":"#
+        case .apnsID: return #""apns_id":"#
+        case .apnsUniqueID: return #""apns_unique_id":"#
+        case .unregisteredAt: return #""unregistered_at":"#
+        case .attempts: return #""attempts":"#
+        case .latencyMs: return #""latency_ms":"#
+        case .finishedAt: return #""finished_at":"#
+        }
+    }
+}

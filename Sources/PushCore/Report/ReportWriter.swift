@@ -37,6 +37,8 @@ public final class ReportWriter {
     public private(set) var rowsWritten = 0
 
     private let output: LineOutput
+    /// Where each row is encoded before it is appended to the buffer.
+    private let scratch = ByteScratch()
     private var fd: Int32 { output.fd }
 
     /// Opens `path` (`-` = stdout) for writing: truncated, or appended to when `append` is true.
@@ -71,8 +73,9 @@ public final class ReportWriter {
         guard !output.closed else { throw ReportFileError(path: path, message: "report already closed") }
         for row in rows {
             switch format {
-            case .jsonl: ReportRowEncoding.appendJSONLine(row, kept: keptFields, to: &output.buffer)
-            case .csv: ReportRowEncoding.appendCSVLine(row, keptCount: keptFields.count, to: &output.buffer)
+            case .jsonl: ReportRowEncoding.appendJSONLine(row, kept: keptFields, to: &output.buffer, scratch: scratch)
+            case .csv: ReportRowEncoding.appendCSVLine(row, keptCount: keptFields.count, to: &output.buffer,
+                                                        scratch: scratch)
             }
             rowsWritten += 1
             if output.buffer.count >= Self.flushThreshold { try flush() }

@@ -73,6 +73,13 @@ struct ReportRowEncodingFormatTests {
         #expect(ReportField.ordered.map(\.rawValue) == ReportRow.fieldNames)
     }
 
+    @Test("each field's JSONL key is its name, quoted, with a colon")
+    func jsonKeys() {
+        for field in ReportField.allCases {
+            #expect(field.jsonKey.description == "\"\(field.rawValue)\":")
+        }
+    }
+
     @Test("latency has at most 3 decimals, without trailing zeros", arguments: [
         (12.3456, "12.346"), (12.5, "12.5"), (3.0, "3"), (0.0004, "0"), (0.0005, "0.001"), (0.05, "0.05"), (1.005, "1.005"),
         (100.10, "100.1"), (123456.789, "123456.789"), (-2.25, "-2.25"),
