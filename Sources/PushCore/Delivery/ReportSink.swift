@@ -74,11 +74,13 @@ final class ReportSink: RowSink, @unchecked Sendable {
                 if let kept = keptByLine.removeValue(forKey: rows[index].line) { rows[index].kept = kept }
             }
         }
-        for row in rows {
-            summary.record(row)
-            if let stop = campaignGuard?.record(row) {
-                control.fail(stop)
-                onFatal?()
+        rows.withUnsafeBufferPointer { rows in   // borrowed in place: `for row in rows` would copy every row
+            for index in rows.indices {
+                summary.record(rows[index])
+                if let stop = campaignGuard?.record(rows[index]) {
+                    control.fail(stop)
+                    onFatal?()
+                }
             }
         }
         do {

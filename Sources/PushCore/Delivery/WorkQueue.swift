@@ -211,13 +211,14 @@ struct Ring<Element> {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ element: Element) {
+    // Elements are moved in (`consuming`) and out (`swap`), never copied: a row's strings are not retained again.
+    mutating func append(_ element: consuming Element) {
         if count == storage.count { grow() }
         storage[(head + count) % storage.count] = element
         count += 1
     }
 
-    mutating func prepend(_ element: Element) {
+    mutating func prepend(_ element: consuming Element) {
         if count == storage.count { grow() }
         head = (head - 1 + storage.count) % storage.count
         storage[head] = element
@@ -226,11 +227,11 @@ struct Ring<Element> {
 
     mutating func removeFirst() -> Element {
         precondition(count > 0, "removeFirst on an empty ring")
-        let element = storage[head]!
-        storage[head] = nil
+        var taken: Element?
+        swap(&taken, &storage[head])
         head = (head + 1) % storage.count
         count -= 1
-        return element
+        return taken!
     }
 
     mutating func removeAll() {

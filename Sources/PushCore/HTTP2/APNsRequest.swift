@@ -10,13 +10,20 @@ package struct APNsRequestHeaders {
     /// What the repeating part of `block` was built from; nil before the first request.
     private var stable: Stable?
 
-    private struct Stable: Equatable {
+    private struct Stable {
         var authority: String
         var authorization: String?
         var topic: String?
         var pushType: PushType?
         var priority: Int?
         var expiration: Int?
+
+        /// Compared field by field (no `Stable` built per request: that would retain its strings).
+        func matches(_ notification: PushNotification, authority: String, authorization: String?) -> Bool {
+            self.authority == authority && self.authorization == authorization && topic == notification.topic
+                && pushType == notification.pushType && priority == notification.priority
+                && expiration == notification.expiration
+        }
     }
 
     /// Index of `:path` in `block.spans` (after the other pseudo-headers, which HTTP/2 requires first).
@@ -26,10 +33,7 @@ package struct APNsRequestHeaders {
 
     /// Makes `block` the headers of `notification`.
     package mutating func update(for notification: PushNotification, authority: String, authorization: String?) {
-        let wanted = Stable(authority: authority, authorization: authorization, topic: notification.topic,
-                            pushType: notification.pushType, priority: notification.priority,
-                            expiration: notification.expiration)
-        if wanted != stable {
+        if stable?.matches(notification, authority: authority, authorization: authorization) != true {
             block.removeAll()
             block.add(":method", "POST")
             block.add(":scheme", "https")
@@ -42,7 +46,9 @@ package struct APNsRequestHeaders {
             if let expiration = notification.expiration { block.add("apns-expiration", expiration) }
             block.add("content-type", "application/json")
             block.markStable()
-            stable = wanted
+            stable = Stable(authority: authority, authorization: authorization, topic: notification.topic,
+                            pushType: notification.pushType, priority: notification.priority,
+                            expiration: notification.expiration)
         } else {
             block.rewindToStable()
         }

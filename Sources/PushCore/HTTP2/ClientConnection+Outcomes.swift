@@ -2,20 +2,20 @@
 extension ClientConnection {
     /// A response arrived (any status).
     func answer(_ flight: InFlight, latencyMs: Double) {
-        let response = flight.response
-        let delivery = flight.delivery
-        let reason = response.status == 200 ? nil : response.errorBody.reason.map(Reason.init(rawValue:))
-        let decision = settings.retryPolicy.decide(status: response.status, reason: reason, attempts: delivery.attempts,
-                                                   retryAfterMs: response.retryAfter.flatMap(RetryPolicy.retryAfterMs)) {
+        // Read through `flight`, not copied out into locals: a copy would retain every string of the row.
+        let reason = flight.response.status == 200 ? nil : flight.response.errorBody.reason.map(Reason.init(rawValue:))
+        let decision = settings.retryPolicy.decide(status: flight.response.status, reason: reason,
+                                                   attempts: flight.delivery.attempts,
+                                                   retryAfterMs: flight.response.retryAfter.flatMap(RetryPolicy.retryAfterMs)) {
             random.next(upTo: $0)
         }
         switch decision {
         case .settle:
-            settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
-                                              latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+            settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
+                                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
         case .retry(let delayMs, let newConnection):
-            var again = delivery
-            again.lastFailure = reason?.rawValue ?? "HTTP \(response.status ?? 0)"
+            var again = flight.delivery
+            again.lastFailure = reason?.rawValue ?? "HTTP \(flight.response.status ?? 0)"
             retries.append((again, delayMs))
             if newConnection {
                 log?("connection \(id): \(again.lastFailure!): continuing on a new connection")
@@ -23,20 +23,20 @@ extension ClientConnection {
             }
         case .refreshTokenAndRetry:
             if let authorization = flight.authorization, !auth.rejectedAsExpired(authorization) {
-                settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
-                                                  latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
+                                                         latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
                 control.fail("APNs refused a provider token minted moments ago as expired (ExpiredProviderToken): "
                     + "this machine's clock is probably wrong; check the system time (NTP) and run again")
                 queue.abort()
                 return
             }
-            var again = delivery
+            var again = flight.delivery
             again.lastFailure = Reason.expiredProviderToken.rawValue
             retries.append((again, 0))
         case .stopRun:
-            settled.append(response.reportRow(for: delivery.notification, attempts: delivery.attempts,
-                                              latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
-            let what = reason ?? Reason(rawValue: "HTTP \(response.status ?? 0)")
+            settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
+                                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+            let what = reason ?? Reason(rawValue: "HTTP \(flight.response.status ?? 0)")
             control.fail("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
             queue.abort()
         }
@@ -65,7 +65,7 @@ extension ClientConnection {
             random.next(upTo: $0)
         }
         if case .retry(let delayMs, _) = decision {
-            var again = delivery
+            var again = flight.delivery
             again.lastFailure = reason
             retries.append((again, delayMs))
         } else {

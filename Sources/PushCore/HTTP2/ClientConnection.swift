@@ -166,7 +166,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         switch queue.take(max: free, waker: waker) {
         case .exhausted:
             return true
-        case .items(let items, let nextDueNs):
+        case .items(var items, let nextDueNs):
             if let nextDueNs { wakeAtNs = min(wakeAtNs ?? nextDueNs, nextDueNs) }
             if items.count < free { rateLimiter?.giveBack(free - items.count) }
             guard !items.isEmpty else { return false }
@@ -180,19 +180,22 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 return false
             }
             let now = Clock.monotonicNanoseconds()
-            for (index, var delivery) in items.enumerated() {
-                let notification = delivery.notification
-                requestHeaders.update(for: notification, authority: settings.authority, authorization: authorization)
+            // Taken from the end (popLast moves a row out; iterating would copy it): reversed first to keep the order.
+            items.reverse()
+            while var delivery = items.popLast() {
+                requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = freeTags.popLast() ?? slots.count
                 do {
-                    let stream = try session.submitRequest(headers: requestHeaders.block, body: notification.payload, tag: tag)
+                    let stream = try session.submitRequest(headers: requestHeaders.block, body: delivery.notification.payload,
+                                                           tag: tag)
                     delivery.attempts += 1
-                    let flight = InFlight(stream: stream, delivery: delivery, authorization: authorization, startedNs: now)
+                    let flight = InFlight(stream: stream, delivery: consume delivery, authorization: authorization,
+                                          startedNs: now)
                     if tag == slots.count { slots.append(flight) } else { slots[tag] = flight }
                     state.submitted()
                 } catch {
                     if tag < slots.count { freeTags.append(tag) }
-                    queue.reschedule(items[index...].map { ($0, 0) })
+                    queue.reschedule(([delivery] + items.reversed()).map { ($0, 0) })
                     state.beginClosing()
                     log?("connection \(id): \(error)")
                     return false

@@ -69,21 +69,30 @@ public final class ReportWriter {
     private var csvHeader: [UInt8] { ReportRowEncoding.csvHeader(kept: keptFields) }
 
     /// Encodes `rows` and writes the buffer out once it passes `flushThreshold`.
-    public func write(_ rows: some Sequence<ReportRow>) throws {
+    public func write(_ rows: [ReportRow]) throws {
         guard !output.closed else { throw ReportFileError(path: path, message: "report already closed") }
-        for row in rows {
-            switch format {
-            case .jsonl: ReportRowEncoding.appendJSONLine(row, kept: keptFields, to: &output.buffer, scratch: scratch)
-            case .csv: ReportRowEncoding.appendCSVLine(row, keptCount: keptFields.count, to: &output.buffer,
-                                                        scratch: scratch)
+        // Through a buffer pointer, whose elements are borrowed in place: `for row in rows` (or `rows[i]`) would copy,
+        // retaining every string of every row.
+        try rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices {
+                switch format {
+                case .jsonl: ReportRowEncoding.appendJSONLine(rows[index], kept: keptFields, to: &output.buffer, scratch: scratch)
+                case .csv:
+                    ReportRowEncoding.appendCSVLine(rows[index], keptCount: keptFields.count, to: &output.buffer,
+                                                    scratch: scratch)
+                }
+                rowsWritten += 1
+                if output.buffer.count >= Self.flushThreshold { try flush() }
             }
-            rowsWritten += 1
-            if output.buffer.count >= Self.flushThreshold { try flush() }
         }
     }
 
     public func write(_ row: ReportRow) throws {
-        try write(CollectionOfOne(row))
+        try write([row])
+    }
+
+    public func write(_ rows: ArraySlice<ReportRow>) throws {
+        try write(Array(rows))
     }
 
     /// Writes every buffered row. On failure the unwritten bytes stay buffered.
