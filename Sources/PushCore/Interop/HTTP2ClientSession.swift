@@ -21,6 +21,8 @@ package final class HTTP2ClientSession {
     package unowned(unsafe) var delegate: HTTP2ClientSessionDelegate?
     // `@exclusivity(unchecked)`: used by its owner's thread only; dynamic checks cost ~75 instructions per access.
     @exclusivity(unchecked) private var bodies: [PendingBody?] = []
+    /// nghttp2's memory (outlives `session`: `nghttp2_session_del` gives its blocks back to it).
+    private let memoryPool = NGHTTP2MemoryPool()
     /// The name/value table of the request being submitted, reused (nghttp2 copies it during the call).
     @exclusivity(unchecked) private var nameValues: [nghttp2_nv] = []
 
@@ -83,7 +85,8 @@ package final class HTTP2ClientSession {
         nghttp2_option_set_peer_max_concurrent_streams(option, UInt32(max(1, initialMaxStreams)))
 
         var created: OpaquePointer?
-        let rc = nghttp2_session_client_new2(&created, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
+        var mem = memoryPool.mem
+        let rc = nghttp2_session_client_new3(&created, callbacks, Unmanaged.passUnretained(self).toOpaque(), option, &mem)
         guard rc == 0, let created else { throw HTTP2Error(code: rc, "cannot create an HTTP/2 session") }
         session = created
 
@@ -101,6 +104,9 @@ package final class HTTP2ClientSession {
     deinit {
         if let session { nghttp2_session_del(session) }
     }
+
+    /// Blocks nghttp2 holds from this session's memory pool.
+    package var memoryBlocksInUse: Int { memoryPool.blocksInUse }
 
     /// The server's current SETTINGS_MAX_CONCURRENT_STREAMS (as nghttp2 tracks it).
     package var remoteMaxConcurrentStreams: Int {
