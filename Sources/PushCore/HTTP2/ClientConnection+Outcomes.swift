@@ -1,8 +1,8 @@
 /// What a connection does with each closed stream: settle it, or hand it back for a retry (RetryPolicy).
 extension ClientConnection {
     /// A response arrived (any status).
-    func answer(_ flight: InFlight, latencyMs: Double) {
-        // Read through `flight`, not copied out into locals: a copy would retain every string of the row.
+    func answer(_ flight: consuming InFlight, latencyMs: Double) {
+        // Read through `flight` (owned: the stream closed), not copied into locals: a copy retains every string.
         let reason = flight.response.status == 200 ? nil : flight.response.errorBody.reason.map(Reason.init(rawValue:))
         let decision = settings.retryPolicy.decide(status: flight.response.status, reason: reason,
                                                    attempts: flight.delivery.attempts,

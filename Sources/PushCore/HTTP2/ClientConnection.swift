@@ -180,9 +180,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 return false
             }
             let now = Clock.monotonicNanoseconds()
-            // Taken from the end (popLast moves a row out; iterating would copy it): reversed first to keep the order.
-            items.reverse()
-            while var delivery = items.popLast() {
+            for index in items.indices {
+                var delivery = Delivery.placeholder
+                swap(&delivery, &items[index])   // moved out: iterating would copy (retain) every string of the row
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = freeTags.popLast() ?? slots.count
                 do {
@@ -195,7 +195,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                     state.submitted()
                 } catch {
                     if tag < slots.count { freeTags.append(tag) }
-                    queue.reschedule(([delivery] + items.reversed()).map { ($0, 0) })
+                    queue.reschedule(([delivery] + items[(index + 1)...]).map { ($0, 0) })
                     state.beginClosing()
                     log?("connection \(id): \(error)")
                     return false
