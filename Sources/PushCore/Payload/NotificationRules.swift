@@ -8,7 +8,7 @@ public enum NotificationRules {
     /// A device token as lowercase hex. Rejects (with a hint) tokens with spaces or angle brackets
     /// (`<abcd ef01>`), base64 tokens, other non-hex characters and an odd number of digits.
     public static func token(_ raw: String, label: String = "token") throws(RowError) -> String {
-        if isLowercaseHexToken(raw) { return raw }   // the common case: one pass, no new String
+        if let token = normalizedHexToken(raw) { return token }   // the common case: one pass
         if raw.isEmpty { throw RowError("\(label): empty") }
         let utf8 = raw.utf8
         if utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
@@ -25,18 +25,36 @@ public enum NotificationRules {
         if utf8.count % 2 != 0 {
             throw RowError("\(label): odd number of hex digits (\(utf8.count)); a token is whole bytes, two digits each")
         }
-        return raw.lowercased()
+        return raw.lowercased()   // only for text without contiguous UTF-8, which `normalizedHexToken` does not read
     }
 
-    /// True for a non-empty, even-length run of `0-9a-f` (checked over the contiguous UTF-8 in one pass).
-    static func isLowercaseHexToken(_ raw: String) -> Bool {
-        raw.utf8.withContiguousStorageIfAvailable { bytes in
-            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return false }
+    /// A non-empty, even-length run of hex digits as lowercase hex, from one pass over the contiguous UTF-8: `raw`
+    /// itself when it is lowercase already (no new String); nil for anything else (`token` says what is wrong).
+    static func normalizedHexToken(_ raw: String) -> String? {
+        enum Scan { case lowercase, hasUppercase, notAToken }
+        let scan = raw.utf8.withContiguousStorageIfAvailable { bytes -> Scan in
+            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return .notAToken }
+            var upper = false
             for byte in bytes {
-                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+                // Wrapping subtraction turns each range check into one unsigned compare.
+                if byte &- 0x30 < 10 || byte &- 0x61 < 6 { continue }   // 0-9, a-f
+                guard byte &- 0x41 < 6 else { return .notAToken }       // A-F
+                upper = true
             }
-            return true
-        } ?? false
+            return upper ? .hasUppercase : .lowercase
+        }
+        switch scan {
+        case .lowercase?:
+            return raw
+        case .hasUppercase?:
+            let utf8 = raw.utf8
+            return String(unsafeUninitializedCapacity: utf8.count) { out in
+                for (i, byte) in utf8.enumerated() { out[i] = byte &- 0x41 < 6 ? byte | 0x20 : byte }
+                return utf8.count
+            }
+        case .notAToken?, nil:
+            return nil
+        }
     }
 
     /// Base64 (or base64url) text of a token's bytes: only that alphabet, and either a `+`, `/` or `=` padding, or
