@@ -29,7 +29,7 @@ package final class WorkQueue: @unchecked Sendable {
 
     /// Adds one notification, waiting while the queue is full. Returns false when the run was aborted.
     @discardableResult
-    package func push(_ notification: PushNotification) -> Bool {
+    package func push(_ notification: consuming PushNotification) -> Bool {
         condition.lock()
         while ring.count >= capacity && !aborted { condition.wait() }
         if aborted {
@@ -210,7 +210,7 @@ struct Ring<Element> {
 
     var isEmpty: Bool { count == 0 }
 
-    mutating func append(_ element: Element) {
+    mutating func append(_ element: consuming Element) {
         if count == storage.count { grow() }
         storage[(head + count) % storage.count] = element
         count += 1

@@ -6,7 +6,10 @@
 /// `false` or `null`: for CSV the cell text must be exactly such a literal, for JSONL the value
 /// must be one. Whitespace inside the braces is allowed (`{{ name }}`); names are
 /// `[A-Za-z0-9_.-]+`. Compiling checks that the template, with placeholders filled in, is a JSON object.
-public struct PayloadTemplate: Sendable {
+///
+/// A class, not a struct: the row preparer reads it for every row, and a copy of a class is one retain (a struct's
+/// copy retained each of its arrays and strings).
+public final class PayloadTemplate: Sendable {
     enum Segment: Sendable, Equatable {
         case literal([UInt8])
         case stringField(String)
@@ -41,7 +44,7 @@ public struct PayloadTemplate: Sendable {
     public let shape: PayloadShape
 
     /// Compiles template text. Throws `TemplateError` with line and column for a malformed template.
-    public init(text: String, name: String = "template") throws(TemplateError) {
+    public convenience init(text: String, name: String = "template") throws(TemplateError) {
         try self.init(bytes: Array(text.utf8), name: name)
     }
 

@@ -112,39 +112,40 @@ public struct RowPreparer: Sendable {
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
         let token = try NotificationRules.token(rawToken, label: tokenLabel)
 
-        var n = PushNotification(line: line, token: token, payload: [], topic: defaults.topic,
-                             pushType: defaults.pushType, priority: defaults.priority,
-                             expiration: defaults.expiration, collapseID: defaults.collapseID)
+        // Built from locals and put together once at the end: mutating a PushNotification here cost whole copies.
+        var topic = defaults.topic, pushType = defaults.pushType, priority = defaults.priority
+        var expiration = defaults.expiration, collapseID = defaults.collapseID, apnsID: String?
         var topicOverride: String?, typeOverride: String?
         if reader.mayHaveAny(Slot.topic...Slot.apnsID) {   // most CSV files have none of these columns
             topicOverride = try overrideText(reader, Slot.topic)
-            if let t = topicOverride { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
+            if let t = topicOverride { topic = try NotificationRules.topic(t, label: "field 'topic'") }
             typeOverride = try overrideText(reader, Slot.pushType)
-            if let t = typeOverride { n.pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
-            if let t = try overrideText(reader, Slot.priority) { n.priority = try NotificationRules.priority(t, label: "field 'priority'") }
-            if let t = try overrideText(reader, Slot.expiration) { n.expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
-            if let t = try overrideText(reader, Slot.collapseID) { n.collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
-            if let t = try overrideText(reader, Slot.apnsID) { n.apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
+            if let t = typeOverride { pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
+            if let t = try overrideText(reader, Slot.priority) { priority = try NotificationRules.priority(t, label: "field 'priority'") }
+            if let t = try overrideText(reader, Slot.expiration) { expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
+            if let t = try overrideText(reader, Slot.collapseID) { collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
+            if let t = try overrideText(reader, Slot.apnsID) { apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
         }
 
         if topicOverride == nil && typeOverride == nil && defaultTopic != nil {
-            n.topic = defaultTopic
-        } else if let topic = n.topic {
-            n.topic = try NotificationRules.topic(topic, for: n.pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
+            topic = defaultTopic
+        } else if let given = topic {
+            topic = try NotificationRules.topic(given, for: pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
         }
 
-        let shape: PayloadShape
+        let payload: [UInt8], shape: PayloadShape
         if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
-            (n.payload, shape) = own
+            (payload, shape) = own
         } else if let template {
-            n.payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
+            payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
             shape = template.shape
         } else {
             throw RowError("no payload: give --template/--payload or a 'payload' field")
         }
-        try NotificationRules.checkPayloadSize(n.payload.count, pushType: n.pushType)
-        try NotificationRules.checkPayload(shape, pushType: n.pushType, priority: n.priority)
-        return n
+        try NotificationRules.checkPayloadSize(payload.count, pushType: pushType)
+        try NotificationRules.checkPayload(shape, pushType: pushType, priority: priority)
+        return PushNotification(line: line, token: token, payload: payload, topic: topic, pushType: pushType,
+                                priority: priority, expiration: expiration, collapseID: collapseID, apnsID: apnsID)
     }
 
     /// The row's own payload bytes and their shape, nil when it has none. `bytes`: a JSONL row's original bytes of it.
