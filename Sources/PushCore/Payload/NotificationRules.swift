@@ -31,29 +31,32 @@ public enum NotificationRules {
     /// A non-empty, even-length run of hex digits as lowercase hex, from one pass over the contiguous UTF-8: `raw`
     /// itself when it is lowercase already (no new String); nil for anything else (`token` says what is wrong).
     static func normalizedHexToken(_ raw: String) -> String? {
-        enum Scan { case lowercase, hasUppercase, notAToken }
-        let scan = raw.utf8.withContiguousStorageIfAvailable { bytes -> Scan in
-            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return .notAToken }
-            var upper = false
-            for byte in bytes {
-                // Wrapping subtraction turns each range check into one unsigned compare.
-                if byte &- 0x30 < 10 || byte &- 0x61 < 6 { continue }   // 0-9, a-f
-                guard byte &- 0x41 < 6 else { return .notAToken }       // A-F
-                upper = true
+        let classes = raw.utf8.withContiguousStorageIfAvailable { bytes -> UInt8 in
+            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return 0 }
+            return hexClasses.withUnsafeBufferPointer { table in
+                var all = isHex | isNotUppercase
+                for byte in bytes { all &= table[Int(byte)] }   // one load and one `and` a byte, no branch
+                return all
             }
-            return upper ? .hasUppercase : .lowercase
+        } ?? 0
+        guard classes & isHex != 0 else { return nil }
+        if classes & isNotUppercase != 0 { return raw }
+        let utf8 = raw.utf8
+        return String(unsafeUninitializedCapacity: utf8.count) { out in
+            for (i, byte) in utf8.enumerated() { out[i] = hexClasses[Int(byte)] & isNotUppercase == 0 ? byte | 0x20 : byte }
+            return utf8.count
         }
-        switch scan {
-        case .lowercase?:
-            return raw
-        case .hasUppercase?:
-            let utf8 = raw.utf8
-            return String(unsafeUninitializedCapacity: utf8.count) { out in
-                for (i, byte) in utf8.enumerated() { out[i] = byte &- 0x41 < 6 ? byte | 0x20 : byte }
-                return utf8.count
-            }
-        case .notAToken?, nil:
-            return nil
+    }
+
+    /// Bits of `hexClasses`: `isHex` is set for 0-9, a-f and A-F; `isNotUppercase` for every byte but A-F.
+    private static let isHex: UInt8 = 1, isNotUppercase: UInt8 = 2
+
+    /// The class bits of every byte value; the bits left after `&`-ing those of a token's bytes describe all of them.
+    private static let hexClasses: [UInt8] = (0...255).map { (b: Int) -> UInt8 in
+        switch UInt8(b) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): return isHex | isNotUppercase
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return isHex
+        default: return isNotUppercase
         }
     }
 
