@@ -98,9 +98,10 @@ public struct RowPlanner: Sendable {
         held.removeAll()
     }
 
-    private mutating func decide(_ prepared: Prepared, record: InputRecord, into out: inout [PlannedRow]) {
+    /// `prepared` is consumed: the notification moves into `out` without a copy of the whole struct.
+    private mutating func decide(_ prepared: consuming Prepared, record: InputRecord, into out: inout [PlannedRow]) {
         let kept = keptValues(record)
-        switch prepared {
+        switch consume prepared {
         case .invalid(let line, let token, let message):
             var row = ReportRow(line: line, token: token, outcome: .invalid, reason: message, finishedAtMs: Clock.wallMilliseconds())
             row.kept = kept
