@@ -112,7 +112,7 @@ public struct RowPreparer: Sendable {
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
         let token = try NotificationRules.token(rawToken, label: tokenLabel)
 
-        // Built from locals and put together once at the end: mutating a PushNotification here cost whole copies.
+        // Settled in locals and put together into the notification once, at the end.
         var topic = defaults.topic, pushType = defaults.pushType, priority = defaults.priority
         var expiration = defaults.expiration, collapseID = defaults.collapseID, apnsID: String?
         var topicOverride: String?, typeOverride: String?
