@@ -30,6 +30,24 @@ import Testing
         #expect(records == [.malformed(2, "invalid UTF-8 in field 2 ('name')"), .row(3, ["bb", "ok"])])
     }
 
+    @Test("Cells are checked one by one: ASCII, valid non-ASCII and invalid bytes in the same row and header")
+    func utf8CheckedPerCell() throws {
+        let bytes = Array("token,nämé\naa,café 中\nbb,".utf8) + [0x61, 0xFF] + Array("\n".utf8)
+            + Array("cc,".utf8) + [0xE4, 0xB8] + Array("\n\"dd\",\"\"\"😀\"\"\"\n".utf8)
+        let (columns, records) = try csvSummaries(bytes)
+        #expect(columns == ["token", "nämé"])
+        #expect(records == [
+            .row(2, ["aa", "café 中"]),
+            .malformed(3, "invalid UTF-8 in field 2 ('nämé')"),
+            .malformed(4, "invalid UTF-8 in field 2 ('nämé')"),
+            .row(5, ["dd", "\"😀\""]),
+        ])
+        let header = Array("token,".utf8) + [0x80] + Array("\naa,b\n".utf8)
+        #expect(throws: InputError("test.csv: line 1: the header row has invalid UTF-8 in field 2", kind: .unusable)) {
+            try csvSummaries(header)
+        }
+    }
+
     @Test func overlongLineIsMalformedAndReadingResumesAfterIt() throws {
         let long = String(repeating: "x", count: 5000)
         let text = "token,name\naa,short\nbb,\(long)\ncc,after\ndd,\"quoted\n\(long)\"\nee,last\n"

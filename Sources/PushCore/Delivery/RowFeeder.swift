@@ -4,7 +4,8 @@ enum RowFeeder {
     /// Returns the fatal input error, if reading failed. `send` returns false when the run was aborted.
     /// `onRecord` is called for every record read (the progress line's rows-read count).
     static func feed(reader: inout some RecordReader, planner: inout RowPlanner, control: RunControl,
-                     sink: ReportSink, onRecord: () -> Void = {}, send: (PushNotification) -> Bool) -> String? {
+                     sink: ReportSink, onRecord: () -> Void = {},
+                     send: (consuming PushNotification) -> Bool) -> String? {
         var planned: [PlannedRow] = []
         var ended = false
         while !control.isStopping && !ended {
@@ -25,8 +26,10 @@ enum RowFeeder {
             } catch {
                 return "cannot resume: \(error.message)"
             }
-            for row in planned {
-                switch row {
+            // Rows are moved out (popLast after reversing) rather than copied and released with the array.
+            planned.reverse()
+            while let row = planned.popLast() {
+                switch consume row {
                 case .send(let notification, let kept):
                     if !kept.isEmpty { sink.remember(line: notification.line, kept: kept) }
                     if !send(notification) { return nil }
@@ -34,7 +37,6 @@ enum RowFeeder {
                     sink.settleUnsent([row])
                 }
             }
-            planned.removeAll(keepingCapacity: true)
         }
         return nil
     }

@@ -36,6 +36,9 @@ public struct RowPlanner: Sendable {
     /// Rows left to the other shards.
     public private(set) var outsideShard = 0
     private var duplicates = DuplicateTokens()
+    /// The fields the preparer reads and the `--keep` fields, resolved once per CSV header (`FieldSlots`).
+    private var preparerSlots: FieldSlots
+    private var keepSlots: FieldSlots
 
     private var resume: ResumeMatcher?
     /// With `--resume`, rows to send or report are held back until every row of the report has been matched
@@ -48,6 +51,8 @@ public struct RowPlanner: Sendable {
     public init(plan: RowPlan, resume: ResumeIndex? = nil) {
         self.plan = plan
         self.resume = resume.map(ResumeMatcher.init(index:))
+        self.preparerSlots = plan.preparer.makeSlots()
+        self.keepSlots = FieldSlots(names: plan.keep)
     }
 
     /// Input rows the report being resumed had already settled (left out of this run).
@@ -57,7 +62,7 @@ public struct RowPlanner: Sendable {
     /// Plans one record, appending what to do with it to `out` (nothing when the row is not this run's).
     /// Throws when the input does not match the report being resumed; nothing was planned to send then.
     public mutating func plan(_ record: InputRecord, into out: inout [PlannedRow]) throws(ResumeError) {
-        let prepared = plan.preparer.prepare(record)
+        let prepared = plan.preparer.prepare(record, slots: &preparerSlots)
         let token = Self.token(of: prepared)
         let inThisRun = plan.shard?.contains(token: token) ?? true
         if resume != nil, try resume!.match(line: record.line, token: token, inThisRun: inThisRun) == .settled {
@@ -93,9 +98,10 @@ public struct RowPlanner: Sendable {
         held.removeAll()
     }
 
-    private mutating func decide(_ prepared: Prepared, record: InputRecord, into out: inout [PlannedRow]) {
+    /// `prepared` is consumed: the notification moves into `out` without a copy of the whole struct.
+    private mutating func decide(_ prepared: consuming Prepared, record: InputRecord, into out: inout [PlannedRow]) {
         let kept = keptValues(record)
-        switch prepared {
+        switch consume prepared {
         case .invalid(let line, let token, let message):
             var row = ReportRow(line: line, token: token, outcome: .invalid, reason: message, finishedAtMs: Clock.wallMilliseconds())
             row.kept = kept
@@ -127,10 +133,11 @@ public struct RowPlanner: Sendable {
     }
 
     /// The `--keep` fields of a record (all nil for a row that could not be read).
-    private func keptValues(_ record: InputRecord) -> [KeptValue?] {
+    private mutating func keptValues(_ record: InputRecord) -> [KeptValue?] {
         guard !plan.keep.isEmpty else { return [] }
         guard let fields = record.fields else { return plan.keep.map { _ in nil } }
-        return plan.keep.map { KeptValue(fields.value(named: $0)) }
+        let reader = keepSlots.reader(for: fields)
+        return plan.keep.indices.map { KeptValue(reader.value($0)) }
     }
 
 }

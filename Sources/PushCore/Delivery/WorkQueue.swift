@@ -30,7 +30,7 @@ package final class WorkQueue: @unchecked Sendable {
 
     /// Adds one notification, waiting while the queue is full. Returns false when the run was aborted.
     @discardableResult
-    package func push(_ notification: PushNotification) -> Bool {
+    package func push(_ notification: consuming PushNotification) -> Bool {
         condition.lock()
         while ring.count >= capacity && !aborted { condition.wait() }
         if aborted {

@@ -38,7 +38,7 @@ public struct CSVReader: RecordReader {
         }
         var names: [String] = []
         for i in 0..<scanner.fieldCount {
-            guard let text = String(validating: scanner.field(i), as: UTF8.self) else {
+            guard let text = scanner.fieldText(i) else {
                 throw InputError("\(name): line \(line): the header row has invalid UTF-8 in field \(i + 1)", kind: .unusable)
             }
             let trimmed = CSVReader.trimSpaces(text)
@@ -60,7 +60,7 @@ public struct CSVReader: RecordReader {
         var values: [String] = []
         values.reserveCapacity(columns.count)
         for i in 0..<scanner.fieldCount {
-            guard let text = String(validating: scanner.field(i), as: UTF8.self) else {
+            guard let text = scanner.fieldText(i) else {
                 return InputRecord(line: line, content: .malformed("invalid UTF-8 in field \(i + 1) ('\(columns[i])')"))
             }
             values.append(text)

@@ -8,7 +8,7 @@ public enum NotificationRules {
     /// A device token as lowercase hex. Rejects (with a hint) tokens with spaces or angle brackets
     /// (`<abcd ef01>`), base64 tokens, other non-hex characters and an odd number of digits.
     public static func token(_ raw: String, label: String = "token") throws(RowError) -> String {
-        if isLowercaseHexToken(raw) { return raw }   // the common case: one pass, no new String
+        if let token = normalizedHexToken(raw) { return token }   // the common case: one pass
         if raw.isEmpty { throw RowError("\(label): empty") }
         let utf8 = raw.utf8
         if utf8.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
@@ -25,18 +25,39 @@ public enum NotificationRules {
         if utf8.count % 2 != 0 {
             throw RowError("\(label): odd number of hex digits (\(utf8.count)); a token is whole bytes, two digits each")
         }
-        return raw.lowercased()
+        return raw.lowercased()   // only for text without contiguous UTF-8, which `normalizedHexToken` does not read
     }
 
-    /// True for a non-empty, even-length run of `0-9a-f` (checked over the contiguous UTF-8 in one pass).
-    static func isLowercaseHexToken(_ raw: String) -> Bool {
-        raw.utf8.withContiguousStorageIfAvailable { bytes in
-            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return false }
-            for byte in bytes {
-                guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) else { return false }
+    /// A non-empty, even-length run of hex digits as lowercase hex, from one pass over the contiguous UTF-8: `raw`
+    /// itself when it is lowercase already (no new String); nil for anything else (`token` says what is wrong).
+    static func normalizedHexToken(_ raw: String) -> String? {
+        let classes = raw.utf8.withContiguousStorageIfAvailable { bytes -> UInt8 in
+            guard !bytes.isEmpty, bytes.count % 2 == 0 else { return 0 }
+            return hexClasses.withUnsafeBufferPointer { table in
+                var all = isHex | isNotUppercase
+                for byte in bytes { all &= table[Int(byte)] }   // one load and one `and` a byte, no branch
+                return all
             }
-            return true
-        } ?? false
+        } ?? 0
+        guard classes & isHex != 0 else { return nil }
+        if classes & isNotUppercase != 0 { return raw }
+        let utf8 = raw.utf8
+        return String(unsafeUninitializedCapacity: utf8.count) { out in
+            for (i, byte) in utf8.enumerated() { out[i] = hexClasses[Int(byte)] & isNotUppercase == 0 ? byte | 0x20 : byte }
+            return utf8.count
+        }
+    }
+
+    /// Bits of `hexClasses`: `isHex` is set for 0-9, a-f and A-F; `isNotUppercase` for every byte but A-F.
+    private static let isHex: UInt8 = 1, isNotUppercase: UInt8 = 2
+
+    /// The class bits of every byte value; the bits left after `&`-ing those of a token's bytes describe all of them.
+    private static let hexClasses: [UInt8] = (0...255).map { (b: Int) -> UInt8 in
+        switch UInt8(b) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): return isHex | isNotUppercase
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return isHex
+        default: return isNotUppercase
+        }
     }
 
     /// Base64 (or base64url) text of a token's bytes: only that alphabet, and either a `+`, `/` or `=` padding, or

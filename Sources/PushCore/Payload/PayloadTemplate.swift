@@ -6,7 +6,10 @@
 /// `false` or `null`: for CSV the cell text must be exactly such a literal, for JSONL the value
 /// must be one. Whitespace inside the braces is allowed (`{{ name }}`); names are
 /// `[A-Za-z0-9_.-]+`. Compiling checks that the template, with placeholders filled in, is a JSON object.
-public struct PayloadTemplate: Sendable {
+///
+/// A class, not a struct: the row preparer reads it for every row, and a copy of a class is one retain (a struct's
+/// copy retained each of its arrays and strings).
+public final class PayloadTemplate: Sendable {
     enum Segment: Sendable, Equatable {
         case literal([UInt8])
         case stringField(String)
@@ -14,6 +17,23 @@ public struct PayloadTemplate: Sendable {
     }
 
     let segments: [Segment]
+
+    /// A placeholder in rendering order, with the literal bytes before it. Plain values: a row is rendered with no
+    /// reference counting per segment.
+    private struct Step: Sendable {
+        /// Bytes of `literals` that come before the placeholder.
+        var literal: Range<Int>
+        /// The placeholder's field: its position in `fieldNames`.
+        var field: Int
+        /// Inside a JSON string (`stringField`) or standing alone as a value (`valueField`).
+        var inString: Bool
+    }
+
+    /// The bytes of every literal segment, in order.
+    private let literals: [UInt8]
+    private let steps: [Step]
+    /// Bytes of `literals` after the last placeholder.
+    private let tail: Range<Int>
     /// Where the template came from (a path or "--payload"), for messages.
     public let name: String
     /// The field names the template uses, each once, in order of first use.
@@ -24,7 +44,7 @@ public struct PayloadTemplate: Sendable {
     public let shape: PayloadShape
 
     /// Compiles template text. Throws `TemplateError` with line and column for a malformed template.
-    public init(text: String, name: String = "template") throws(TemplateError) {
+    public convenience init(text: String, name: String = "template") throws(TemplateError) {
         try self.init(bytes: Array(text.utf8), name: name)
     }
 
@@ -37,17 +57,27 @@ public struct PayloadTemplate: Sendable {
         self.segments = compiled
         self.shape = PayloadShape(skeleton)
         var names: [String] = []
-        var size = 0
+        var literals: [UInt8] = []
+        var steps: [Step] = []
+        var literalStart = 0
         for segment in compiled {
+            let name: String, inString: Bool
             switch segment {
-            case .literal(let b): size += b.count
-            case .stringField(let n), .valueField(let n):
-                size += 16
-                if !names.contains(n) { names.append(n) }
+            case .literal(let b):
+                literals.append(contentsOf: b)
+                continue
+            case .stringField(let n): (name, inString) = (n, true)
+            case .valueField(let n): (name, inString) = (n, false)
             }
+            if !names.contains(name) { names.append(name) }
+            steps.append(Step(literal: literalStart..<literals.count, field: names.firstIndex(of: name)!, inString: inString))
+            literalStart = literals.count
         }
         self.fieldNames = names
-        self.estimatedSize = size
+        self.literals = literals
+        self.steps = steps
+        self.tail = literalStart..<literals.count
+        self.estimatedSize = literals.count + 16 * steps.count
     }
 
     /// Reads and compiles the template file at `path`. Throws `InputError` when the file cannot be
@@ -67,50 +97,73 @@ public struct PayloadTemplate: Sendable {
     /// Appends the payload for `fields` to `out`. Throws `RowError` naming the field when a value
     /// is missing or does not fit its placeholder.
     public func render(_ fields: Fields, into out: inout [UInt8]) throws(RowError) {
-        for segment in segments {
-            switch segment {
-            case .literal(let bytes):
-                out.append(contentsOf: bytes)
-            case .stringField(let name):
-                guard let value = fields.value(named: name) else { throw RowError("template field '\(name)' is missing") }
-                switch value {
-                case .text(let s), .json(.string(let s)):
-                    JSONWriter.appendStringContent(s, to: &out)
-                case .json(.number(let literal)):
-                    out.append(contentsOf: literal.utf8)
-                case .json(.bool(let b)):
-                    out.append(contentsOf: (b ? "true" : "false").utf8)
-                case .json(.null):
-                    break
-                case .json(let other):
-                    throw RowError("template field '\(name)' is \(other.kindDescription); a placeholder inside a string needs text, a number or a boolean")
-                }
-            case .valueField(let name):
-                guard let value = fields.value(named: name) else { throw RowError("template field '\(name)' is missing") }
-                switch value {
-                case .text(let s):
-                    guard PayloadTemplate.isScalarLiteral(s) else {
-                        throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(quoted(s)))")
-                    }
-                    out.append(contentsOf: s.utf8)
-                case .json(.number(let literal)):
-                    out.append(contentsOf: literal.utf8)
-                case .json(.bool(let b)):
-                    out.append(contentsOf: (b ? "true" : "false").utf8)
-                case .json(.null):
-                    out.append(contentsOf: "null".utf8)
-                case .json(let other):
-                    throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(other.kindDescription))")
+        try render(SlotReader(names: fieldNames, fields: fields), firstSlot: 0, into: &out)
+    }
+
+    /// Appends the payload for the row `reader` reads; the template's field `k` (of `fieldNames`) is in slot
+    /// `firstSlot + k`.
+    func render(_ reader: SlotReader, firstSlot: Int, into out: inout [UInt8]) throws(RowError) {
+        try literals.withUnsafeBufferPointer { (literals) throws(RowError) in
+            for step in steps {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: literals[step.literal]))
+                let value = reader.value(firstSlot + step.field)
+                if step.inString {
+                    try appendInString(value, name: fieldNames[step.field], to: &out)
+                } else {
+                    try appendAsValue(value, name: fieldNames[step.field], to: &out)
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: literals[tail]))
+        }
+    }
+
+    /// A `{{name}}` inside a JSON string: text escaped as string content.
+    private func appendInString(_ value: FieldValue?, name: String, to out: inout [UInt8]) throws(RowError) {
+        guard let value else { throw RowError("template field '\(name)' is missing") }
+        switch value {
+        case .text(let s), .json(.string(let s)):
+            JSONWriter.appendStringContent(s, to: &out)
+        case .json(.number(let literal)):
+            out.append(contentsOf: literal.utf8)
+        case .json(.bool(let b)):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .json(.null):
+            break
+        case .json(let other):
+            throw RowError("template field '\(name)' is \(other.kindDescription); a placeholder inside a string needs text, a number or a boolean")
+        }
+    }
+
+    /// A `{{name}}` standing alone as a value: a JSON number, true, false or null.
+    private func appendAsValue(_ value: FieldValue?, name: String, to out: inout [UInt8]) throws(RowError) {
+        guard let value else { throw RowError("template field '\(name)' is missing") }
+        switch value {
+        case .text(let s):
+            guard PayloadTemplate.isScalarLiteral(s) else {
+                throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(quoted(s)))")
+            }
+            out.append(contentsOf: s.utf8)
+        case .json(.number(let literal)):
+            out.append(contentsOf: literal.utf8)
+        case .json(.bool(let b)):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .json(.null):
+            out.append(contentsOf: "null".utf8)
+        case .json(let other):
+            throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(other.kindDescription))")
         }
     }
 
     /// The payload for `fields`.
     public func render(_ fields: Fields) throws(RowError) -> [UInt8] {
+        try render(SlotReader(names: fieldNames, fields: fields), firstSlot: 0)
+    }
+
+    /// The payload for the row `reader` reads (see `render(_:firstSlot:into:)`).
+    func render(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(estimatedSize)
-        try render(fields, into: &out)
+        try render(reader, firstSlot: firstSlot, into: &out)
         return out
     }
 

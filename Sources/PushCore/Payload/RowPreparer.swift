@@ -44,31 +44,61 @@ public struct RowPreparer: Sendable {
     /// nil when there is no default topic or the two contradict (every such row is then reported invalid).
     private let defaultTopic: String?
 
+    /// The names of the fields a row is read for, in slot order (`FieldSlots`): see `Slot`.
+    public let fieldNames: [String]
+    /// "field 'token'": the token's label in messages, built once (not per row).
+    private let tokenLabel: String
+
+    /// The slot of each field `build` reads; the template's placeholders follow, in `template.fieldNames` order.
+    private enum Slot {
+        static let token = 0, topic = 1, pushType = 2, priority = 3, expiration = 4, collapseID = 5, apnsID = 6
+        static let payload = 7, firstTemplateField = 8
+    }
+
     public init(template: PayloadTemplate?, defaults: NotificationDefaults, tokenField: String = "token") {
         self.template = template
         self.defaults = defaults
         self.tokenField = tokenField
         self.defaultTopic = defaults.topic.flatMap { try? NotificationRules.topic($0, for: defaults.pushType) }
+        self.tokenLabel = "field '\(tokenField)'"
+        self.fieldNames = [tokenField, "topic", "push_type", "priority", "expiration", "collapse_id", "apns_id", "payload"]
+            + (template?.fieldNames ?? [])
     }
 
+    /// The slots for this preparer's fields: keep one per run and pass it to every `prepare(_:slots:)`, so that a
+    /// CSV file's column positions are resolved once.
+    public func makeSlots() -> FieldSlots {
+        FieldSlots(names: fieldNames)
+    }
+
+    /// Prepares one record, looking its fields up by name.
     public func prepare(_ record: InputRecord) -> Prepared {
-        let fields: Fields
         switch record.content {
-        case .malformed(let message):
-            return .invalid(line: record.line, token: "", message: message)
-        case .fields(let f):
-            fields = f
+        case .malformed(let message): return .invalid(line: record.line, token: "", message: message)
+        case .fields(let fields): return prepare(line: record.line, fields, SlotReader(names: fieldNames, fields: fields))
         }
-        let tokenValue = fields.value(named: tokenField)   // looked up once per row
+    }
+
+    /// Prepares one record, reading its fields through `slots` (from this preparer's `makeSlots()`).
+    public func prepare(_ record: InputRecord, slots: inout FieldSlots) -> Prepared {
+        assert(slots.names == fieldNames, "slots from another preparer")
+        switch record.content {
+        case .malformed(let message): return .invalid(line: record.line, token: "", message: message)
+        case .fields(let fields): return prepare(line: record.line, fields, slots.reader(for: fields))
+        }
+    }
+
+    private func prepare(line: Int, _ fields: Fields, _ reader: SlotReader) -> Prepared {
+        let tokenValue = reader.value(Slot.token)   // looked up once per row
         let rawToken = RowPreparer.rawText(tokenValue)
         do {
-            return .notification(try build(fields, line: record.line, tokenValue: tokenValue, rawToken: rawToken))
+            return .notification(try build(fields, reader, line: line, tokenValue: tokenValue, rawToken: rawToken))
         } catch {
-            return .invalid(line: record.line, token: rawToken ?? "", message: error.message)
+            return .invalid(line: line, token: rawToken ?? "", message: error.message)
         }
     }
 
-    private func build(_ fields: Fields, line: Int, tokenValue: FieldValue?,
+    private func build(_ fields: Fields, _ reader: SlotReader, line: Int, tokenValue: FieldValue?,
                        rawToken: String?) throws(RowError) -> PushNotification {
         switch tokenValue {
         case nil, .json(.null)?:
@@ -80,47 +110,51 @@ public struct RowPreparer: Sendable {
         }
         guard let rawToken else { throw RowError("field '\(tokenField)' is missing") }
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
-        let token = try NotificationRules.token(rawToken, label: "field '\(tokenField)'")
+        let token = try NotificationRules.token(rawToken, label: tokenLabel)
 
-        var n = PushNotification(line: line, token: token, payload: [], topic: defaults.topic,
-                             pushType: defaults.pushType, priority: defaults.priority,
-                             expiration: defaults.expiration, collapseID: defaults.collapseID)
-        let topicOverride = try overrideText(fields, "topic")
-        if let t = topicOverride { n.topic = try NotificationRules.topic(t, label: "field 'topic'") }
-        let typeOverride = try overrideText(fields, "push_type")
-        if let t = typeOverride { n.pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
-        if let t = try overrideText(fields, "priority") { n.priority = try NotificationRules.priority(t, label: "field 'priority'") }
-        if let t = try overrideText(fields, "expiration") { n.expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
-        if let t = try overrideText(fields, "collapse_id") { n.collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
-        if let t = try overrideText(fields, "apns_id") { n.apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
-
-        if topicOverride == nil && typeOverride == nil && defaultTopic != nil {
-            n.topic = defaultTopic
-        } else if let topic = n.topic {
-            n.topic = try NotificationRules.topic(topic, for: n.pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
+        // Settled in locals and put together into the notification once, at the end.
+        var topic = defaults.topic, pushType = defaults.pushType, priority = defaults.priority
+        var expiration = defaults.expiration, collapseID = defaults.collapseID, apnsID: String?
+        var topicOverride: String?, typeOverride: String?
+        if reader.mayHaveAny(Slot.topic...Slot.apnsID) {   // most CSV files have none of these columns
+            topicOverride = try overrideText(reader, Slot.topic)
+            if let t = topicOverride { topic = try NotificationRules.topic(t, label: "field 'topic'") }
+            typeOverride = try overrideText(reader, Slot.pushType)
+            if let t = typeOverride { pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
+            if let t = try overrideText(reader, Slot.priority) { priority = try NotificationRules.priority(t, label: "field 'priority'") }
+            if let t = try overrideText(reader, Slot.expiration) { expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
+            if let t = try overrideText(reader, Slot.collapseID) { collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
+            if let t = try overrideText(reader, Slot.apnsID) { apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
         }
 
-        let shape: PayloadShape
-        if let own = try rowPayload(fields) {
-            (n.payload, shape) = own
+        if topicOverride == nil && typeOverride == nil && defaultTopic != nil {
+            topic = defaultTopic
+        } else if let given = topic {
+            topic = try NotificationRules.topic(given, for: pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
+        }
+
+        let payload: [UInt8], shape: PayloadShape
+        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
+            (payload, shape) = own
         } else if let template {
-            n.payload = try template.render(fields)
+            payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
             shape = template.shape
         } else {
             throw RowError("no payload: give --template/--payload or a 'payload' field")
         }
-        try NotificationRules.checkPayloadSize(n.payload.count, pushType: n.pushType)
-        try NotificationRules.checkPayload(shape, pushType: n.pushType, priority: n.priority)
-        return n
+        try NotificationRules.checkPayloadSize(payload.count, pushType: pushType)
+        try NotificationRules.checkPayload(shape, pushType: pushType, priority: priority)
+        return PushNotification(line: line, token: token, payload: payload, topic: topic, pushType: pushType,
+                                priority: priority, expiration: expiration, collapseID: collapseID, apnsID: apnsID)
     }
 
-    /// The row's own payload bytes and their shape, nil when it has none.
-    private func rowPayload(_ fields: Fields) throws(RowError) -> ([UInt8], PayloadShape)? {
-        switch fields.value(named: "payload") {
+    /// The row's own payload bytes and their shape, nil when it has none. `bytes`: a JSONL row's original bytes of it.
+    private func rowPayload(_ value: FieldValue?, bytes: [UInt8]?) throws(RowError) -> ([UInt8], PayloadShape)? {
+        switch value {
         case nil, .json(.null)?, .text("")?:
             return nil
         case .json(.object(let object))?:
-            guard let bytes = fields.payloadBytes else { return (JSONWriter.serialize(.object(object)), PayloadShape(object)) }
+            guard let bytes else { return (JSONWriter.serialize(.object(object)), PayloadShape(object)) }
             return (bytes, PayloadShape(object))
         case .json(let other)?:
             throw RowError("field 'payload' must be a JSON object, found \(other.kindDescription)")
@@ -139,13 +173,13 @@ public struct RowPreparer: Sendable {
     }
 
     /// A field's text for a header override; nil when absent, empty or null.
-    private func overrideText(_ fields: Fields, _ name: String) throws(RowError) -> String? {
-        switch fields.value(named: name) {
+    private func overrideText(_ reader: SlotReader, _ slot: Int) throws(RowError) -> String? {
+        switch reader.value(slot) {
         case nil, .json(.null)?: return nil
         case .text(let s)?, .json(.string(let s))?: return s.isEmpty ? nil : s
         case .json(.number(let s))?: return s
         case .json(.bool(let b))?: return b ? "true" : "false"
-        case .json(let other)?: throw RowError("field '\(name)' must be text or a number, found \(other.kindDescription)")
+        case .json(let other)?: throw RowError("field '\(fieldNames[slot])' must be text or a number, found \(other.kindDescription)")
         }
     }
 
