@@ -269,9 +269,11 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
         for tag in slots.indices {
-            guard let flight = slots[tag], !flight.timedOut, now - flight.startedNs > limit else { continue }
+            // Fields read in place: `if let flight = slots[tag]` would copy (retain) every request in flight.
+            guard slots[tag]?.timedOut == false, let startedNs = slots[tag]?.startedNs, now - startedNs > limit,
+                  let stream = slots[tag]?.stream else { continue }
             slots[tag]?.timedOut = true
-            session.cancel(stream: flight.stream)
+            session.cancel(stream: stream)
         }
         if let pingSentNs {
             if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }

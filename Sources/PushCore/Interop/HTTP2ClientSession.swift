@@ -42,28 +42,31 @@ package final class HTTP2ClientSession {
         nghttp2_session_callbacks_set_on_header_callback(callbacks) { session, frame, name, namelen, value, valuelen, _, user in
             guard let frame, let name, let value, let user,
                   let tag = HTTP2ClientSession.tag(session, frame.pointee.hd.stream_id) else { return 0 }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            me.delegate?.http2ResponseHeader(tag: tag, name: UnsafeBufferPointer(start: name, count: namelen),
-                                             value: UnsafeBufferPointer(start: value, count: valuelen))
+            HTTP2ClientSession.with(user) { me in
+                me.delegate?.http2ResponseHeader(tag: tag, name: UnsafeBufferPointer(start: name, count: namelen),
+                                                 value: UnsafeBufferPointer(start: value, count: valuelen))
+            }
             return 0
         }
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { session, _, stream, data, len, user in
             guard let data, let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            me.delegate?.http2ResponseData(tag: tag, bytes: UnsafeBufferPointer(start: data, count: len))
+            HTTP2ClientSession.with(user) { me in
+                me.delegate?.http2ResponseData(tag: tag, bytes: UnsafeBufferPointer(start: data, count: len))
+            }
             return 0
         }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { session, stream, errorCode, user in
             guard let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            if tag < me.bodies.count { me.bodies[tag] = nil }
-            me.delegate?.http2StreamClosed(tag: tag, errorCode: errorCode,
-                                           refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
+            HTTP2ClientSession.with(user) { me in
+                if tag < me.bodies.count { me.bodies[tag] = nil }
+                me.delegate?.http2StreamClosed(tag: tag, errorCode: errorCode,
+                                               refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
+            }
             return 0
         }
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { session, frame, user in
             guard let frame, let user else { return 0 }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()   // rare: SETTINGS, GOAWAY
             let type = UInt32(frame.pointee.hd.type)
             if type == NGHTTP2_SETTINGS.rawValue, frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 {
                 let max = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
@@ -113,6 +116,13 @@ package final class HTTP2ClientSession {
         Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
     }
 
+    /// Runs `body` with the session behind a callback's user data. `_withUnsafeGuaranteedRef`: the session is alive
+    /// for the whole callback (it is inside its own `receive`/`send`), so no retain/release pair per callback.
+    @inline(__always)
+    private static func with<R>(_ user: UnsafeMutableRawPointer, _ body: (HTTP2ClientSession) -> R) -> R {
+        Unmanaged<HTTP2ClientSession>.fromOpaque(user)._withUnsafeGuaranteedRef(body)
+    }
+
     /// The owner's tag of a stream, kept by nghttp2 as the stream's user data (tag + 1, so 0 means none).
     private static func tag(_ session: OpaquePointer?, _ stream: Int32) -> Int? {
         guard let data = nghttp2_session_get_stream_user_data(session, stream) else { return nil }
@@ -129,8 +139,9 @@ package final class HTTP2ClientSession {
             guard let user, let buffer, let flags, let tagPointer = source?.pointee.ptr else {
                 return Int(NGHTTP2_ERR_CALLBACK_FAILURE.rawValue)
             }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
-            return me.readBody(tag: Int(bitPattern: tagPointer) - 1, into: buffer, length: length, flags: flags)
+            return HTTP2ClientSession.with(user) { me in
+                me.readBody(tag: Int(bitPattern: tagPointer) - 1, into: buffer, length: length, flags: flags)
+            }
         }
         let streamID: Int32 = headers.bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeMutablePointer(mutating: buffer.baseAddress!)

@@ -26,19 +26,25 @@ final class NGHTTP2MemoryPool {
         return heads
     }()
 
-    /// The `nghttp2_mem` to give `nghttp2_session_client_new3`; valid while the pool lives.
+    /// The `nghttp2_mem` to give `nghttp2_session_client_new3`; valid while the pool lives. Its callbacks reach the
+    /// pool through `_withUnsafeGuaranteedRef`: no retain/release pair on a path taken ~25 times per request.
     var mem: nghttp2_mem {
         nghttp2_mem(
             mem_user_data: Unmanaged.passUnretained(self).toOpaque(),
-            malloc: { size, user in NGHTTP2MemoryPool.from(user).allocate(size) },
-            free: { pointer, user in NGHTTP2MemoryPool.from(user).release(pointer) },
+            malloc: { size, user in NGHTTP2MemoryPool.with(user) { $0.allocate(size) } },
+            free: { pointer, user in NGHTTP2MemoryPool.with(user) { $0.release(pointer) } },
             calloc: { count, size, user in
                 let (total, overflow) = count.multipliedReportingOverflow(by: size)
-                guard !overflow, let block = NGHTTP2MemoryPool.from(user).allocate(total) else { return nil }
+                guard !overflow, let block = NGHTTP2MemoryPool.with(user, { $0.allocate(total) }) else { return nil }
                 block.initializeMemory(as: UInt8.self, repeating: 0, count: total)
                 return block
             },
-            realloc: { pointer, size, user in NGHTTP2MemoryPool.from(user).reallocate(pointer, size) })
+            realloc: { pointer, size, user in NGHTTP2MemoryPool.with(user) { $0.reallocate(pointer, size) } })
+    }
+
+    @inline(__always)
+    private static func with<R>(_ user: UnsafeMutableRawPointer?, _ body: (NGHTTP2MemoryPool) -> R) -> R {
+        Unmanaged<NGHTTP2MemoryPool>.fromOpaque(user!)._withUnsafeGuaranteedRef(body)
     }
 
     /// Blocks handed out and not given back (for tests and leak checks); a raw counter, like the free lists.
@@ -60,10 +66,6 @@ final class NGHTTP2MemoryPool {
         }
         freeLists.deallocate()
         inUse.deallocate()
-    }
-
-    private static func from(_ user: UnsafeMutableRawPointer?) -> NGHTTP2MemoryPool {
-        Unmanaged<NGHTTP2MemoryPool>.fromOpaque(user!).takeUnretainedValue()
     }
 
     /// The class whose blocks hold `size` bytes, nil when too large for a class.
