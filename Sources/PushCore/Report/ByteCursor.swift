@@ -141,19 +141,24 @@ struct ByteCursor {
         position += 2
     }
 
-    /// Non-negative `value` in decimal, zero-padded to at least `width` digits.
+    /// Non-negative `value` in decimal, zero-padded to at least `width` digits (written in place, last digit first).
     mutating func digits(_ value: UInt64, width: Int) {
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: room for UInt64.max's 20 digits
-        withUnsafeMutableBytes(of: &scratch) { raw in
-            var index = raw.count
-            var rest = value
-            repeat {
-                index -= 1
-                raw[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0 || raw.count - index < width
-            bytes(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[index...]))
+        var count = 1
+        var bound: UInt64 = 10
+        while count < 20 && value >= bound {
+            count += 1
+            bound = bound &* 10
         }
+        count = max(count, width)
+        reserve(count)
+        var rest = value
+        var index = count
+        while index > 0 {
+            index -= 1
+            position[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        position += count
     }
 
     /// `value` rounded to at most `maxFractionDigits` (≤ 6) decimals, trailing zeros dropped: 12.5 → `12.5`,
@@ -199,6 +204,9 @@ struct ByteCursor {
 package final class ByteScratch {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The report's timestamps up to the minute (`RFC3339.MinuteCache`). `@exclusivity(unchecked)`: a scratch has one
+    /// owner, which uses it from one thread at a time.
+    @exclusivity(unchecked) var minuteCache = RFC3339.MinuteCache()
 
     package init(capacity: Int = 4096) {
         self.capacity = capacity

@@ -17,7 +17,7 @@ package enum ReportRowEncoding {
                 out.write(field.jsonKey)
                 writeValue(field, of: row, to: &out, absent: "null", text: { $0.jsonString($1) }) { out, ms in
                     out.byte(UInt8(ascii: "\""))
-                    RFC3339.write(epochMilliseconds: ms, to: &out)
+                    writeTime(ms, to: &out, scratch: scratch)
                     out.byte(UInt8(ascii: "\""))
                 }
             }
@@ -46,7 +46,7 @@ package enum ReportRowEncoding {
             for field in ReportField.ordered {
                 if field != .line { out.byte(UInt8(ascii: ",")) }
                 writeValue(field, of: row, to: &out, absent: "", text: { $0.csvField($1) }) { out, ms in
-                    RFC3339.write(epochMilliseconds: ms, to: &out)
+                    writeTime(ms, to: &out, scratch: scratch)
                 }
             }
             for index in 0..<keptCount {
@@ -54,6 +54,14 @@ package enum ReportRowEncoding {
                 if index < row.kept.count, let value = row.kept[index] { out.csvField(value.text) }
             }
             out.byte(UInt8(ascii: "\n"))
+        }
+    }
+
+    private static func writeTime(_ ms: Int64, to out: inout ByteCursor, scratch: ByteScratch?) {
+        if let scratch {
+            RFC3339.write(epochMilliseconds: ms, to: &out, cache: &scratch.minuteCache)
+        } else {
+            RFC3339.write(epochMilliseconds: ms, to: &out)
         }
     }
 

@@ -43,3 +43,31 @@ struct ByteCursorEscapeTests {
         #expect(decoded?.objectValue?["note\u{03}"]?.stringValue == String(repeating: "\u{02}", count: 50))
     }
 }
+
+@Suite("ByteCursor: numbers and cached timestamps")
+struct ByteCursorNumberTests {
+    @Test("timestamps written through the minute cache equal the plain ones, across minutes, days and 1970")
+    func cachedTimestamps() {
+        let scratch = ByteScratch()
+        let starts: [Int64] = [0, -1, -60_001, 1_795_706_319_123, 1_795_708_799_990, 951_782_399_999, 253_402_300_799_000]
+        for start in starts {
+            for step in stride(from: Int64(0), through: 130_000, by: 997) {
+                let ms = start + step
+                var cached: [UInt8] = [], plain: [UInt8] = []
+                ByteCursor.append(to: &cached, atMost: 64) { RFC3339.write(epochMilliseconds: ms, to: &$0, cache: &scratch.minuteCache) }
+                RFC3339.append(epochMilliseconds: ms, to: &plain)
+                #expect(cached == plain, "\(ms)")
+            }
+        }
+    }
+
+    @Test("digits pad to the width and print every size of number", arguments: [
+        (UInt64(0), 1, "0"), (7, 3, "007"), (10, 1, "10"), (99, 2, "99"), (100, 2, "100"), (1_000_000, 1, "1000000"),
+        (UInt64.max, 1, "18446744073709551615"), (42, 0, "42"),
+    ] as [(UInt64, Int, String)])
+    func digits(value: UInt64, width: Int, text: String) {
+        var bytes: [UInt8] = []
+        ByteCursor.append(to: &bytes, atMost: 32) { $0.digits(value, width: width) }
+        #expect(String(decoding: bytes, as: UTF8.self) == text)
+    }
+}
