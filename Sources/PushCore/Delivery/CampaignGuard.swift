@@ -23,11 +23,27 @@ public struct CampaignGuard: Sendable, Equatable {
     }
 
     /// Records one settled row; returns why the run should stop, once, when a trip wire is crossed.
+    /// Records every row (read in place, see `RunSummary.record(_:)`); returns the first reason to stop, if any.
+    public mutating func record(_ rows: [ReportRow]) -> String? {
+        rows.withUnsafeBufferPointer { (rows: UnsafeBufferPointer<ReportRow>) -> String? in
+            guard let first = rows.baseAddress else { return nil }
+            var stop: String?
+            for row in first..<(first + rows.count) {   // fields read in place (see RunSummary.record(_:))
+                if let reason = record(status: row.pointee.status, reason: row.pointee.reason), stop == nil { stop = reason }
+            }
+            return stop
+        }
+    }
+
     public mutating func record(_ row: ReportRow) -> String? {
-        guard row.status != nil else { return nil }
+        record(status: row.status, reason: row.reason)
+    }
+
+    mutating func record(status: Int?, reason: String?) -> String? {
+        guard status != nil else { return nil }
         answered += 1
-        if row.reason == Reason.badDeviceToken.rawValue { badDeviceTokens += 1 }
-        if row.status == 403 && row.reason == Reason.forbidden.rawValue { forbidden += 1 }
+        if reason == Reason.badDeviceToken.rawValue { badDeviceTokens += 1 }
+        if status == 403 && reason == Reason.forbidden.rawValue { forbidden += 1 }
         if answered == minimumSample, Double(badDeviceTokens) >= badTokenShare * Double(answered) {
             let other = environmentFlag == "--production" ? "--sandbox" : environmentFlag == "--sandbox" ? "--production" : nil
             return "stopped early: \(badDeviceTokens) of the first \(answered) answers were BadDeviceToken; the tokens "

@@ -74,14 +74,10 @@ final class ReportSink: RowSink, @unchecked Sendable {
                 if let kept = keptByLine.removeValue(forKey: rows[index].line) { rows[index].kept = kept }
             }
         }
-        rows.withUnsafeBufferPointer { rows in   // borrowed in place: `for row in rows` would copy every row
-            for index in rows.indices {
-                summary.record(rows[index])
-                if let stop = campaignGuard?.record(rows[index]) {
-                    control.fail(stop)
-                    onFatal?()
-                }
-            }
+        summary.record(rows)
+        if let stop = campaignGuard?.record(rows) {
+            control.fail(stop)
+            onFatal?()
         }
         do {
             try writer.write(rows)

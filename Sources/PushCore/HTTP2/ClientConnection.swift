@@ -189,9 +189,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                     let stream = try session.submitRequest(headers: requestHeaders.block, body: delivery.notification.payload,
                                                            tag: tag)
                     delivery.attempts += 1
-                    let flight = InFlight(stream: stream, delivery: consume delivery, authorization: authorization,
+                    if tag == slots.count { slots.append(nil) }
+                    // Built in its slot (a local first would be copied in, retaining every string of the row).
+                    slots[tag] = InFlight(stream: stream, delivery: consume delivery, authorization: authorization,
                                           startedNs: now)
-                    if tag == slots.count { slots.append(flight) } else { slots[tag] = flight }
                     state.submitted()
                 } catch {
                     if tag < slots.count { freeTags.append(tag) }
@@ -268,13 +269,17 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         guard now >= nextDeadlineCheck else { return nil }
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
-        for tag in slots.indices {
-            // Fields read in place: `if let flight = slots[tag]` would copy (retain) every request in flight.
-            guard slots[tag]?.timedOut == false, let startedNs = slots[tag]?.startedNs, now - startedNs > limit,
-                  let stream = slots[tag]?.stream else { continue }
-            slots[tag]?.timedOut = true
-            session.cancel(stream: stream)
+        // Read in place through a buffer pointer: `if let flight = slots[tag]` would copy (retain) every request.
+        let expired: [Int32] = slots.withUnsafeMutableBufferPointer { flights in
+            var streams: [Int32] = []
+            for tag in flights.indices where flights[tag]?.timedOut == false {
+                guard let startedNs = flights[tag]?.startedNs, now - startedNs > limit else { continue }
+                flights[tag]?.timedOut = true
+                streams.append(flights[tag]?.stream ?? 0)
+            }
+            return streams
         }
+        for stream in expired { session.cancel(stream: stream) }
         if let pingSentNs {
             if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
         } else if now - lastReadNs > UInt64(settings.pingAfterMs) * 1_000_000 {
@@ -340,7 +345,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         guard tag < slots.count else { return }
         var taken: InFlight?
         swap(&taken, &slots[tag])   // moved out, not copied
-        guard let flight = taken else { return }
+        guard let flight = consume taken else { return }
         freeTags.append(tag)
         let answered = flight.response.status != nil
         state.streamClosed(answered: answered)

@@ -6,9 +6,15 @@ package enum ReportRowEncoding {
     /// Kept fields (`kept` names, values from `row.kept`) follow the standard ones.
     package static func appendJSONLine(_ row: ReportRow, kept: [String] = [], to buffer: inout [UInt8],
                                        scratch: ByteScratch? = nil) {
-        var bound = fixedBound + 6 * row.textBytes
+        withUnsafePointer(to: row) { appendJSONLine(at: $0, kept: kept, to: &buffer, scratch: scratch) }
+    }
+
+    /// The row read in place through `row` (no copy of the row: the report writer's path).
+    static func appendJSONLine(at row: UnsafePointer<ReportRow>, kept: [String], to buffer: inout [UInt8],
+                               scratch: ByteScratch?) {
+        var bound = fixedBound + 6 * row.pointee.textBytes
         for (index, name) in kept.enumerated() {
-            bound += 6 * name.utf8.count + 8 + 6 * (index < row.kept.count ? row.kept[index]?.text.utf8.count ?? 0 : 0)
+            bound += 6 * name.utf8.count + 8 + 6 * (index < row.pointee.kept.count ? row.pointee.kept[index]?.text.utf8.count ?? 0 : 0)
         }
         ByteCursor.append(to: &buffer, atMost: bound, scratch: scratch) { out in
             out.byte(UInt8(ascii: "{"))
@@ -25,7 +31,7 @@ package enum ReportRowEncoding {
                 out.byte(UInt8(ascii: ","))
                 out.jsonString(name)
                 out.byte(UInt8(ascii: ":"))
-                switch index < row.kept.count ? row.kept[index] : nil {
+                switch index < row.pointee.kept.count ? row.pointee.kept[index] : nil {
                 case nil: out.write("null")
                 case .text(let text)?: out.jsonString(text)
                 case .literal(let literal)?: out.utf8(literal)
@@ -39,8 +45,13 @@ package enum ReportRowEncoding {
     /// `keptCount` kept values (from `row.kept`; missing ones empty) follow the standard fields.
     package static func appendCSVLine(_ row: ReportRow, keptCount: Int = 0, to buffer: inout [UInt8],
                                       scratch: ByteScratch? = nil) {
-        var bound = fixedBound + 2 * row.textBytes
-        for index in 0..<min(keptCount, row.kept.count) { bound += 3 + 2 * (row.kept[index]?.text.utf8.count ?? 0) }
+        withUnsafePointer(to: row) { appendCSVLine(at: $0, keptCount: keptCount, to: &buffer, scratch: scratch) }
+    }
+
+    static func appendCSVLine(at row: UnsafePointer<ReportRow>, keptCount: Int, to buffer: inout [UInt8],
+                              scratch: ByteScratch?) {
+        var bound = fixedBound + 2 * row.pointee.textBytes
+        for index in 0..<min(keptCount, row.pointee.kept.count) { bound += 3 + 2 * (row.pointee.kept[index]?.text.utf8.count ?? 0) }
         bound += keptCount
         ByteCursor.append(to: &buffer, atMost: bound, scratch: scratch) { out in
             for field in ReportField.ordered {
@@ -51,7 +62,7 @@ package enum ReportRowEncoding {
             }
             for index in 0..<keptCount {
                 out.byte(UInt8(ascii: ","))
-                if index < row.kept.count, let value = row.kept[index] { out.csvField(value.text) }
+                if index < row.pointee.kept.count, let value = row.pointee.kept[index] { out.csvField(value.text) }
             }
             out.byte(UInt8(ascii: "\n"))
         }
@@ -70,22 +81,22 @@ package enum ReportRowEncoding {
     private static let fixedBound = 320
 
     @inline(__always)
-    private static func writeValue(_ field: ReportField, of row: ReportRow, to out: inout ByteCursor, absent: StaticString,
+    private static func writeValue(_ field: ReportField, of row: UnsafePointer<ReportRow>, to out: inout ByteCursor, absent: StaticString,
                                    text: (inout ByteCursor, String) -> Void,
                                    time: (inout ByteCursor, Int64) -> Void) {
         switch field {
-        case .line: out.integer(Int64(row.line))
-        case .token: text(&out, row.token)
-        case .outcome: text(&out, row.outcome.rawValue)
-        case .status: if let status = row.status { out.integer(Int64(status)) } else { out.write(absent) }
-        case .reason: if let reason = row.reason { text(&out, reason) } else { out.write(absent) }
-        case .apnsID: if let id = row.apnsID { text(&out, id) } else { out.write(absent) }
-        case .apnsUniqueID: if let id = row.apnsUniqueID { text(&out, id) } else { out.write(absent) }
-        case .unregisteredAt: if let at = row.unregisteredAt { out.integer(at) } else { out.write(absent) }
-        case .attempts: out.integer(Int64(row.attempts))
+        case .line: out.integer(Int64(row.pointee.line))
+        case .token: text(&out, row.pointee.token)
+        case .outcome: text(&out, row.pointee.outcome.rawValue)
+        case .status: if let status = row.pointee.status { out.integer(Int64(status)) } else { out.write(absent) }
+        case .reason: if let reason = row.pointee.reason { text(&out, reason) } else { out.write(absent) }
+        case .apnsID: if let id = row.pointee.apnsID { text(&out, id) } else { out.write(absent) }
+        case .apnsUniqueID: if let id = row.pointee.apnsUniqueID { text(&out, id) } else { out.write(absent) }
+        case .unregisteredAt: if let at = row.pointee.unregisteredAt { out.integer(at) } else { out.write(absent) }
+        case .attempts: out.integer(Int64(row.pointee.attempts))
         case .latencyMs:
-            if let ms = row.latencyMs, ms.isFinite { out.decimal(ms, maxFractionDigits: 3) } else { out.write(absent) }
-        case .finishedAt: time(&out, row.finishedAtMs)
+            if let ms = row.pointee.latencyMs, ms.isFinite { out.decimal(ms, maxFractionDigits: 3) } else { out.write(absent) }
+        case .finishedAt: time(&out, row.pointee.finishedAtMs)
         }
     }
 

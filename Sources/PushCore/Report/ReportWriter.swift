@@ -71,15 +71,15 @@ public final class ReportWriter {
     /// Encodes `rows` and writes the buffer out once it passes `flushThreshold`.
     public func write(_ rows: [ReportRow]) throws {
         guard !output.closed else { throw ReportFileError(path: path, message: "report already closed") }
-        // Through a buffer pointer, whose elements are borrowed in place: `for row in rows` (or `rows[i]`) would copy,
-        // retaining every string of every row.
-        try rows.withUnsafeBufferPointer { rows in
-            for index in rows.indices {
+        // Rows read in place through pointers: `for row in rows` (or `rows[i]`) would copy, retaining every string of
+        // every row.
+        try rows.withUnsafeBufferPointer { (rows: UnsafeBufferPointer<ReportRow>) throws -> Void in
+            guard let first = rows.baseAddress else { return }
+            for row in first..<(first + rows.count) {
                 switch format {
-                case .jsonl: ReportRowEncoding.appendJSONLine(rows[index], kept: keptFields, to: &output.buffer, scratch: scratch)
+                case .jsonl: ReportRowEncoding.appendJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
                 case .csv:
-                    ReportRowEncoding.appendCSVLine(rows[index], keptCount: keptFields.count, to: &output.buffer,
-                                                    scratch: scratch)
+                    ReportRowEncoding.appendCSVLine(at: row, keptCount: keptFields.count, to: &output.buffer, scratch: scratch)
                 }
                 rowsWritten += 1
                 if output.buffer.count >= Self.flushThreshold { try flush() }

@@ -47,18 +47,34 @@ public struct RunSummary: Sendable, Equatable {
     }
 
     public mutating func record(_ row: ReportRow) {
-        total += 1
-        outcomes[Self.index(of: row.outcome)] += 1
-        if let status = row.status { statusCounts[status, default: 0] += 1 }
-        if row.outcome != .delivered && row.outcome != .valid {
-            count(reason: Self.reasonKey(row))
-        }
-        if let ms = row.latencyMs { latency.record(milliseconds: ms) }
-        lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? row.finishedAtMs, row.finishedAtMs)
+        record(outcome: row.outcome, status: row.status, reason: row.reason, latencyMs: row.latencyMs,
+               finishedAtMs: row.finishedAtMs)
     }
 
-    public mutating func record(_ rows: some Sequence<ReportRow>) {
-        for row in rows { record(row) }
+    /// One row, given by the fields the summary counts.
+    mutating func record(outcome: Outcome, status: Int?, reason: String?, latencyMs: Double?, finishedAtMs: Int64) {
+        total += 1
+        outcomes[Self.index(of: outcome)] += 1
+        if let status { statusCounts[status, default: 0] += 1 }
+        if outcome != .delivered && outcome != .valid {
+            count(reason: Self.reasonKey(reason: reason, status: status, outcome: outcome))
+        }
+        if let latencyMs { latency.record(milliseconds: latencyMs) }
+        lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? finishedAtMs, finishedAtMs)
+    }
+
+    /// Records every row, read in place (a `for row in rows` loop, or a call per row from the class that holds
+    /// the summary, copies each row: a retain and a release per string).
+    public mutating func record(_ rows: [ReportRow]) {
+        rows.withUnsafeBufferPointer { (rows: UnsafeBufferPointer<ReportRow>) -> Void in
+            // Fields read through a pointer: passing `rows[index]` to a call that also mutates the summary makes the
+            // compiler copy the whole row first.
+            guard let first = rows.baseAddress else { return }
+            for row in first..<(first + rows.count) {
+                record(outcome: row.pointee.outcome, status: row.pointee.status, reason: row.pointee.reason,
+                       latencyMs: row.pointee.latencyMs, finishedAtMs: row.pointee.finishedAtMs)
+            }
+        }
     }
 
     /// Adds another summary's rows (e.g. one kept per connection thread).
@@ -166,11 +182,11 @@ public struct RunSummary: Sendable, Equatable {
     /// The reason a row is counted under. APNs and local reasons as they are; invalid rows' messages
     /// with quoted text and numbers blanked (`token 'ab' is 2 digits` → `token '…' is N digits`), so
     /// one kind of mistake is one entry; line breaks become spaces.
-    static func reasonKey(_ row: ReportRow) -> String {
-        guard let reason = row.reason, !reason.isEmpty else {
-            return row.status.map { "status \($0)" } ?? "no reason"
+    static func reasonKey(reason: String?, status: Int?, outcome: Outcome) -> String {
+        guard let reason, !reason.isEmpty else {
+            return status.map { "status \($0)" } ?? "no reason"
         }
-        guard row.outcome == .invalid || row.outcome == .skipped else { return reason }
+        guard outcome == .invalid || outcome == .skipped else { return reason }
         var key = ""
         var inQuote = false
         var previousWasDigit = false

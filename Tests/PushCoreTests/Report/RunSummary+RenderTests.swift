@@ -134,7 +134,7 @@ struct RunSummaryRenderTests {
 @Suite("Summary reason keys for invalid rows")
 struct RunSummaryReasonKeyTests {
     private func key(_ message: String) -> String {
-        RunSummary.reasonKey(ReportRow(line: 1, token: "x", outcome: .invalid, reason: message, finishedAtMs: 0))
+        RunSummary.reasonKey(reason: message, status: nil, outcome: .invalid)
     }
 
     @Test("quoted values and numbers are blanked; apostrophes and digits inside words are kept")
