@@ -38,7 +38,7 @@ package struct APNsRequestHeaders {
             block.add(":method", "POST")
             block.add(":scheme", "https")
             block.add(":authority", authority)
-            block.add(":path", "", sensitive: true)   // each request's own value: `setPath`
+            block.add(":path", "", sensitive: true)   // each request's own value, set below with setValue(ofField:)
             if let authorization { block.add("authorization", authorization, sensitive: true) }
             if let topic = notification.topic { block.add("apns-topic", topic) }
             if let pushType = notification.pushType { block.add("apns-push-type", pushType.rawValue) }
