@@ -12,21 +12,7 @@ public enum JSONWriter {
 
     /// Appends UTF-8 bytes as JSON string content (no surrounding quotes). The bytes must be valid UTF-8.
     public static func appendStringContent(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        var runStart = 0
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b >= 0x20 && b != 0x22 && b != 0x5C {
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            appendEscape(b, to: &out)
-            i += 1
-            runStart = i
-        }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+        ByteCursor.append(to: &out, atMost: 6 * bytes.count) { $0.jsonStringContent(utf8: bytes) }
     }
 
     /// Appends UTF-8 bytes from any collection as JSON string content.
@@ -42,23 +28,6 @@ public enum JSONWriter {
         out.append(0x22)
         appendStringContent(string, to: &out)
         out.append(0x22)
-    }
-
-    private static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        switch b {
-        case 0x22: out.append(0x22)
-        case 0x5C: out.append(0x5C)
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
-        default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                    hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
-        }
     }
 
     /// Appends `value` as compact JSON (no whitespace). Numbers are written as their stored text.

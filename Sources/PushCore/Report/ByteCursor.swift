@@ -60,18 +60,22 @@ struct ByteCursor {
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
     mutating func jsonString(_ text: String) {
         byte(UInt8(ascii: "\""))
-        Self.withUTF8(text) { source in
-            var runStart = 0
-            var i = Self.firstJSONEscape(in: source, from: 0)
-            while i < source.count {
-                bytes(UnsafeBufferPointer(rebasing: source[runStart..<i]))
-                jsonEscape(source[i])
-                runStart = i + 1
-                i = Self.firstJSONEscape(in: source, from: runStart)
-            }
-            bytes(UnsafeBufferPointer(rebasing: source[runStart...]))
-        }
+        Self.withUTF8(text) { jsonStringContent(utf8: $0) }
         byte(UInt8(ascii: "\""))
+    }
+
+    /// JSON string content without the quotes (at most 6 bytes out per byte in). The project's one JSON
+    /// escaper: `JSONWriter` (templates, serialisation) writes through it too.
+    mutating func jsonStringContent(utf8 source: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var i = Self.firstJSONEscape(in: source, from: 0)
+        while i < source.count {
+            bytes(UnsafeBufferPointer(rebasing: source[runStart..<i]))
+            jsonEscape(source[i])
+            runStart = i + 1
+            i = Self.firstJSONEscape(in: source, from: runStart)
+        }
+        bytes(UnsafeBufferPointer(rebasing: source[runStart...]))
     }
 
     /// Index of the first byte at or after `start` that JSON must escape (below 0x20, `"` or `\`), or

@@ -115,11 +115,6 @@ package enum ReportRowEncoding {
         return header
     }
 
-    /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
-    package static func appendJSONString(_ text: String, to buffer: inout [UInt8]) {
-        ByteCursor.append(to: &buffer, atMost: 2 + 6 * text.utf8.count) { $0.jsonString(text) }
-    }
-
     /// A CSV field: quoted (with `"` doubled) when it holds `,` `"` CR or LF, else as is.
     package static func appendCSVField(_ text: String, to buffer: inout [UInt8]) {
         ByteCursor.append(to: &buffer, atMost: 2 + 2 * text.utf8.count) { $0.csvField(text) }

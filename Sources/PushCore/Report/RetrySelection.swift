@@ -68,16 +68,16 @@ public final class RetryInputWriter {
             }
         case .jsonl:
             output.buffer.append(contentsOf: Array(#"{"token":"#.utf8))
-            ReportRowEncoding.appendJSONString(row.token, to: &output.buffer)
+            JSONWriter.appendString(row.token, to: &output.buffer)
             output.buffer.append(contentsOf: Array(#","input_line":"#.utf8))
             DecimalText.appendInteger(Int64(row.line), to: &output.buffer)
             for (name, value) in zip(keptFields, values) {
                 output.buffer.append(UInt8(ascii: ","))
-                ReportRowEncoding.appendJSONString(name, to: &output.buffer)
+                JSONWriter.appendString(name, to: &output.buffer)
                 output.buffer.append(UInt8(ascii: ":"))
                 switch value {
                 case nil: output.buffer.append(contentsOf: Array("null".utf8))
-                case .text(let text)?: ReportRowEncoding.appendJSONString(text, to: &output.buffer)
+                case .text(let text)?: JSONWriter.appendString(text, to: &output.buffer)
                 case .literal(let literal)?: output.buffer.append(contentsOf: literal.utf8)
                 }
             }
