@@ -128,8 +128,8 @@ public final class Campaign: @unchecked Sendable {
 
         var planner = planner
         let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink,
-                                        onRecord: { self.rowsRead.add(1, ordering: .relaxed) }) { notification in
-            queue.push(notification)
+                                        onRecord: { self.rowsRead.add(1, ordering: .relaxed) }) { batch in
+            queue.push(batch: &batch)
         }
         queue.finish()
         finished.wait()

@@ -44,6 +44,27 @@ package final class WorkQueue: @unchecked Sendable {
         return true
     }
 
+    /// Adds the notifications of `batch` in order (emptying it; its storage is kept for the next batch), waiting
+    /// while the queue is full: one lock and one wake-up for many rows. Returns false when the run was aborted.
+    @discardableResult
+    package func push(batch: inout [PushNotification]) -> Bool {
+        batch.reverse()   // rows leave by popLast: moved out, in order, not copied
+        defer { batch.removeAll(keepingCapacity: true) }
+        while !batch.isEmpty {
+            condition.lock()
+            while ring.count >= capacity && !aborted { condition.wait() }
+            if aborted {
+                condition.unlock()
+                return false
+            }
+            while ring.count < capacity, let row = batch.popLast() { ring.append(Delivery(row)) }
+            let wakers = takeWaiters()
+            condition.unlock()
+            for waker in wakers { waker.wake() }
+        }
+        return true
+    }
+
     /// Hands back rows that were taken: each is sent again after its delay (0: before anything else).
     package func reschedule(_ retries: [(delivery: Delivery, delayMs: Int)], nowNs: UInt64 = Clock.monotonicNanoseconds()) {
         guard !retries.isEmpty else { return }

@@ -5,8 +5,17 @@ import Glibc
 /// What APNs answered on one stream, gathered from its HEADERS and DATA frames.
 public struct APNsResponse: Sendable, Equatable {
     public var status: Int?
-    public var apnsID: String?
-    public var apnsUniqueID: String?
+    /// Held inline (`ShortText`): no String built per answer.
+    public var apnsIDText: ShortText?
+    public var apnsUniqueIDText: ShortText?
+    public var apnsID: String? {
+        get { apnsIDText?.description }
+        set { apnsIDText = newValue.map { ShortText($0) } }
+    }
+    public var apnsUniqueID: String? {
+        get { apnsUniqueIDText?.description }
+        set { apnsUniqueIDText = newValue.map { ShortText($0) } }
+    }
     /// `retry-after`, when the server sent one.
     public var retryAfter: String?
     /// The error body (`{"reason": …, "timestamp": …}`); capped so a misbehaving server cannot grow it.
@@ -16,8 +25,8 @@ public struct APNsResponse: Sendable, Equatable {
 
     public init(status: Int? = nil, apnsID: String? = nil, apnsUniqueID: String? = nil, body: [UInt8] = []) {
         self.status = status
-        self.apnsID = apnsID
-        self.apnsUniqueID = apnsUniqueID
+        self.apnsIDText = apnsID.map { ShortText($0) }
+        self.apnsUniqueIDText = apnsUniqueID.map { ShortText($0) }
         self.body = body
     }
 
@@ -32,9 +41,9 @@ public struct APNsResponse: Sendable, Equatable {
             }
             status = value.isEmpty ? nil : number
         case 7 where Self.equal(name, "apns-id"):
-            apnsID = String(decoding: value, as: UTF8.self)
+            apnsIDText = ShortText(value)
         case 14 where Self.equal(name, "apns-unique-id"):
-            apnsUniqueID = String(decoding: value, as: UTF8.self)
+            apnsUniqueIDText = ShortText(value)
         case 11 where Self.equal(name, "retry-after"):
             retryAfter = String(decoding: value, as: UTF8.self)
         default:
@@ -77,7 +86,7 @@ public struct APNsResponse: Sendable, Equatable {
                          outcome: delivered ? .delivered : .rejected,
                          status: status,
                          reason: delivered ? nil : (reason ?? "HTTP \(status ?? 0)"),
-                         apnsID: apnsID ?? notification.apnsID, apnsUniqueID: apnsUniqueID,
+                         apnsIDText: apnsIDText ?? notification.apnsID.map { ShortText($0) }, apnsUniqueIDText: apnsUniqueIDText,
                          unregisteredAt: status == 410 ? timestamp : nil,
                          attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
     }

@@ -22,7 +22,8 @@ extension ClientConnection {
                 state.beginClosing()
             }
         case .refreshTokenAndRetry:
-            if let authorization = flight.authorization, !auth.rejectedAsExpired(authorization) {
+            // A request sent with an older value than this connection's current one used a token already replaced.
+            if flight.authorizationEpoch == authorizationEpoch, let authorization, !auth.rejectedAsExpired(authorization) {
                 settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
                                                          latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
                 control.fail("APNs refused a provider token minted moments ago as expired (ExpiredProviderToken): "

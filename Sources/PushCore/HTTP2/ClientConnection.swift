@@ -59,6 +59,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     @exclusivity(unchecked) var slots: [InFlight?] = []
     @exclusivity(unchecked) private var freeTags: [Int] = []
     @exclusivity(unchecked) private var requestHeaders = APNsRequestHeaders()
+    /// The `authorization` value this connection sends now, and a number that changes with it: a request keeps the
+    /// number, not the String (a retain and a release per request of a string every connection thread shares).
+    @exclusivity(unchecked) private(set) var authorization: String?
+    @exclusivity(unchecked) private(set) var authorizationEpoch = 0
     @exclusivity(unchecked) var settled: [ReportRow] = []
     @exclusivity(unchecked) var retries: [(delivery: Delivery, delayMs: Int)] = []
     @exclusivity(unchecked) var random: SplitMix64
@@ -74,7 +78,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     struct InFlight {
         var stream: Int32 = 0
         var delivery: Delivery
-        var authorization: String?
+        /// `authorizationEpoch` when it was sent.
+        var authorizationEpoch: Int
         var startedNs: UInt64
         var response = APNsResponse()
         var timedOut = false
@@ -170,9 +175,12 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             if let nextDueNs { wakeAtNs = min(wakeAtNs ?? nextDueNs, nextDueNs) }
             if items.count < free { rateLimiter?.giveBack(free - items.count) }
             guard !items.isEmpty else { return false }
-            let authorization: String?
             do {
-                authorization = try auth.authorization()
+                let current = try auth.authorization()
+                if current != authorization {
+                    authorization = current
+                    authorizationEpoch += 1
+                }
             } catch {
                 queue.reschedule(items.map { ($0, 0) })
                 control.fail("cannot create the provider token: \(error)")
@@ -191,7 +199,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                     delivery.attempts += 1
                     if tag == slots.count { slots.append(nil) }
                     // Built in its slot (a local first would be copied in, retaining every string of the row).
-                    slots[tag] = InFlight(stream: stream, delivery: consume delivery, authorization: authorization,
+                    slots[tag] = InFlight(stream: stream, delivery: consume delivery, authorizationEpoch: authorizationEpoch,
                                           startedNs: now)
                     state.submitted()
                 } catch {

@@ -158,6 +158,13 @@ struct InputBuffer {
 
     var available: Int { bytes.count - position }
 
+    /// Index of the last line feed read (-1: none since the last `fill` that found one).
+    private var lastLineFeed = -1
+
+    /// True when a line feed is buffered after `position`: the next record can (almost always) be read without
+    /// waiting for the source. A reader streaming from a slow pipe is then told to hand over what it has.
+    var holdsLineEnd: Bool { lastLineFeed >= position }
+
     /// Drops consumed bytes (so `position` becomes 0) and reads one more chunk.
     /// Returns false at end of input.
     mutating func fill() throws(InputError) -> Bool {
@@ -168,8 +175,10 @@ struct InputBuffer {
             } else {
                 bytes.removeFirst(position)
             }
+            lastLineFeed = max(-1, lastLineFeed - position)
             position = 0
         }
+        let before = bytes.count
         let n: Int
         do {
             n = try source.read(into: &bytes, max: chunkSize)
@@ -179,6 +188,7 @@ struct InputBuffer {
             throw InputError("\(name): cannot read: \(error)")
         }
         if n == 0 { isAtEnd = true }
+        if let found = bytes[before...].lastIndex(of: 0x0A) { lastLineFeed = found }
         return n > 0
     }
 

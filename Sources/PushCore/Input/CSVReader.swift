@@ -14,6 +14,7 @@ public struct CSVReader: RecordReader {
     private let index: ColumnIndex
     private var input: InputBuffer
     private var scanner: CSVScanner
+    private var values: [String] = []
 
     /// Reads the header row from `source`. Throws `InputError` for an empty input, an unreadable
     /// header row or duplicate column names.
@@ -51,14 +52,17 @@ public struct CSVReader: RecordReader {
         self.index = ColumnIndex(names: names)
     }
 
+    public var hasBufferedRecord: Bool { input.holdsLineEnd }
+
     public mutating func next() throws(InputError) -> InputRecord? {
         guard try CSVReader.readNonBlank(&input, &scanner) else { return nil }
         let line = scanner.recordLine
         if let message = CSVReader.recordProblem(scanner, columns: columns) {
             return InputRecord(line: line, content: .malformed(message))
         }
-        var values: [String] = []
-        values.reserveCapacity(columns.count)
+        // The last row's array, reused: it is this reader's alone again once that row was planned and released (no
+        // allocation per row; if the row is still held, `removeAll` gives this reader a new array).
+        values.removeAll(keepingCapacity: true)
         for i in 0..<scanner.fieldCount {
             guard let text = scanner.fieldText(i) else {
                 return InputRecord(line: line, content: .malformed("invalid UTF-8 in field \(i + 1) ('\(columns[i])')"))

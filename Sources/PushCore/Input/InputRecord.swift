@@ -130,6 +130,13 @@ public struct Fields: Sendable {
 /// `.malformed` and reading continues with the next row. Returns nil at the end of the input.
 public protocol RecordReader {
     mutating func next() throws -> InputRecord?
+    /// True when the next record is (almost certainly) buffered already, so `next()` will not wait for the source.
+    /// The campaign hands rows to the connections in batches while this is true, and at once when it is not.
+    var hasBufferedRecord: Bool { get }
+}
+
+extension RecordReader {
+    public var hasBufferedRecord: Bool { false }
 }
 
 /// Records from `--device TOKEN` arguments: one text field (the token field) per record, with
@@ -143,6 +150,8 @@ public struct DeviceListReader: RecordReader, Sendable {
         self.tokens = tokens
         self.index = ColumnIndex(names: [tokenField])
     }
+
+    public var hasBufferedRecord: Bool { true }
 
     public mutating func next() -> InputRecord? {
         guard position < tokens.count else { return nil }

@@ -37,6 +37,8 @@ public struct JSONLReader: RecordReader {
 
     private var tooLongMessage: String { "line is longer than the \(maxLineBytes)-byte line limit" }
 
+    public var hasBufferedRecord: Bool { input.holdsLineEnd }
+
     public mutating func next() throws(InputError) -> InputRecord? {
         while true {
             if let end = findLineFeed() {

@@ -6,12 +6,17 @@
 public enum JSONWriter {
     /// Appends `string` as JSON string content (no surrounding quotes).
     public static func appendStringContent(_ string: String, to out: inout [UInt8]) {
+        if let done: Void = string.utf8.withContiguousStorageIfAvailable({ appendStringContent(utf8: $0, to: &out) }) {
+            return done
+        }
         var string = string
         string.withUTF8 { appendStringContent(utf8: $0, to: &out) }
     }
 
     /// Appends UTF-8 bytes as JSON string content (no surrounding quotes). The bytes must be valid UTF-8.
     public static func appendStringContent(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        // Most values (names, ids, numbers as text) need no escape: appended as they are, with no scratch copy.
+        if ByteCursor.firstJSONEscape(in: bytes, from: 0) == bytes.count { return out.append(contentsOf: bytes) }
         ByteCursor.append(to: &out, atMost: 6 * bytes.count) { $0.jsonStringContent(utf8: bytes) }
     }
 

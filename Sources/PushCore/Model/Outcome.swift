@@ -31,8 +31,17 @@ public struct ReportRow: Sendable, Equatable {
     public var status: Int?
     /// APNs reason, a local reason (ConnectionLost, Timeout) or, for invalid rows, the message.
     public var reason: String?
-    public var apnsID: String?
-    public var apnsUniqueID: String?
+    /// `apns-id` and `apns-unique-id`: held inline (`ShortText`), as the answer brought them.
+    public var apnsIDText: ShortText?
+    public var apnsUniqueIDText: ShortText?
+    public var apnsID: String? {
+        get { apnsIDText?.description }
+        set { apnsIDText = newValue.map { ShortText($0) } }
+    }
+    public var apnsUniqueID: String? {
+        get { apnsUniqueIDText?.description }
+        set { apnsUniqueIDText = newValue.map { ShortText($0) } }
+    }
     /// The 410 `timestamp` (milliseconds since the epoch).
     public var unregisteredAt: Int64?
     public var attempts: Int
@@ -46,13 +55,21 @@ public struct ReportRow: Sendable, Equatable {
     public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
                 apnsID: String? = nil, apnsUniqueID: String? = nil, unregisteredAt: Int64? = nil,
                 attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64) {
+        self.init(line: line, token: token, outcome: outcome, status: status, reason: reason,
+                  apnsIDText: apnsID.map { ShortText($0) }, apnsUniqueIDText: apnsUniqueID.map { ShortText($0) },
+                  unregisteredAt: unregisteredAt, attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
+    }
+
+    public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
+                apnsIDText: ShortText?, apnsUniqueIDText: ShortText? = nil, unregisteredAt: Int64? = nil,
+                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64) {
         self.line = line
         self.token = token
         self.outcome = outcome
         self.status = status
         self.reason = reason
-        self.apnsID = apnsID
-        self.apnsUniqueID = apnsUniqueID
+        self.apnsIDText = apnsIDText
+        self.apnsUniqueIDText = apnsUniqueIDText
         self.unregisteredAt = unregisteredAt
         self.attempts = attempts
         self.latencyMs = latencyMs

@@ -59,8 +59,13 @@ struct ByteCursor {
 
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
     mutating func jsonString(_ text: String) {
+        Self.withUTF8(text) { jsonString(utf8: $0) }
+    }
+
+    /// A JSON string literal of UTF-8 bytes.
+    mutating func jsonString(utf8 source: UnsafeBufferPointer<UInt8>) {
         byte(UInt8(ascii: "\""))
-        Self.withUTF8(text) { jsonStringContent(utf8: $0) }
+        jsonStringContent(utf8: source)
         byte(UInt8(ascii: "\""))
     }
 
@@ -118,15 +123,18 @@ struct ByteCursor {
 
     /// A CSV field: quoted (with `"` doubled) when it holds `,` `"` CR or LF (RFC 4180), else as is.
     mutating func csvField(_ text: String) {
-        Self.withUTF8(text) { source in
-            guard source.contains(where: Self.needsCSVQuotes) else { return bytes(source) }
-            byte(UInt8(ascii: "\""))
-            for b in source {
-                if b == UInt8(ascii: "\"") { byte(b) }
-                byte(b)
-            }
-            byte(UInt8(ascii: "\""))
+        Self.withUTF8(text) { csvField(utf8: $0) }
+    }
+
+    /// A CSV field of UTF-8 bytes.
+    mutating func csvField(utf8 source: UnsafeBufferPointer<UInt8>) {
+        guard source.contains(where: Self.needsCSVQuotes) else { return bytes(source) }
+        byte(UInt8(ascii: "\""))
+        for b in source {
+            if b == UInt8(ascii: "\"") { byte(b) }
+            byte(b)
         }
+        byte(UInt8(ascii: "\""))
     }
 
     /// `value` in decimal, with `-` when negative.

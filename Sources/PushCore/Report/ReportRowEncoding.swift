@@ -21,7 +21,7 @@ package enum ReportRowEncoding {
             for field in ReportField.ordered {
                 if field != .line { out.byte(UInt8(ascii: ",")) }
                 out.write(field.jsonKey)
-                writeValue(field, of: row, to: &out, absent: "null", text: { $0.jsonString($1) }) { out, ms in
+                writeValue(field, of: row, to: &out, absent: "null", text: { $0.jsonString(utf8: $1) }) { out, ms in
                     out.byte(UInt8(ascii: "\""))
                     writeTime(ms, to: &out, scratch: scratch)
                     out.byte(UInt8(ascii: "\""))
@@ -56,7 +56,7 @@ package enum ReportRowEncoding {
         ByteCursor.append(to: &buffer, atMost: bound, scratch: scratch) { out in
             for field in ReportField.ordered {
                 if field != .line { out.byte(UInt8(ascii: ",")) }
-                writeValue(field, of: row, to: &out, absent: "", text: { $0.csvField($1) }) { out, ms in
+                writeValue(field, of: row, to: &out, absent: "", text: { $0.csvField(utf8: $1) }) { out, ms in
                     writeTime(ms, to: &out, scratch: scratch)
                 }
             }
@@ -82,16 +82,23 @@ package enum ReportRowEncoding {
 
     @inline(__always)
     private static func writeValue(_ field: ReportField, of row: UnsafePointer<ReportRow>, to out: inout ByteCursor, absent: StaticString,
-                                   text: (inout ByteCursor, String) -> Void,
+                                   text: (inout ByteCursor, UnsafeBufferPointer<UInt8>) -> Void,
                                    time: (inout ByteCursor, Int64) -> Void) {
+        func string(_ out: inout ByteCursor, _ value: String) {
+            var value = value
+            value.withUTF8 { text(&out, $0) }
+        }
+        func shortText(_ out: inout ByteCursor, _ value: ShortText) {
+            value.withUTF8 { text(&out, $0) }
+        }
         switch field {
         case .line: out.integer(Int64(row.pointee.line))
-        case .token: text(&out, row.pointee.token)
-        case .outcome: text(&out, row.pointee.outcome.rawValue)
+        case .token: string(&out, row.pointee.token)
+        case .outcome: string(&out, row.pointee.outcome.rawValue)
         case .status: if let status = row.pointee.status { out.integer(Int64(status)) } else { out.write(absent) }
-        case .reason: if let reason = row.pointee.reason { text(&out, reason) } else { out.write(absent) }
-        case .apnsID: if let id = row.pointee.apnsID { text(&out, id) } else { out.write(absent) }
-        case .apnsUniqueID: if let id = row.pointee.apnsUniqueID { text(&out, id) } else { out.write(absent) }
+        case .reason: if let reason = row.pointee.reason { string(&out, reason) } else { out.write(absent) }
+        case .apnsID: if let id = row.pointee.apnsIDText { shortText(&out, id) } else { out.write(absent) }
+        case .apnsUniqueID: if let id = row.pointee.apnsUniqueIDText { shortText(&out, id) } else { out.write(absent) }
         case .unregisteredAt: if let at = row.pointee.unregisteredAt { out.integer(at) } else { out.write(absent) }
         case .attempts: out.integer(Int64(row.pointee.attempts))
         case .latencyMs:
@@ -124,8 +131,8 @@ package enum ReportRowEncoding {
 extension ReportRow {
     /// UTF-8 bytes of the row's text fields: with `ReportRowEncoding.fixedBound`, sizes a row's scratch space.
     fileprivate var textBytes: Int {
-        token.utf8.count + outcome.rawValue.utf8.count + (reason?.utf8.count ?? 0) + (apnsID?.utf8.count ?? 0)
-            + (apnsUniqueID?.utf8.count ?? 0)
+        token.utf8.count + outcome.rawValue.utf8.count + (reason?.utf8.count ?? 0) + (apnsIDText?.utf8Count ?? 0)
+            + (apnsUniqueIDText?.utf8Count ?? 0)
     }
 }
 
