@@ -12,7 +12,7 @@ extension ClientConnection {
         switch decision {
         case .settle:
             settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                                                     latencyMs: latencyMs, finishedAtMs: stepWallMs))
         case .retry(let delayMs, let newConnection):
             var again = flight.delivery
             again.lastFailure = reason?.rawValue ?? "HTTP \(flight.response.status ?? 0)"
@@ -25,7 +25,7 @@ extension ClientConnection {
             // A request sent with an older value than this connection's current one used a token already replaced.
             if flight.authorizationEpoch == authorizationEpoch, let authorization, !auth.rejectedAsExpired(authorization) {
                 settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                         latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                                                         latencyMs: latencyMs, finishedAtMs: stepWallMs))
                 control.fail("APNs refused a provider token minted moments ago as expired (ExpiredProviderToken): "
                     + "this machine's clock is probably wrong; check the system time (NTP) and run again")
                 queue.abort()
@@ -36,7 +36,7 @@ extension ClientConnection {
             retries.append((again, 0))
         case .stopRun:
             settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                                                     latencyMs: latencyMs, finishedAtMs: stepWallMs))
             let what = reason ?? Reason(rawValue: "HTTP \(flight.response.status ?? 0)")
             control.fail("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
             queue.abort()
@@ -52,7 +52,7 @@ extension ClientConnection {
         if again.refusals > Delivery.maxRefusals {
             settled.append(ReportRow(line: again.notification.line, token: again.notification.token, outcome: .failed,
                                      reason: "Refused", apnsID: again.notification.apnsID, attempts: again.attempts,
-                                     finishedAtMs: Clock.wallMilliseconds()))
+                                     finishedAtMs: stepWallMs))
         } else {
             retries.append((again, 0))
         }
@@ -72,7 +72,7 @@ extension ClientConnection {
         } else {
             settled.append(ReportRow(line: delivery.notification.line, token: delivery.notification.token, outcome: .failed,
                                      reason: reason, apnsID: delivery.notification.apnsID, attempts: delivery.attempts,
-                                     latencyMs: latencyMs, finishedAtMs: Clock.wallMilliseconds()))
+                                     latencyMs: latencyMs, finishedAtMs: stepWallMs))
         }
     }
 }

@@ -73,6 +73,10 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     @exclusivity(unchecked) private var wakeAtNs: UInt64?
     /// Health check (see `ConnectionSettings.pingAfterMs`).
     @exclusivity(unchecked) private var lastReadNs = Clock.monotonicNanoseconds()
+    /// The clocks read when the bytes being handled arrived (or the pass began sending): every stream that closes
+    /// in that step is timed and stamped with them, so a chunk of answers costs two clock reads, not two per answer.
+    @exclusivity(unchecked) private(set) var stepNs = Clock.monotonicNanoseconds()
+    @exclusivity(unchecked) private(set) var stepWallMs = Clock.wallMilliseconds()
     @exclusivity(unchecked) private var pingSentNs: UInt64?
 
     struct InFlight {
@@ -119,6 +123,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             deliverSettled()
             let exhausted = submitWork()
             do {
+                stampStep()
                 try session.send(into: &output)
                 try flushOutput()
             } catch {
@@ -243,7 +248,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             switch result {
             case .bytes(let n):
-                lastReadNs = Clock.monotonicNanoseconds()
+                stampStep()
+                lastReadNs = stepNs
                 pingSentNs = nil
                 let fed = readBuffer.withUnsafeBytes { buffer in
                     Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
@@ -297,8 +303,14 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         return nil
     }
 
+    private func stampStep() {
+        stepNs = Clock.monotonicNanoseconds()
+        stepWallMs = Clock.wallMilliseconds()
+    }
+
     private func lose(_ why: String) -> Ending {
         log?("connection \(id): lost: \(why)")
+        stampStep()
         let lost = slots.compactMap { $0 }
         slots.removeAll()
         freeTags.removeAll()
@@ -357,7 +369,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         freeTags.append(tag)
         let answered = flight.response.status != nil
         state.streamClosed(answered: answered)
-        let latency = Double(Clock.monotonicNanoseconds() - flight.startedNs) / 1_000_000
+        let latency = Double(stepNs > flight.startedNs ? stepNs - flight.startedNs : 0) / 1_000_000
         if answered {
             answer(flight, latencyMs: latency)
         } else if wasRefused && !flight.timedOut {

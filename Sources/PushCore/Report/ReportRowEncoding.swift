@@ -85,8 +85,7 @@ package enum ReportRowEncoding {
                                    text: (inout ByteCursor, UnsafeBufferPointer<UInt8>) -> Void,
                                    time: (inout ByteCursor, Int64) -> Void) {
         func string(_ out: inout ByteCursor, _ value: String) {
-            var value = value
-            value.withUTF8 { text(&out, $0) }
+            ByteCursor.withUTF8(value) { text(&out, $0) }
         }
         func shortText(_ out: inout ByteCursor, _ value: ShortText) {
             value.withUTF8 { text(&out, $0) }
