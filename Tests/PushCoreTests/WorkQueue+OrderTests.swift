@@ -127,3 +127,45 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+extension WorkQueueTests {
+    @Test("a batch goes in in order, waits for room when larger than the queue, and leaves the batch empty")
+    func batchPush() async throws {
+        let queue = WorkQueue(capacity: 4)
+        let done = Counter()
+        let producer = Thread { [self] in
+            var batch = (1...10).map(note)
+            if queue.push(batch: &batch), batch.isEmpty { done.increment() }
+        }
+        producer.start()
+        var lines: [Int] = []
+        let waker = Waker()
+        for _ in 0..<200 where lines.count < 10 {
+            if case .items(let got, _) = queue.take(max: 3, waker: waker) {
+                #expect(got.count <= 3)
+                lines += got.map(\.notification.line)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        for _ in 0..<50 where done.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(lines == Array(1...10))
+        #expect(done.value == 1)
+    }
+
+    @Test("abort releases a producer blocked in the middle of a batch")
+    func batchAbort() async throws {
+        let queue = WorkQueue(capacity: 2)
+        let refused = Counter()
+        let producer = Thread { [self] in
+            var batch = (1...5).map(note)
+            if !queue.push(batch: &batch) { refused.increment() }
+        }
+        producer.start()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(queue.count == 2, "the first two rows went in; the producer waits for room")
+        queue.abort()
+        for _ in 0..<50 where refused.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(refused.value == 1)
+        #expect(queue.count == 0)
+    }
+}
