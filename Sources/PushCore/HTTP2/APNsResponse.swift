@@ -79,6 +79,7 @@ public struct APNsResponse: Sendable, Equatable {
     }
 
     /// Turns the answer into a report row for `notification`.
+    @inline(__always)   // built in the caller's destination: not built here and copied out (a retain per string)
     public func reportRow(for notification: PushNotification, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
         let delivered = status == 200
         let (reason, timestamp) = delivered ? (nil, nil) : errorBody
@@ -86,7 +87,8 @@ public struct APNsResponse: Sendable, Equatable {
                          outcome: delivered ? .delivered : .rejected,
                          status: status,
                          reason: delivered ? nil : (reason ?? "HTTP \(status ?? 0)"),
-                         apnsIDText: apnsIDText ?? notification.apnsID.map { ShortText($0) }, apnsUniqueIDText: apnsUniqueIDText,
+                         apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
+                         apnsUniqueIDText: apnsUniqueIDText,
                          unregisteredAt: status == 410 ? timestamp : nil,
                          attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
     }

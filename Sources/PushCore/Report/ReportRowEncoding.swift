@@ -12,7 +12,7 @@ package enum ReportRowEncoding {
     /// The row read in place through `row` (no copy of the row: the report writer's path).
     static func appendJSONLine(at row: UnsafePointer<ReportRow>, kept: [String], to buffer: inout [UInt8],
                                scratch: ByteScratch?) {
-        var bound = fixedBound + 6 * row.pointee.textBytes
+        var bound = fixedBound + 6 * ReportRow.textBytes(row)
         for (index, name) in kept.enumerated() {
             bound += 6 * name.utf8.count + 8 + 6 * (index < row.pointee.kept.count ? row.pointee.kept[index]?.text.utf8.count ?? 0 : 0)
         }
@@ -50,7 +50,7 @@ package enum ReportRowEncoding {
 
     static func appendCSVLine(at row: UnsafePointer<ReportRow>, keptCount: Int, to buffer: inout [UInt8],
                               scratch: ByteScratch?) {
-        var bound = fixedBound + 2 * row.pointee.textBytes
+        var bound = fixedBound + 2 * ReportRow.textBytes(row)
         for index in 0..<min(keptCount, row.pointee.kept.count) { bound += 3 + 2 * (row.pointee.kept[index]?.text.utf8.count ?? 0) }
         bound += keptCount
         ByteCursor.append(to: &buffer, atMost: bound, scratch: scratch) { out in
@@ -87,17 +87,15 @@ package enum ReportRowEncoding {
         func string(_ out: inout ByteCursor, _ value: String) {
             ByteCursor.withUTF8(value) { text(&out, $0) }
         }
-        func shortText(_ out: inout ByteCursor, _ value: ShortText) {
-            value.withUTF8 { text(&out, $0) }
-        }
         switch field {
         case .line: out.integer(Int64(row.pointee.line))
         case .token: string(&out, row.pointee.token)
         case .outcome: string(&out, row.pointee.outcome.rawValue)
         case .status: if let status = row.pointee.status { out.integer(Int64(status)) } else { out.write(absent) }
         case .reason: if let reason = row.pointee.reason { string(&out, reason) } else { out.write(absent) }
-        case .apnsID: if let id = row.pointee.apnsIDText { shortText(&out, id) } else { out.write(absent) }
-        case .apnsUniqueID: if let id = row.pointee.apnsUniqueIDText { shortText(&out, id) } else { out.write(absent) }
+        // Read in place through the pointer (`if let` would copy the text out of the row).
+        case .apnsID: if row.pointee.apnsIDText?.withUTF8({ text(&out, $0) }) == nil { out.write(absent) }
+        case .apnsUniqueID: if row.pointee.apnsUniqueIDText?.withUTF8({ text(&out, $0) }) == nil { out.write(absent) }
         case .unregisteredAt: if let at = row.pointee.unregisteredAt { out.integer(at) } else { out.write(absent) }
         case .attempts: out.integer(Int64(row.pointee.attempts))
         case .latencyMs:
@@ -129,9 +127,10 @@ package enum ReportRowEncoding {
 
 extension ReportRow {
     /// UTF-8 bytes of the row's text fields: with `ReportRowEncoding.fixedBound`, sizes a row's scratch space.
-    fileprivate var textBytes: Int {
-        token.utf8.count + outcome.rawValue.utf8.count + (reason?.utf8.count ?? 0) + (apnsIDText?.utf8Count ?? 0)
-            + (apnsUniqueIDText?.utf8Count ?? 0)
+    /// Read through the pointer field by field (a computed property of `row.pointee` copies the whole row first).
+    fileprivate static func textBytes(_ row: UnsafePointer<ReportRow>) -> Int {
+        row.pointee.token.utf8.count + row.pointee.outcome.rawValue.utf8.count + (row.pointee.reason?.utf8.count ?? 0)
+            + (row.pointee.apnsIDText?.utf8Count ?? 0) + (row.pointee.apnsUniqueIDText?.utf8Count ?? 0)
     }
 }
 

@@ -34,7 +34,15 @@ public struct RunSummary: Sendable, Equatable {
 
     public private(set) var total = 0
     private var outcomes = [Int](repeating: 0, count: Outcome.allCases.count)
-    public private(set) var statusCounts: [Int: Int] = [:]
+    /// Rows per HTTP status.
+    public var statusCounts: [Int: Int] {
+        var counts = otherStatusCounts
+        if status200 > 0 { counts[200] = status200 }
+        return counts
+    }
+    /// 200s counted apart (almost every row of a campaign): no dictionary update per row.
+    private var status200 = 0
+    private var otherStatusCounts: [Int: Int] = [:]
     public private(set) var reasonCounts: [String: Int] = [:]
     /// Rows whose reason arrived after `maxDistinctReasons` others.
     public private(set) var otherReasons = 0
@@ -55,7 +63,11 @@ public struct RunSummary: Sendable, Equatable {
     mutating func record(outcome: Outcome, status: Int?, reason: String?, latencyMs: Double?, finishedAtMs: Int64) {
         total += 1
         outcomes[Self.index(of: outcome)] += 1
-        if let status { statusCounts[status, default: 0] += 1 }
+        if status == 200 {
+            status200 += 1
+        } else if let status {
+            otherStatusCounts[status, default: 0] += 1
+        }
         if outcome != .delivered && outcome != .valid {
             count(reason: Self.reasonKey(reason: reason, status: status, outcome: outcome))
         }
@@ -81,7 +93,8 @@ public struct RunSummary: Sendable, Equatable {
     public mutating func merge(_ other: RunSummary) {
         total += other.total
         for index in outcomes.indices { outcomes[index] += other.outcomes[index] }
-        for (status, n) in other.statusCounts { statusCounts[status, default: 0] += n }
+        status200 += other.status200
+        for (status, n) in other.otherStatusCounts { otherStatusCounts[status, default: 0] += n }
         for (reason, n) in other.reasonCounts { count(reason: reason, times: n) }
         otherReasons += other.otherReasons
         latency.merge(other.latency)
