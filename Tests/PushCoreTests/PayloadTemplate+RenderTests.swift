@@ -89,4 +89,21 @@ import Testing
         #expect(buffer.count == first)
         #expect(String(decoding: buffer, as: UTF8.self) == #"{"aps":{"alert":{"title":"Hi B","body":"2"}}}"#)
     }
+
+    @Test("a CSV row read by column position renders exactly as by name, worst-case escaping included")
+    func columnPathMatchesNamePath() throws {
+        let worst = String(repeating: "\u{1}", count: 300)   // 6 bytes out per byte in: the bound's worst case
+        for (name, body) in [("A", "1"), (worst, "\"\\\n"), ("", ""), ("é 中 😀", worst)] {
+            let fields = csv(["body": body, "extra": "x", "name": name])
+            var slots = FieldSlots(names: alert.fieldNames)
+            let byColumn = try alert.render(slots.reader(for: fields), firstSlot: 0)
+            #expect(byColumn == (try alert.render(fields)))
+            let object = try #require(try JSONParser.parse(byColumn).objectValue)
+            #expect(object["aps"] == ["alert": ["title": .string("Hi " + name), "body": .string(body)]])
+        }
+        var slots = FieldSlots(names: values.fieldNames)
+        #expect(throws: RowError.self) { try values.render(slots.reader(for: csv(["badge": "x", "a": "1", "b": "2"])), firstSlot: 0) }
+        var missing = FieldSlots(names: alert.fieldNames)
+        #expect(throws: RowError.self) { try alert.render(missing.reader(for: csv(["name": "x"])), firstSlot: 0) }
+    }
 }

@@ -28,38 +28,48 @@ public struct FieldSlots: Sendable {
 
 /// One row's fields read by slot (see `FieldSlots`).
 public struct SlotReader {
-    private enum Source {
-        case columns(values: [String], positions: [Int?])
-        case byName(names: [String], fields: Fields)
-    }
-
-    private let source: Source
+    /// A CSV row: its cells and each slot's column (both empty for a row read by name).
+    private let values: [String]
+    private let positions: [Int?]
+    /// A row read by name (JSONL rows, one-off reads): nil for a CSV row.
+    private let byName: (names: [String], fields: Fields)?
 
     init(values: [String], positions: [Int?]) {
-        source = .columns(values: values, positions: positions)
+        self.values = values
+        self.positions = positions
+        self.byName = nil
     }
 
     /// Looks every slot up by name in `fields` (any kind of row; for one-off reads, nothing is resolved).
     public init(names: [String], fields: Fields) {
-        source = .byName(names: names, fields: fields)
+        values = []
+        positions = []
+        byName = (names, fields)
     }
 
     /// The value in `slot`, exactly `fields.value(named: names[slot])`.
     @inline(__always)   // a few calls per row; inlined, a CSV read is an index check and a retain
     public func value(_ slot: Int) -> FieldValue? {
-        switch source {
-        case .columns(let values, let positions):
-            guard let position = positions[slot] else { return nil }
-            return .text(values[position])
-        case .byName(let names, let fields):
-            return fields.value(named: names[slot])
-        }
+        if let byName { return byName.fields.value(named: byName.names[slot]) }
+        guard let position = positions[slot] else { return nil }
+        return .text(values[position])
+    }
+
+    /// True for a CSV row: every value is text, and `columnText` reads it without wrapping it in a `FieldValue`
+    /// (a multi-payload enum whose copies go through outlined value witnesses: ~250 instructions a read).
+    var isColumns: Bool { byName == nil }
+
+    /// A CSV row's text in `slot` (nil when the file has no such column); only for rows where `isColumns`.
+    @inline(__always)
+    func columnText(_ slot: Int) -> String? {
+        guard let position = positions[slot] else { return nil }
+        return values[position]
     }
 
     /// False when no slot in `slots` can have a value (a CSV row whose header has none of those columns), so the
     /// caller can skip reading them; true otherwise.
     public func mayHaveAny(_ slots: ClosedRange<Int>) -> Bool {
-        guard case .columns(_, let positions) = source else { return true }
+        guard byName == nil else { return true }
         return slots.contains { positions[$0] != nil }
     }
 }

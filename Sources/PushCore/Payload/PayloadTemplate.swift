@@ -38,8 +38,6 @@ public final class PayloadTemplate: Sendable {
     public let name: String
     /// The field names the template uses, each once, in order of first use.
     public let fieldNames: [String]
-    /// Rendered size with short values; used to reserve buffer space.
-    let estimatedSize: Int
     /// The structure every rendered payload has (placeholders are scalars, so keys never vary).
     public let shape: PayloadShape
 
@@ -77,7 +75,6 @@ public final class PayloadTemplate: Sendable {
         self.literals = literals
         self.steps = steps
         self.tail = literalStart..<literals.count
-        self.estimatedSize = literals.count + 16 * steps.count
     }
 
     /// Reads and compiles the template file at `path`. Throws `InputError` when the file cannot be
@@ -103,68 +100,99 @@ public final class PayloadTemplate: Sendable {
     /// Appends the payload for the row `reader` reads; the template's field `k` (of `fieldNames`) is in slot
     /// `firstSlot + k`.
     func render(_ reader: SlotReader, firstSlot: Int, into out: inout [UInt8]) throws(RowError) {
-        try literals.withUnsafeBufferPointer { (literals) throws(RowError) in
+        let bound = try renderedBound(reader, firstSlot: firstSlot)
+        ByteCursor.append(to: &out, atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+    }
+
+    /// The payload for the row `reader` reads (see `render(_:firstSlot:into:)`): checked and sized in a first pass,
+    /// then written straight into an array of that size (no growing, no append per segment).
+    func render(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> [UInt8] {
+        let bound = try renderedBound(reader, firstSlot: firstSlot)
+        return ByteCursor.array(atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+    }
+
+    /// Checks every placeholder's value (throwing `RowError` naming the field) and returns the most bytes the
+    /// rendered payload can take: the literals, plus each value as written (6 bytes per byte inside a string,
+    /// the worst case of JSON escaping).
+    private func renderedBound(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> Int {
+        var bound = literals.count
+        for step in steps {
+            if reader.isColumns {
+                guard let text = reader.columnText(firstSlot + step.field) else {
+                    throw RowError("template field '\(fieldNames[step.field])' is missing")
+                }
+                bound += try textBound(text, step)
+            } else {
+                bound += try valueBound(reader.value(firstSlot + step.field), step)
+            }
+        }
+        return bound
+    }
+
+    private func textBound(_ text: String, _ step: Step) throws(RowError) -> Int {
+        if step.inString { return 6 * text.utf8.count }
+        guard PayloadTemplate.isScalarLiteral(text) else {
+            throw RowError("template field '\(fieldNames[step.field])' must be a JSON number, true, false or null (found \(quoted(text)))")
+        }
+        return text.utf8.count
+    }
+
+    private func valueBound(_ value: FieldValue?, _ step: Step) throws(RowError) -> Int {
+        let name = fieldNames[step.field]
+        switch value {
+        case nil:
+            throw RowError("template field '\(name)' is missing")
+        case .text(let s)?:
+            return try textBound(s, step)
+        case .json(.string(let s))? where step.inString:   // a JSON string standing as a value is refused below
+            return 6 * s.utf8.count
+        case .json(.number(let literal))?:
+            return literal.utf8.count
+        case .json(.bool)?, .json(.null)?:
+            return 5
+        case .json(let other)?:
+            if step.inString {
+                throw RowError("template field '\(name)' is \(other.kindDescription); a placeholder inside a string needs text, a number or a boolean")
+            }
+            throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(other.kindDescription))")
+        }
+    }
+
+    /// Writes the payload of a row `renderedBound` accepted.
+    private func write(_ reader: SlotReader, firstSlot: Int, to out: inout ByteCursor) {
+        literals.withUnsafeBufferPointer { literals in
             for step in steps {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: literals[step.literal]))
-                let value = reader.value(firstSlot + step.field)
-                if step.inString {
-                    try appendInString(value, name: fieldNames[step.field], to: &out)
-                } else {
-                    try appendAsValue(value, name: fieldNames[step.field], to: &out)
+                out.bytes(UnsafeBufferPointer(rebasing: literals[step.literal]))
+                if reader.isColumns {
+                    write(text: reader.columnText(firstSlot + step.field)!, step, to: &out)
+                    continue
+                }
+                switch reader.value(firstSlot + step.field) {
+                case .text(let s)?, .json(.string(let s))?: write(text: s, step, to: &out)
+                case .json(.number(let literal))?: out.utf8(literal)
+                case .json(.bool(let b))?: out.write(b ? "true" : "false")
+                // null: nothing inside a string ("" for the value), `null` as a value.
+                case .json(.null)?: if !step.inString { out.write("null") }
+                case nil, .json?: preconditionFailure("renderedBound accepts only scalar values")
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: literals[tail]))
+            out.bytes(UnsafeBufferPointer(rebasing: literals[tail]))
         }
     }
 
-    /// A `{{name}}` inside a JSON string: text escaped as string content.
-    private func appendInString(_ value: FieldValue?, name: String, to out: inout [UInt8]) throws(RowError) {
-        guard let value else { throw RowError("template field '\(name)' is missing") }
-        switch value {
-        case .text(let s), .json(.string(let s)):
-            JSONWriter.appendStringContent(s, to: &out)
-        case .json(.number(let literal)):
-            out.append(contentsOf: literal.utf8)
-        case .json(.bool(let b)):
-            out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .json(.null):
-            break
-        case .json(let other):
-            throw RowError("template field '\(name)' is \(other.kindDescription); a placeholder inside a string needs text, a number or a boolean")
-        }
-    }
-
-    /// A `{{name}}` standing alone as a value: a JSON number, true, false or null.
-    private func appendAsValue(_ value: FieldValue?, name: String, to out: inout [UInt8]) throws(RowError) {
-        guard let value else { throw RowError("template field '\(name)' is missing") }
-        switch value {
-        case .text(let s):
-            guard PayloadTemplate.isScalarLiteral(s) else {
-                throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(quoted(s)))")
-            }
-            out.append(contentsOf: s.utf8)
-        case .json(.number(let literal)):
-            out.append(contentsOf: literal.utf8)
-        case .json(.bool(let b)):
-            out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .json(.null):
-            out.append(contentsOf: "null".utf8)
-        case .json(let other):
-            throw RowError("template field '\(name)' must be a JSON number, true, false or null (found \(other.kindDescription))")
+    /// Text inside a string is escaped; text standing as a value is a literal `textBound` checked.
+    @inline(__always)
+    private func write(text: String, _ step: Step, to out: inout ByteCursor) {
+        if step.inString {
+            ByteCursor.withUTF8(text) { out.jsonStringContent(utf8: $0) }
+        } else {
+            out.utf8(text)
         }
     }
 
     /// The payload for `fields`.
     public func render(_ fields: Fields) throws(RowError) -> [UInt8] {
         try render(SlotReader(names: fieldNames, fields: fields), firstSlot: 0)
-    }
-
-    /// The payload for the row `reader` reads (see `render(_:firstSlot:into:)`).
-    func render(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(estimatedSize)
-        try render(reader, firstSlot: firstSlot, into: &out)
-        return out
     }
 
     static func isScalarLiteral(_ s: String) -> Bool {

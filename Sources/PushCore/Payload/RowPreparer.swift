@@ -89,17 +89,19 @@ public struct RowPreparer: Sendable {
     }
 
     private func prepare(line: Int, _ fields: Fields, _ reader: SlotReader) -> Prepared {
-        let tokenValue = reader.value(Slot.token)   // looked up once per row
-        let rawToken = RowPreparer.rawText(tokenValue)
-        do {
-            return .notification(try build(fields, reader, line: line, tokenValue: tokenValue, rawToken: rawToken))
+        // A CSV cell is read as text directly (no `FieldValue` built and switched over: ~250 instructions a read).
+        let rawToken = reader.isColumns ? reader.columnText(Slot.token) : RowPreparer.rawText(reader.value(Slot.token))
+        do throws(RowError) {
+            if !reader.isColumns { try checkTokenType(reader.value(Slot.token)) }
+            guard let rawToken else { throw RowError("field '\(tokenField)' is missing") }
+            return .notification(try build(fields, reader, line: line, rawToken: rawToken))
         } catch {
             return .invalid(line: line, token: rawToken ?? "", message: error.message)
         }
     }
 
-    private func build(_ fields: Fields, _ reader: SlotReader, line: Int, tokenValue: FieldValue?,
-                       rawToken: String?) throws(RowError) -> PushNotification {
+    /// A JSONL token must be a string.
+    private func checkTokenType(_ tokenValue: FieldValue?) throws(RowError) {
         switch tokenValue {
         case nil, .json(.null)?:
             throw RowError("field '\(tokenField)' is missing")
@@ -108,7 +110,9 @@ public struct RowPreparer: Sendable {
         case .json(let other)?:
             throw RowError("field '\(tokenField)' must be a string, found \(other.kindDescription)")
         }
-        guard let rawToken else { throw RowError("field '\(tokenField)' is missing") }
+    }
+
+    private func build(_ fields: Fields, _ reader: SlotReader, line: Int, rawToken: String) throws(RowError) -> PushNotification {
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
         let token = try NotificationRules.token(rawToken, label: tokenLabel)
 

@@ -24,6 +24,17 @@ struct ByteCursor {
         }
     }
 
+    /// A new array of what `body` writes (at most `bound` bytes), written in place: one allocation of `bound` bytes
+    /// and no copy.
+    static func array(atMost bound: Int, _ body: (inout ByteCursor) -> Void) -> [UInt8] {
+        guard bound > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            var cursor = ByteCursor(position: buffer.baseAddress!, end: buffer.baseAddress! + bound)
+            body(&cursor)
+            count = cursor.position - buffer.baseAddress!
+        }
+    }
+
     private init(position: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>) {
         self.position = position
         self.end = end
