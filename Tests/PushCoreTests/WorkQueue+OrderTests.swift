@@ -40,6 +40,40 @@ struct WorkQueueTests {
         guard case .exhausted = queue.take(max: 10, waker: waker) else { Issue.record("expected exhausted"); return }
     }
 
+    @Test("the ring hands out its first n last first, across the wrap, after what the array held")
+    func ringRemoveFirstReversed() {
+        var ring = Ring<Int>(capacity: 4)
+        for i in 1...3 { ring.append(i) }
+        _ = ring.removeFirst()
+        _ = ring.removeFirst()
+        for i in 4...6 { ring.append(i) }   // head at 2: 3, 4, 5, 6 wrap around the storage's end
+        var out = [99]
+        ring.removeFirst(3, reversedInto: &out)
+        #expect(out == [99, 5, 4, 3])
+        #expect(ring.count == 1 && ring.removeFirst() == 6)
+    }
+
+    @Test("take(reversedInto:) gives the caller rows last first, due retries first, and counts them out")
+    func takeReversed() {
+        let queue = WorkQueue(capacity: 10)
+        let waker = Waker()
+        for i in 1...4 { queue.push(note(i)) }
+        var taken: [Delivery] = []
+        guard case .taken = queue.take(max: 3, waker: waker, reversedInto: &taken) else { Issue.record("expected rows"); return }
+        #expect(taken.map(\.notification.line) == [3, 2, 1])
+        var sent: [Int] = []
+        while let row = taken.popLast() { sent.append(row.notification.line) }
+        #expect(sent == [1, 2, 3], "popLast sends them in input order")
+        queue.reschedule([(Delivery(note(9)), 0)])
+        guard case .taken = queue.take(max: 5, waker: waker, reversedInto: &taken) else { Issue.record("expected rows"); return }
+        #expect(taken.map(\.notification.line) == [4, 9])
+        queue.finish()
+        queue.settled(4)
+        guard case .exhausted = queue.take(max: 5, waker: waker, reversedInto: &taken) else {
+            Issue.record("input finished and every row taken was settled: exhausted"); return
+        }
+    }
+
     @Test("a full queue blocks the producer until a consumer takes")
     func backPressure() async throws {
         let queue = WorkQueue(capacity: 3)

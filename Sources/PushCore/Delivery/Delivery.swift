@@ -15,9 +15,6 @@ public struct Delivery: Sendable {
         self.notification = notification
     }
 
-    /// A row of nothing (empty token and payload: no allocation), to swap a real row out of an array with.
-    static let placeholder = Delivery(PushNotification(line: 0, token: "", payload: []))
-
     /// Refusals after which a row is settled `failed` (reason `Refused`).
     public static let maxRefusals = 8
 }

@@ -48,22 +48,33 @@ package final class WorkQueue: @unchecked Sendable {
     /// while the queue is full: one lock and one wake-up for many rows. Returns false when the run was aborted.
     @discardableResult
     package func push(batch: inout [PushNotification]) -> Bool {
-        batch.reverse()   // rows leave by popLast: moved out, in order, not copied
         defer { batch.removeAll(keepingCapacity: true) }
-        while !batch.isEmpty {
-            condition.lock()
-            while ring.count >= capacity && !aborted { condition.wait() }
-            if aborted {
+        return batch.withUnsafeMutableBufferPointer { rows -> Bool in
+            guard let base = rows.baseAddress else { return true }
+            var next = 0
+            while next < rows.count {
+                condition.lock()
+                while ring.count >= capacity && !aborted { condition.wait() }
+                if aborted {
+                    condition.unlock()
+                    return false
+                }
+                while next < rows.count && ring.count < capacity {
+                    // Moved out, not copied (a copy retains every string of the row); the slot gets an empty row.
+                    ring.append(Delivery((base + next).move()))
+                    (base + next).initialize(to: Self.emptyRow)
+                    next += 1
+                }
+                let wakers = takeWaiters()
                 condition.unlock()
-                return false
+                for waker in wakers { waker.wake() }
             }
-            while ring.count < capacity, let row = batch.popLast() { ring.append(Delivery(row)) }
-            let wakers = takeWaiters()
-            condition.unlock()
-            for waker in wakers { waker.wake() }
+            return true
         }
-        return true
     }
+
+    /// What a batch's slot holds once its row moved into the queue: nothing to release.
+    private static let emptyRow = PushNotification(line: 0, token: "", payload: [])
 
     /// Hands back rows that were taken: each is sent again after its delay (0: before anything else).
     package func reschedule(_ retries: [(delivery: Delivery, delayMs: Int)], nowNs: UInt64 = Clock.monotonicNanoseconds()) {
@@ -131,6 +142,24 @@ package final class WorkQueue: @unchecked Sendable {
     /// Takes up to `max` rows without blocking. Due retries come first. When none are ready, `waker` is
     /// registered to be poked by the next push, reschedule, finish or abort.
     package func take(max: Int, waker: Waker, nowNs: UInt64 = Clock.monotonicNanoseconds()) -> Take {
+        var items: [Delivery] = []
+        guard case .taken(let nextDueNs) = take(max: max, waker: waker, nowNs: nowNs, reversedInto: &items) else {
+            return .exhausted
+        }
+        return .items(items.reversed(), nextDueNs: nextDueNs)
+    }
+
+    package enum Taken {
+        /// Rows (possibly none) were added; `nextDueNs` as in `Take.items`.
+        case taken(nextDueNs: UInt64?)
+        case exhausted
+    }
+
+    /// `take(max:waker:nowNs:)` for the connections' hot path: the rows are appended to `items` last first, so the
+    /// caller takes them in order with `popLast()`: moved out, never copied (a copy retains every string of a row),
+    /// into an array the caller keeps from pass to pass.
+    package func take(max: Int, waker: Waker, nowNs: UInt64 = Clock.monotonicNanoseconds(),
+                      reversedInto items: inout [Delivery]) -> Taken {
         condition.lock()
         defer { condition.unlock() }
         var due: [Delivery] = []
@@ -139,15 +168,13 @@ package final class WorkQueue: @unchecked Sendable {
         if ring.isEmpty || max <= 0 {
             if ring.isEmpty && isExhaustedLocked { return .exhausted }
             waiting[ObjectIdentifier(waker)] = waker
-            return .items([], nextDueNs: delayed.nextDueNs)
+            return .taken(nextDueNs: delayed.nextDueNs)
         }
-        var items: [Delivery] = []
         let n = Swift.min(max, ring.count)
-        items.reserveCapacity(n)
-        for _ in 0..<n { items.append(ring.removeFirst()) }
+        ring.removeFirst(n, reversedInto: &items)
         outstanding += n
         if ring.count < capacity { condition.signal() }
-        return .items(items, nextDueNs: delayed.nextDueNs)
+        return .taken(nextDueNs: delayed.nextDueNs)
     }
 
     /// True when the campaign is done: input finished (or aborted) and nothing queued, waiting or out.
@@ -253,6 +280,21 @@ struct Ring<Element> {
         head = (head + 1) % storage.count
         count -= 1
         return taken!
+    }
+
+    /// Moves the first `n` elements to the end of `out`, the `n`th first and the first last.
+    mutating func removeFirst(_ n: Int, reversedInto out: inout [Element]) {
+        precondition(n >= 0 && n <= count, "removeFirst(\(n)) of a ring of \(count)")
+        out.reserveCapacity(out.count + n)
+        var offset = n
+        while offset > 0 {
+            offset -= 1
+            var taken: Element?
+            swap(&taken, &storage[(head + offset) % storage.count])
+            out.append(taken!)
+        }
+        head = (head + n) % storage.count
+        count -= n
     }
 
     mutating func removeAll() {

@@ -58,6 +58,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     /// Requests in flight, by tag (the index nghttp2 hands back with every callback); `freeTags` are reusable.
     @exclusivity(unchecked) var slots: [InFlight?] = []
     @exclusivity(unchecked) private var freeTags: [Int] = []
+    /// Rows taken from the queue for this pass, last first (`WorkQueue.take(max:waker:nowNs:reversedInto:)`).
+    @exclusivity(unchecked) private var taken: [Delivery] = []
     @exclusivity(unchecked) private var requestHeaders = APNsRequestHeaders()
     /// The `authorization` value this connection sends now, and a number that changes with it: a request keeps the
     /// number, not the String (a retain and a release per request of a string every connection thread shares).
@@ -173,13 +175,13 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         }
         // No room: the socket (an answer) or the rate timer wakes us; no need to be woken for new rows.
         if free == 0 { return state.inFlight == 0 && queue.isExhausted }
-        switch queue.take(max: free, waker: waker) {
+        switch queue.take(max: free, waker: waker, reversedInto: &taken) {
         case .exhausted:
             return true
-        case .items(var items, let nextDueNs):
+        case .taken(let nextDueNs):
             if let nextDueNs { wakeAtNs = min(wakeAtNs ?? nextDueNs, nextDueNs) }
-            if items.count < free { rateLimiter?.giveBack(free - items.count) }
-            guard !items.isEmpty else { return false }
+            if taken.count < free { rateLimiter?.giveBack(free - taken.count) }
+            guard !taken.isEmpty else { return false }
             do {
                 let current = try auth.authorization()
                 if current != authorization {
@@ -187,15 +189,15 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                     authorizationEpoch += 1
                 }
             } catch {
-                queue.reschedule(items.map { ($0, 0) })
+                queue.reschedule(taken.reversed().map { ($0, 0) })
+                taken.removeAll(keepingCapacity: true)
                 control.fail("cannot create the provider token: \(error)")
                 queue.abort()
                 return false
             }
             let now = Clock.monotonicNanoseconds()
-            for index in items.indices {
-                var delivery = Delivery.placeholder
-                swap(&delivery, &items[index])   // moved out: iterating would copy (retain) every string of the row
+            // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
+            while var delivery = taken.popLast() {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = freeTags.popLast() ?? slots.count
                 do {
@@ -209,7 +211,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                     state.submitted()
                 } catch {
                     if tag < slots.count { freeTags.append(tag) }
-                    queue.reschedule(([delivery] + items[(index + 1)...]).map { ($0, 0) })
+                    queue.reschedule(([delivery] + taken.reversed()).map { ($0, 0) })
+                    taken.removeAll(keepingCapacity: true)
                     state.beginClosing()
                     log?("connection \(id): \(error)")
                     return false

@@ -43,8 +43,13 @@ package struct HeaderBlock {
     /// other fields' bytes: the field keeps its place in the order (`:path` among the pseudo-headers).
     package mutating func setValue(ofField index: Int, prefix: StaticString, _ value: String) {
         let start = bytes.count
-        bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-        bytes.append(contentsOf: value.utf8)
+        // Both parts through one cursor: one append to `bytes` (an append costs ~100 instructions, a String's ~200).
+        ByteCursor.withUTF8(value) { text in
+            ByteCursor.append(to: &bytes, atMost: prefix.utf8CodeUnitCount + text.count) { out in
+                out.write(prefix)
+                out.bytes(text)
+            }
+        }
         spans[index].value = start..<bytes.count
     }
 
