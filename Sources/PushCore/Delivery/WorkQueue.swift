@@ -48,33 +48,24 @@ package final class WorkQueue: @unchecked Sendable {
     /// while the queue is full: one lock and one wake-up for many rows. Returns false when the run was aborted.
     @discardableResult
     package func push(batch: inout [PushNotification]) -> Bool {
+        // Rows leave by popLast: moved out, in order. Reversed through the buffer pointer, whose swaps move the rows
+        // (Array's own `reverse()` copies each one: a retain and a release per string of the row).
+        batch.withUnsafeMutableBufferPointer { $0.reverse() }
         defer { batch.removeAll(keepingCapacity: true) }
-        return batch.withUnsafeMutableBufferPointer { rows -> Bool in
-            guard let base = rows.baseAddress else { return true }
-            var next = 0
-            while next < rows.count {
-                condition.lock()
-                while ring.count >= capacity && !aborted { condition.wait() }
-                if aborted {
-                    condition.unlock()
-                    return false
-                }
-                while next < rows.count && ring.count < capacity {
-                    // Moved out, not copied (a copy retains every string of the row); the slot gets an empty row.
-                    ring.append(Delivery((base + next).move()))
-                    (base + next).initialize(to: Self.emptyRow)
-                    next += 1
-                }
-                let wakers = takeWaiters()
+        while !batch.isEmpty {
+            condition.lock()
+            while ring.count >= capacity && !aborted { condition.wait() }
+            if aborted {
                 condition.unlock()
-                for waker in wakers { waker.wake() }
+                return false
             }
-            return true
+            while ring.count < capacity, let row = batch.popLast() { ring.append(Delivery(row)) }
+            let wakers = takeWaiters()
+            condition.unlock()
+            for waker in wakers { waker.wake() }
         }
+        return true
     }
-
-    /// What a batch's slot holds once its row moved into the queue: nothing to release.
-    private static let emptyRow = PushNotification(line: 0, token: "", payload: [])
 
     /// Hands back rows that were taken: each is sent again after its delay (0: before anything else).
     package func reschedule(_ retries: [(delivery: Delivery, delayMs: Int)], nowNs: UInt64 = Clock.monotonicNanoseconds()) {
@@ -291,7 +282,8 @@ struct Ring<Element> {
             offset -= 1
             var taken: Element?
             swap(&taken, &storage[(head + offset) % storage.count])
-            out.append(taken!)
+            guard let element = consume taken else { preconditionFailure("ring slot empty") }   // `taken!` copied it
+            out.append(element)
         }
         head = (head + n) % storage.count
         count -= n

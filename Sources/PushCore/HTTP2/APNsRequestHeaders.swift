@@ -31,6 +31,12 @@ package struct APNsRequestHeaders {
 
     package init() {}
 
+    /// Submits `notification` on `session` with these headers (made the notification's first with `update`); returns
+    /// the stream id. Through `self`, not `block` passed along: the block's arrays are not retained for the call.
+    package mutating func submit(_ notification: PushNotification, on session: HTTP2ClientSession, tag: Int) throws(HTTP2Error) -> Int32 {
+        try session.submitRequest(headers: block, body: notification.payload, tag: tag)
+    }
+
     /// Makes `block` the headers of `notification`.
     package mutating func update(for notification: PushNotification, authority: String, authorization: String?) {
         if stable?.matches(notification, authority: authority, authorization: authorization) != true {

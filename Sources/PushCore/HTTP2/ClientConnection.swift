@@ -107,6 +107,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         self.random = SplitMix64(seed: Clock.monotonicNanoseconds() &+ UInt64(id))
         self.session = try HTTP2ClientSession(initialMaxStreams: 1)
         self.state = ConnectionState(streamCap: settings.streamCap)
+        super.init()
         session.delegate = self
         state.connected()
     }
@@ -201,8 +202,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = freeTags.popLast() ?? slots.count
                 do {
-                    let stream = try session.submitRequest(headers: requestHeaders.block, body: delivery.notification.payload,
-                                                           tag: tag)
+                    let stream = try requestHeaders.submit(delivery.notification, on: session, tag: tag)
                     delivery.attempts += 1
                     if tag == slots.count { slots.append(nil) }
                     // Built in its slot (a local first would be copied in, retaining every string of the row).
@@ -354,17 +354,17 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     // MARK: HTTP2ClientSessionDelegate
 
-    func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    override func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         guard tag < slots.count else { return }
         slots[tag]?.response.header(name: name, value: value)
     }
 
-    func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
+    override func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
         guard tag < slots.count else { return }
         slots[tag]?.response.data(bytes)
     }
 
-    func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
+    override func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
         guard tag < slots.count else { return }
         var taken: InFlight?
         swap(&taken, &slots[tag])   // moved out, not copied
@@ -383,7 +383,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         }
     }
 
-    func http2SettingsChanged(maxConcurrentStreams: Int) {
+    override func http2SettingsChanged(maxConcurrentStreams: Int) {
         let before = state.serverMaxStreams
         state.settingsReceived(maxConcurrentStreams: maxConcurrentStreams)
         if before != state.serverMaxStreams {
@@ -391,7 +391,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         }
     }
 
-    func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {
+    override func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {
         state.goAwayReceived(lastStreamID: lastStreamID)
         control.goAwayReceived()
         let reason = GoAwayReason(debugData: debugData)

@@ -1,15 +1,18 @@
 import CNGHTTP2
 
-/// What a client session tells its owner. Called synchronously from inside `receive(_:)` and `send()`.
-/// Streams are named by the `tag` the owner gave `submitRequest` (a small index into its own table: no
-/// dictionary lookup per header).
-package protocol HTTP2ClientSessionDelegate: AnyObject {
-    func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>)
-    func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>)
+/// What a client session tells its owner: subclass it and override. Called synchronously from inside `receive(_:)`
+/// and `send()`. Streams are named by the `tag` the owner gave `submitRequest` (a small index into its own table: no
+/// dictionary lookup per header). A class, not a protocol: the session reaches it through `Unmanaged` without a
+/// retain/release pair per callback (an `unowned(unsafe)` existential is retained around every call: four pairs of
+/// atomic operations per answer).
+package class HTTP2ClientSessionDelegate {
+    package init() {}
+    package func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {}
+    package func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {}
     /// `errorCode` 0 is a normal close; `refused` means the server never processed the stream (safe to resend).
-    func http2StreamClosed(tag: Int, errorCode: UInt32, refused: Bool)
-    func http2SettingsChanged(maxConcurrentStreams: Int)
-    func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8])
+    package func http2StreamClosed(tag: Int, errorCode: UInt32, refused: Bool) {}
+    package func http2SettingsChanged(maxConcurrentStreams: Int) {}
+    package func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {}
 }
 
 /// An nghttp2 client session. Owned and used by one thread. Request bodies stay owned here until their
@@ -18,8 +21,12 @@ package final class HTTP2ClientSession {
     private var session: OpaquePointer!
     /// Unowned: the delegate owns the session and outlives it (a weak reference would cost an atomic load and a
     /// retain/release on every header of every response).
+    package var delegate: HTTP2ClientSessionDelegate? {
+        get { delegateRef?.takeUnretainedValue() }
+        set { delegateRef = newValue.map { Unmanaged.passUnretained($0) } }
+    }
     // `@exclusivity(unchecked)`: read on every callback, by the owner's thread only (a dynamic check costs ~75 instructions).
-    @exclusivity(unchecked) package unowned(unsafe) var delegate: HTTP2ClientSessionDelegate?
+    @exclusivity(unchecked) private var delegateRef: Unmanaged<HTTP2ClientSessionDelegate>?
     // `@exclusivity(unchecked)`: used by its owner's thread only; dynamic checks cost ~75 instructions per access.
     @exclusivity(unchecked) private var bodies: [PendingBody?] = []
     /// nghttp2's memory (outlives `session`: `nghttp2_session_del` gives its blocks back to it).
@@ -44,15 +51,17 @@ package final class HTTP2ClientSession {
             guard let frame, let name, let value, let user,
                   let tag = HTTP2ClientSession.tag(session, frame.pointee.hd.stream_id) else { return 0 }
             HTTP2ClientSession.with(user) { me in
-                me.delegate?.http2ResponseHeader(tag: tag, name: UnsafeBufferPointer(start: name, count: namelen),
-                                                 value: UnsafeBufferPointer(start: value, count: valuelen))
+                me.delegateRef?._withUnsafeGuaranteedRef {
+                    $0.http2ResponseHeader(tag: tag, name: UnsafeBufferPointer(start: name, count: namelen),
+                                           value: UnsafeBufferPointer(start: value, count: valuelen))
+                }
             }
             return 0
         }
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { session, _, stream, data, len, user in
             guard let data, let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
             HTTP2ClientSession.with(user) { me in
-                me.delegate?.http2ResponseData(tag: tag, bytes: UnsafeBufferPointer(start: data, count: len))
+                me.delegateRef?._withUnsafeGuaranteedRef { $0.http2ResponseData(tag: tag, bytes: UnsafeBufferPointer(start: data, count: len)) }
             }
             return 0
         }
@@ -60,15 +69,18 @@ package final class HTTP2ClientSession {
             guard let user, let tag = HTTP2ClientSession.tag(session, stream) else { return 0 }
             HTTP2ClientSession.with(user) { me in
                 if tag < me.bodies.count { me.bodies[tag] = nil }
-                me.delegate?.http2StreamClosed(tag: tag, errorCode: errorCode,
-                                               refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
+                me.delegateRef?._withUnsafeGuaranteedRef {
+                    $0.http2StreamClosed(tag: tag, errorCode: errorCode, refused: errorCode == NGHTTP2_REFUSED_STREAM.rawValue)
+                }
             }
             return 0
         }
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { session, frame, user in
             guard let frame, let user else { return 0 }
-            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()   // rare: SETTINGS, GOAWAY
             let type = UInt32(frame.pointee.hd.type)
+            // Every frame comes here (a HEADERS and a DATA per answer): the session is looked at only for the rare ones.
+            guard type == NGHTTP2_SETTINGS.rawValue || type == NGHTTP2_GOAWAY.rawValue else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
             if type == NGHTTP2_SETTINGS.rawValue, frame.pointee.hd.flags & UInt8(NGHTTP2_FLAG_ACK.rawValue) == 0 {
                 let max = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
                 me.delegate?.http2SettingsChanged(maxConcurrentStreams: Int(max))
@@ -169,22 +181,26 @@ package final class HTTP2ClientSession {
 
     private func readBody(tag: Int, into buffer: UnsafeMutablePointer<UInt8>, length: Int,
                           flags: UnsafeMutablePointer<UInt32>) -> Int {
-        guard tag >= 0, tag < bodies.count, var body = bodies[tag] else {
-            flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-            return 0
+        // Read and advanced in place: a copy of the entry out of the table would retain and release its bytes.
+        bodies.withUnsafeMutableBufferPointer { table -> Int in
+            guard tag >= 0, tag < table.count, table[tag] != nil else {
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+                return 0
+            }
+            let offset = table[tag]!.offset
+            let total = table[tag]!.bytes.count
+            let count = min(length, total - offset)
+            table[tag]!.bytes.withUnsafeBufferPointer { source in
+                buffer.update(from: source.baseAddress! + offset, count: count)
+            }
+            if offset + count == total {
+                flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
+                table[tag] = nil
+            } else {
+                table[tag]!.offset += count
+            }
+            return count
         }
-        let count = min(length, body.bytes.count - body.offset)
-        body.bytes.withUnsafeBufferPointer { src in
-            buffer.update(from: src.baseAddress! + body.offset, count: count)
-        }
-        body.offset += count
-        if body.offset == body.bytes.count {
-            flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
-            bodies[tag] = nil
-        } else {
-            bodies[tag] = body
-        }
-        return count
     }
 
     /// Feeds bytes received from the server. Delegate callbacks run inside.
