@@ -250,7 +250,7 @@ struct Ring<Element> {
 
     var isEmpty: Bool { count == 0 }
 
-    // Elements are moved in (`consuming`) and out (`swap`), never copied: a row's strings are not retained again.
+    // Elements are moved in (`consuming`) and out (`take()`), never copied: a row's strings are not retained again.
     mutating func append(_ element: consuming Element) {
         if count == storage.count { grow() }
         storage[(head + count) % storage.count] = element
@@ -266,8 +266,7 @@ struct Ring<Element> {
 
     mutating func removeFirst() -> Element {
         precondition(count > 0, "removeFirst on an empty ring")
-        var taken: Element?
-        swap(&taken, &storage[head])
+        let taken = storage[head].take()
         head = (head + 1) % storage.count
         count -= 1
         return taken!
@@ -280,9 +279,8 @@ struct Ring<Element> {
         var offset = n
         while offset > 0 {
             offset -= 1
-            var taken: Element?
-            swap(&taken, &storage[(head + offset) % storage.count])
-            guard let element = consume taken else { preconditionFailure("ring slot empty") }   // `taken!` copied it
+            // `take()` moves the element out, leaving nil (a swap with a nil local moved it three times).
+            guard let element = storage[(head + offset) % storage.count].take() else { preconditionFailure("ring slot empty") }
             out.append(element)
         }
         head = (head + n) % storage.count

@@ -57,6 +57,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     @exclusivity(unchecked) var state: ConnectionState
     /// Requests in flight, by tag (the index nghttp2 hands back with every callback); `freeTags` are reusable.
     @exclusivity(unchecked) var slots: [InFlight?] = []
+    /// When each slot's request was sent, 0 once it closed or timed out: the deadline check scans these words
+    /// instead of the requests (reading a field of an optional request copied the whole request).
+    @exclusivity(unchecked) private var sentAtNs: [UInt64] = []
     @exclusivity(unchecked) private var freeTags: [Int] = []
     /// Rows taken from the queue for this pass, last first (`WorkQueue.take(max:waker:nowNs:reversedInto:)`).
     @exclusivity(unchecked) private var taken: [Delivery] = []
@@ -204,7 +207,11 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 do {
                     let stream = try requestHeaders.submit(delivery.notification, on: session, tag: tag)
                     delivery.attempts += 1
-                    if tag == slots.count { slots.append(nil) }
+                    if tag == slots.count {
+                        slots.append(nil)
+                        sentAtNs.append(0)
+                    }
+                    sentAtNs[tag] = now
                     // Built in its slot (a local first would be copied in, retaining every string of the row).
                     slots[tag] = InFlight(stream: stream, delivery: consume delivery, authorizationEpoch: authorizationEpoch,
                                           startedNs: now)
@@ -286,15 +293,11 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         guard now >= nextDeadlineCheck else { return nil }
         nextDeadlineCheck = now + 100_000_000
         let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
-        // Read in place through a buffer pointer: `if let flight = slots[tag]` would copy (retain) every request.
-        let expired: [Int32] = slots.withUnsafeMutableBufferPointer { flights in
-            var streams: [Int32] = []
-            for tag in flights.indices where flights[tag]?.timedOut == false {
-                guard let startedNs = flights[tag]?.startedNs, now - startedNs > limit else { continue }
-                flights[tag]?.timedOut = true
-                streams.append(flights[tag]?.stream ?? 0)
-            }
-            return streams
+        var expired: [Int32] = []
+        for tag in sentAtNs.indices where sentAtNs[tag] != 0 && now &- sentAtNs[tag] > limit {
+            sentAtNs[tag] = 0
+            slots[tag]?.timedOut = true
+            if let stream = slots[tag]?.stream { expired.append(stream) }
         }
         for stream in expired { session.cancel(stream: stream) }
         if let pingSentNs {
@@ -316,6 +319,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         stampStep()
         let lost = slots.compactMap { $0 }
         slots.removeAll()
+        sentAtNs.removeAll()
         freeTags.removeAll()
         for flight in lost { transportFailure(flight, reason: Reason.connectionLost.rawValue, latencyMs: nil) }
         state.closed()
@@ -332,6 +336,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         if dropped > 0 { log?("connection \(id): \(dropped) requests still in flight left out of the report") }
         queue.settled(dropped)
         slots.removeAll()
+        sentAtNs.removeAll()
         state.closed()
         tls.shutdown()
         return .finished
@@ -366,9 +371,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     override func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
         guard tag < slots.count else { return }
-        var taken: InFlight?
-        swap(&taken, &slots[tag])   // moved out, not copied
-        guard let flight = consume taken else { return }
+        guard let flight = slots[tag].take() else { return }   // moved out, not copied
+        sentAtNs[tag] = 0
         freeTags.append(tag)
         let answered = flight.response.status != nil
         state.streamClosed(answered: answered)
