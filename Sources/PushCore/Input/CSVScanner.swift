@@ -65,6 +65,13 @@ struct CSVScanner {
 
     var fieldCount: Int { fieldEnds.count }
 
+    /// Counts a line read by the caller itself (a plain record, `CSVReader.nextPlainRecord`); returns its number.
+    mutating func skipLine() -> Int {
+        recordLine = line
+        line += 1
+        return recordLine
+    }
+
     /// The completed record is longer than `maxRecordBytes` (line end excluded).
     var isTooLong: Bool { overflow || rawCount - (endedWithCR ? 1 : 0) > maxRecordBytes }
 
