@@ -106,4 +106,38 @@ import Testing
         var missing = FieldSlots(names: alert.fieldNames)
         #expect(throws: RowError.self) { try alert.render(missing.reader(for: csv(["name": "x"])), firstSlot: 0) }
     }
+
+    @Test("a payload array given back is rendered into again: its old bytes gone, its storage kept")
+    func renderReusesGivenBuffers() throws {
+        let template = try PayloadTemplate(text: #"{"t":"{{name}}"}"#)
+        var slots = FieldSlots(names: template.fieldNames)
+        var old = Array(repeating: UInt8(ascii: "x"), count: 500)
+        old.reserveCapacity(1000)
+        let storage = old.withUnsafeBufferPointer { $0.baseAddress }
+        var given = [old]
+        old = []
+        template.buffers.give(&given)
+        #expect(given.isEmpty && template.buffers.count == 1)
+        let payload = try template.render(slots.reader(for: csv(["name": "Ann"])), firstSlot: 0)
+        #expect(String(decoding: payload, as: UTF8.self) == #"{"t":"Ann"}"#)
+        #expect(payload.withUnsafeBufferPointer { $0.baseAddress } == storage, "the given array's storage")
+        #expect(template.buffers.count == 0)
+        let fresh = try template.render(slots.reader(for: csv(["name": "Bo"])), firstSlot: 0)
+        #expect(String(decoding: fresh, as: UTF8.self) == #"{"t":"Bo"}"#, "none left: a new array")
+    }
+
+    @Test("spare payload arrays are bounded in number and size")
+    func buffersAreBounded() {
+        let buffers = PayloadBuffers(limit: 3)
+        var big = [UInt8]()
+        big.reserveCapacity(PayloadBuffers.largestCapacity + 1)
+        var given: [[UInt8]] = [[1], [2], [3], [4], big]   // given back last first: the big one comes first
+        buffers.give(&given)
+        #expect(given.isEmpty)
+        #expect(buffers.count == 3, "at most the limit")
+        var taken: [[UInt8]] = []
+        while let buffer = buffers.take() { taken.append(buffer) }
+        #expect(!taken.contains { $0.capacity > PayloadBuffers.largestCapacity }, "large arrays are dropped")
+        #expect(buffers.take() == nil)
+    }
 }

@@ -102,7 +102,7 @@ public final class Campaign: @unchecked Sendable {
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
     public func run(reader: inout some RecordReader, planner: RowPlanner) -> CampaignResult {
         precondition(!planner.plan.dryRun, "a dry-run plan goes to DryRun")
-        let queue = WorkQueue(capacity: max(64, settings.concurrency * 2))
+        let queue = WorkQueue(capacity: max(64, settings.concurrency * 2), payloadBuffers: planner.plan.preparer.template?.buffers)
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
         var connectionSettings = ConnectionSettings(endpoint: settings.endpoint,

@@ -23,8 +23,12 @@ package final class WorkQueue: @unchecked Sendable {
     @exclusivity(unchecked) private var outstanding = 0
     private var waiting: [ObjectIdentifier: Waker] = [:]
 
-    package init(capacity: Int) {
+    /// Where connections give back the payloads of settled rows (the template's), nil when nothing renders into them.
+    package let payloadBuffers: PayloadBuffers?
+
+    package init(capacity: Int, payloadBuffers: PayloadBuffers? = nil) {
         self.capacity = max(1, capacity)
+        self.payloadBuffers = payloadBuffers
         ring = Ring(capacity: self.capacity)
     }
 

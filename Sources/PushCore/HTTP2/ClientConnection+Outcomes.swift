@@ -13,6 +13,7 @@ extension ClientConnection {
         case .settle:
             settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
                                                      latencyMs: latencyMs, finishedAtMs: stepWallMs))
+            if queue.payloadBuffers != nil { spentPayloads.append(flight.delivery.notification.payload) }
         case .retry(let delayMs, let newConnection):
             var again = flight.delivery
             again.lastFailure = reason?.rawValue ?? "HTTP \(flight.response.status ?? 0)"

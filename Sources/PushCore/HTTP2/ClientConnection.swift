@@ -69,6 +69,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     @exclusivity(unchecked) private(set) var authorization: String?
     @exclusivity(unchecked) private(set) var authorizationEpoch = 0
     @exclusivity(unchecked) var settled: [ReportRow] = []
+    /// Payloads of rows settled this pass, given back to `queue.payloadBuffers` with the rows (`answer`).
+    @exclusivity(unchecked) var spentPayloads: [[UInt8]] = []
     @exclusivity(unchecked) var retries: [(delivery: Delivery, delayMs: Int)] = []
     @exclusivity(unchecked) var random: SplitMix64
     @exclusivity(unchecked) private var output: [UInt8] = []
@@ -285,6 +287,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             queue.settled(settled.count)
             settled.removeAll(keepingCapacity: true)
         }
+        // The requests are gone by now (their streams closed): each payload is the array's last reference.
+        if !spentPayloads.isEmpty { queue.payloadBuffers?.give(&spentPayloads) }
     }
 
     /// Cancels requests past their deadline and checks the connection's health; returns why it is dead, if it is.

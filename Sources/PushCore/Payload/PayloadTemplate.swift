@@ -40,6 +40,8 @@ public final class PayloadTemplate: Sendable {
     public let fieldNames: [String]
     /// The structure every rendered payload has (placeholders are scalars, so keys never vary).
     public let shape: PayloadShape
+    /// Payload arrays of sent rows, handed back to be rendered into again (`PayloadBuffers`).
+    package let buffers = PayloadBuffers()
 
     /// Compiles template text. Throws `TemplateError` with line and column for a malformed template.
     public convenience init(text: String, name: String = "template") throws(TemplateError) {
@@ -106,9 +108,15 @@ public final class PayloadTemplate: Sendable {
 
     /// The payload for the row `reader` reads (see `render(_:firstSlot:into:)`): checked and sized in a first pass,
     /// then written straight into an array of that size (no growing, no append per segment).
+    /// The array is one the connections gave back to `buffers` when there is one.
     func render(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> [UInt8] {
         let bound = try renderedBound(reader, firstSlot: firstSlot)
-        return ByteCursor.array(atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+        guard var buffer = buffers.take() else {
+            return ByteCursor.array(atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+        }
+        buffer.removeAll(keepingCapacity: true)
+        ByteCursor.append(to: &buffer, atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+        return buffer
     }
 
     /// Checks every placeholder's value (throwing `RowError` naming the field) and returns the most bytes the

@@ -12,6 +12,18 @@ struct DeliveryResilienceTests {
         #expect(Set(outcome.rows.map(\.token)) == Set(tokens))
     }
 
+    @Test("payload arrays are reused: the connections give them back, and every payload sent is its own row's")
+    func payloadsReused() throws {
+        var live = LiveCampaign(tokens: LiveCampaign.tokens(600))
+        live.connections = 2
+        live.mock.goAway = MockGoAwayRule(afterRequests: 150)   // streams refused and resent too
+        let outcome = try live.run()
+        expectOneRowPerToken(outcome, live.tokens)
+        #expect(outcome.rows.allSatisfy { $0.outcome == .delivered })
+        #expect(outcome.spareBuffers > 0, "settled rows' payloads were handed back")
+        for token in live.tokens { #expect(outcome.acceptedAlerts[token] == ["hello \(token)"]) }
+    }
+
     @Test("GOAWAY (Shutdown) every 40 requests: every row delivered once, unprocessed streams resent without counting")
     func goAway() throws {
         var live = LiveCampaign(tokens: LiveCampaign.tokens(400))

@@ -33,6 +33,10 @@ struct LiveCampaign {
         var acceptedCount: [String: Int]
         /// When the server logged each request (ms since the epoch), in log order.
         var requestTimesMs: [Int64]
+        /// The alert text of every payload the server answered 200 (the template is `hello {{token}}`), by token.
+        var acceptedAlerts: [String: [String]]
+        /// Payload arrays the connections gave back to the template for reuse, at the end of the run.
+        var spareBuffers: Int
 
         func row(_ token: String) -> ReportRow? { rows.first { $0.token == token } }
     }
@@ -100,15 +104,20 @@ struct LiveCampaign {
         let rows = try ReportReader(path: reportPath, format: .jsonl).readAll()
         var accepted: [String: Int] = [:]
         var times: [Int64] = []
+        var alerts: [String: [String]] = [:]
         if let log = FileManager.default.contents(atPath: logPath) {
             for line in log.split(separator: UInt8(ascii: "\n")) {
                 guard let entry = (try? JSONParser.parse(Array(line)))?.objectValue else { continue }
                 if case .number(let ms)? = entry["time_ms"], let value = Int64(ms) { times.append(value) }
                 guard case .number("200")? = entry["status"], let token = entry["token"]?.stringValue else { continue }
                 accepted[token, default: 0] += 1
+                if let alert = entry["payload"]?.objectValue?["aps"]?.objectValue?["alert"]?.stringValue {
+                    alerts[token, default: []].append(alert)
+                }
             }
         }
         return Outcome(rows: rows, result: result, server: server.statistics, control: campaign.control,
-                       mints: tokensSource.mintCount, acceptedCount: accepted, requestTimesMs: times)
+                       mints: tokensSource.mintCount, acceptedCount: accepted, requestTimesMs: times,
+                       acceptedAlerts: alerts, spareBuffers: template.buffers.count)
     }
 }
