@@ -79,7 +79,7 @@ public struct APNsResponse: Sendable, Equatable {
     }
 
     /// Turns the answer into a report row for `notification`.
-    @inline(__always)   // built in the caller's destination: not built here and copied out (a retain per string)
+    @inline(__always)   // inlined into the connection's `answer` (a call returned the row through a temporary)
     public func reportRow(for notification: PushNotification, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
         let delivered = status == 200
         let (reason, timestamp) = delivered ? (nil, nil) : errorBody
