@@ -90,9 +90,10 @@ public struct RowPreparer: Sendable {
 
     private func prepare(line: Int, _ fields: Fields, _ reader: SlotReader) -> Prepared {
         // A CSV cell is read as text directly (no `FieldValue` built and switched over: ~250 instructions a read).
-        let rawToken = reader.isColumns ? reader.columnText(Slot.token) : RowPreparer.rawText(reader.value(Slot.token))
+        let tokenValue = reader.isColumns ? nil : reader.value(Slot.token)   // looked up once per row
+        let rawToken = reader.isColumns ? reader.columnText(Slot.token) : RowPreparer.rawText(tokenValue)
         do throws(RowError) {
-            if !reader.isColumns { try checkTokenType(reader.value(Slot.token)) }
+            if !reader.isColumns { try checkTokenType(tokenValue) }
             guard let rawToken else { throw RowError("field '\(tokenField)' is missing") }
             return .notification(try build(fields, reader, line: line, rawToken: rawToken))
         } catch {
