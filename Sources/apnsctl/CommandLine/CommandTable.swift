@@ -49,7 +49,7 @@ extension CommandSpec {
 
     static let generate = CommandSpec(
         name: "generate",
-        summary: "Print the man page, a shell completion script or the config settings table",
+        summary: "Print the man page, a completion script or the settings table",
         synopsis: ["man|bash|zsh|fish|settings"],
         description: [
             "Prints roff for the man page (`man`), a completion script for bash, zsh or fish, or the config file's "
