@@ -1,6 +1,7 @@
 // The build stamp: `make` writes stamp.h next to this file (gitignored) from `git describe` before it builds,
-// so the version reaches the binary without a package plugin. Without that file (`swift build`, `swift test`)
-// both strings stay empty and `apnsctl --version` says the build is unstamped.
+// so the version reaches the binary without a package plugin. Without that file (`swift build`, `swift test` in
+// a tree `make` never built) both strings stay empty and `apnsctl --version` says the build is unstamped; after a
+// `make`, a plain `swift build` keeps the stamp that `make` last wrote until the next `make` renews it.
 #include "CBuildStamp.h"
 
 #if __has_include("stamp.h")
