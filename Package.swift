@@ -18,7 +18,9 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PushCore", dependencies: ["CNGHTTP2", "COpenSSL", "CZlib"]),
+        // The version and commit `make` stamps into a build (see scripts/version); empty for a plain `swift build`.
+        .target(name: "CBuildStamp", path: "Sources/CBuildStamp"),
+        .target(name: "PushCore", dependencies: ["CNGHTTP2", "COpenSSL", "CZlib", "CBuildStamp"]),
         .target(name: "PushMock", dependencies: ["PushCore"]),
         .executableTarget(name: "apnsctl", dependencies: ["PushCore", "PushMock"]),
         .testTarget(name: "PushCoreTests", dependencies: ["PushCore"]),

@@ -207,7 +207,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'man bash zsh fish' -- "$cur"
+                _apnsctl_reply "" -W 'man bash zsh fish settings' -- "$cur"
             fi
             ;;
         *)

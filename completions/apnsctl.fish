@@ -23,9 +23,9 @@ complete -c apnsctl -n '__fish_apnsctl_using ""' -a token -d 'Print a fresh prov
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a config -d 'Show the effective settings and where each comes from'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a mock -d 'Run a local APNs-compatible server for tests and CI'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -a help -d 'Show help for apnsctl or for one command'
-complete -c apnsctl -n '__fish_apnsctl_using ""' -a generate -d 'Print the man page or a shell completion script'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -a generate -d 'Print the man page, a completion script or the settings table'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -s h -l help -d 'Print help (for the command, when given after it) and exit'
-complete -c apnsctl -n '__fish_apnsctl_using ""' -l version -d 'Print the version and exit; with --verbose, also the C library versions'
+complete -c apnsctl -n '__fish_apnsctl_using ""' -l version -d 'Print the version, its commit and the OpenSSL, nghttp2 and zlib it runs with, and exit'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using ""' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 
@@ -204,5 +204,5 @@ complete -c apnsctl -n '__fish_apnsctl_using help' -a 'send check report token c
 complete -c apnsctl -n '__fish_apnsctl_using help' -s h -l help -d 'Print help (for the command, when given after it) and exit'
 
 # apnsctl generate
-complete -c apnsctl -n '__fish_apnsctl_using generate' -a 'man bash zsh fish'
+complete -c apnsctl -n '__fish_apnsctl_using generate' -a 'man bash zsh fish settings'
 complete -c apnsctl -n '__fish_apnsctl_using generate' -s h -l help -d 'Print help (for the command, when given after it) and exit'

@@ -1,4 +1,5 @@
 import Foundation
+import PushCore
 import Testing
 @testable import apnsctl
 
@@ -17,11 +18,12 @@ struct BinarySmokeTests {
         return try #require(found, "no apnsctl binary at \(candidates.map(\.path))").path
     }
 
-    @Test("--version prints the version on stdout and exits 0")
+    @Test("--version prints the build line on stdout (the same as the library's) and exits 0")
     func version() throws {
         let result = try Tool.run(try Self.binary(), ["--version"])
         #expect(result.status == 0)
-        #expect(result.stdout == "apnsctl 0.1.0\n")
+        #expect(result.stdout == BuildInfo.running.line + "\n")
+        #expect(result.stdout.contains(" with OpenSSL 3."))
         #expect(result.stderr == "")
     }
 

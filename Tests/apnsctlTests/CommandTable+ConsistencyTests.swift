@@ -95,7 +95,7 @@ struct CommandTableConsistencyTests {
         "config": .failure(UsageError("config needs an action: show", command: "config")),
         "report": .failure(UsageError("report needs the report file to read (or - for stdin)", command: "report")),
         "help": .success(.help(command: nil)),
-        "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish", command: "generate")),
+        "generate": .failure(UsageError("generate needs a target: man, bash, zsh, fish, settings", command: "generate")),
     ]
 
     @Test("Every command in the table reaches its own parser")

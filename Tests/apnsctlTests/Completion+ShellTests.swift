@@ -77,7 +77,7 @@ struct CompletionShellTests {
         #expect(try complete("apnsctl ").sorted() == CommandTable.commandNames.sorted())
         #expect(try complete("apnsctl send --push-type ").sorted() == PushType.knownNames.sorted())
         #expect(try complete("apnsctl send --conc") == ["--concurrency"])
-        #expect(try complete("apnsctl generate ").sorted() == ["bash", "fish", "man", "zsh"])
+        #expect(try complete("apnsctl generate ").sorted() == ["bash", "fish", "man", "settings", "zsh"])
         #expect(try complete("apnsctl -v send -").contains("--topic"))
         // After `help send`, send's options are not offered: the command is help.
         #expect(try complete("apnsctl help send --").sorted() == ["--help"])

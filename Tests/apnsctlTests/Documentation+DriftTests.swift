@@ -7,11 +7,10 @@ struct DocumentationDriftTests {
     @Test("The committed file equals what `apnsctl generate` renders now",
           arguments: GenerateTarget.allCases)
     func committedMatchesRendered(target: GenerateTarget) throws {
-        let committed = try Repository.contents(of: target.repositoryPath)
+        let committed = target.committed(in: try Repository.contents(of: target.repositoryPath))
         let rendered = target.render()
         #expect(committed == rendered, """
-            \(target.repositoryPath) is out of date with the option table; regenerate it with
-            swift run apnsctl generate \(target.rawValue) > \(target.repositoryPath)
+            \(target.repositoryPath) is out of date with the option table; regenerate it with `make docs`
             """)
     }
 

@@ -18,6 +18,14 @@ struct EventLogFormatJSONTests {
         #expect(EventLogFormat.line("connection 2: closed", format: .text, timeMs: Self.time) == "apnsctl: connection 2: closed\n")
     }
 
+    @Test("The build line is event 'build', with the line as its message")
+    func build() throws {
+        let object = try Self.object(BuildInfo.running.line)
+        #expect(object.keys == ["time", "level", "event", "message"])
+        #expect(object["event"] == .string("build"))
+        #expect(object["message"] == .string(BuildInfo.running.line))
+    }
+
     @Test("Every JSON line has time, level, event and the original message")
     func envelope() throws {
         let object = try Self.object("connection 1: closed")

@@ -1,3 +1,4 @@
+import PushCore
 import Testing
 @testable import apnsctl
 
@@ -25,14 +26,11 @@ struct InvocationTopLevelTests {
         #expect(invocation(["mock", "--listen", "--help"]) == .help(command: "mock"))
     }
 
-    @Test("--version, and with -v the verbose form")
+    @Test("--version, with or without -v")
     func version() {
-        #expect(invocation(["--version"]) == .version(verbose: false))
-        #expect(invocation(["-v", "--version"]) == .version(verbose: true))
-        #expect(versionText(verbose: false) == "apnsctl 0.1.0\n")
-        let verbose = versionText(verbose: true)
-        #expect(verbose.hasPrefix("apnsctl 0.1.0\nnghttp2 "))
-        #expect(verbose.contains("\nzlib "))
+        #expect(invocation(["--version"]) == .version)
+        #expect(invocation(["-v", "--version"]) == .version)
+        #expect(versionText() == BuildInfo.running.line + "\n")
         #expect(usageMessage(["--version", "send"])
             == "--version goes before or instead of a command, not with 'send'")
     }
@@ -65,7 +63,7 @@ struct InvocationTopLevelTests {
         for target in GenerateTarget.allCases {
             #expect(invocation(["generate", target.rawValue]) == .generate(target))
         }
-        #expect(usageMessage(["generate"]) == "generate needs a target: man, bash, zsh, fish")
+        #expect(usageMessage(["generate"]) == "generate needs a target: man, bash, zsh, fish, settings")
         #expect(usageMessage(["generate", "man", "bash"]) == "generate takes one target; unexpected 'bash'")
         #expect(usageMessage(["help", "send", "mock"]) == "help takes one command at most; unexpected 'mock'")
     }

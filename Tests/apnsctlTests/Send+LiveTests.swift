@@ -23,7 +23,11 @@ struct SendLiveTests {
         let events = lines.filter { $0.hasPrefix("{") }
         let names = events.compactMap { try? JSONParser.parse($0).objectValue?["event"]?.stringValue }
         #expect(names.count == events.count)
-        #expect(names.first == "connected")
+        // First the build that sent the campaign (the --version line), then the connection events.
+        let build = try #require(events.first.flatMap { try? JSONParser.parse($0).objectValue })
+        #expect(build["event"] == .string("build"))
+        #expect(build["message"] == .string(BuildInfo.running.line))
+        #expect(names.dropFirst().first == "connected")
         #expect(names.contains("settings"))
         let summary = lines.filter { !$0.hasPrefix("{") }
         #expect(summary.count == 6)
@@ -43,6 +47,7 @@ struct SendLiveTests {
         #expect(json["campaign"] == .string(campaign))
         #expect(json["exit_status"] == 1)
         #expect(json["connections_opened"] == 1)
+        #expect(json["version"] == .string(BuildInfo.running.line))
 
         // The metrics file: the same counts, the escaped campaign label, a last success (the run read to the end).
         let metrics = try String(contentsOfFile: mock.path("apnsctl.prom"), encoding: .utf8)

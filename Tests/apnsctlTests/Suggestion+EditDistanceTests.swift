@@ -29,7 +29,7 @@ struct SuggestionEditDistanceTests {
             == "unknown option '--concurency' (did you mean '--concurrency'?)")
         #expect(usageMessage(["sned"]) == "unknown command 'sned' (did you mean 'send'?)")
         #expect(usageMessage(["help", "mokc"]) == "unknown command 'mokc' (did you mean 'mock'?)")
-        #expect(usageMessage(["generate", "zhs"]) == "unknown target 'zhs'; use one of man, bash, zsh, fish (did you mean 'zsh'?)")
+        #expect(usageMessage(["generate", "zhs"]) == "unknown target 'zhs'; use one of man, bash, zsh, fish, settings (did you mean 'zsh'?)")
         #expect(usageMessage(validSend + ["--zzz"]) == "unknown option '--zzz'")
         #expect(usageMessage(validSend + ["-x"]) == "unknown option '-x'")
         #expect(usageMessage(validSend + ["-concurrency", "5"])

@@ -11,7 +11,7 @@
 /// `maxDistinctReasons`); `latency_ms` is null when nothing was answered; `endpoint` is null when
 /// nothing was sent.
 extension RunSummary {
-    /// `extra` members (the campaign name, the exit status) are appended in order.
+    /// `extra` members (the campaign name, the exit status, the build line) are appended in order.
     public func renderJSON(extra: [(key: String, value: JSONValue)] = []) -> String {
         var object = JSONObject()
         object.append(key: "endpoint", value: endpoint.map { .string($0.description) } ?? .null)

@@ -24,7 +24,7 @@ extension OptionSpec {
         summary: "Print help (for the command, when given after it) and exit")
     static let version = OptionSpec(
         "version", category: .general,
-        summary: "Print the version and exit; with --verbose, also the C library versions")
+        summary: "Print the version, its commit and the OpenSSL, nghttp2 and zlib it runs with, and exit")
     static let verbose = OptionSpec(
         "verbose", short: "v", category: .general,
         summary: "Say more on stderr; give twice for even more",
@@ -49,13 +49,14 @@ extension CommandSpec {
 
     static let generate = CommandSpec(
         name: "generate",
-        summary: "Print the man page or a shell completion script",
-        synopsis: ["man|bash|zsh|fish"],
+        summary: "Print the man page, a completion script or the settings table",
+        synopsis: ["man|bash|zsh|fish|settings"],
         description: [
-            "Prints roff for the man page (`man`) or a completion script for bash, zsh or fish to stdout, "
-                + "rendered from the same option table as the help text.",
-            "The repository keeps the output in man/apnsctl.1, completions/apnsctl.bash, completions/_apnsctl "
-                + "and completions/apnsctl.fish.",
+            "Prints roff for the man page (`man`), a completion script for bash, zsh or fish, or the config file's "
+                + "settings as a Markdown table (`settings`) to stdout, rendered from the same option table as the "
+                + "help text.",
+            "The repository keeps the output in man/apnsctl.1, completions/apnsctl.bash, completions/_apnsctl, "
+                + "completions/apnsctl.fish and (the settings table) README.md.",
         ],
         operand: OperandSpec(name: "TARGET", choices: GenerateTarget.allCases.map(\.rawValue), optional: false),
         options: [.help],
@@ -67,16 +68,22 @@ extension CommandSpec {
 
 /// What `apnsctl generate` can print, and where the repository keeps each one.
 enum GenerateTarget: String, Sendable, CaseIterable {
-    case man, bash, zsh, fish
+    case man, bash, zsh, fish, settings
 
-    /// Path relative to the repository root.
+    /// Path relative to the repository root. The settings table is a marked block inside it, not the whole file.
     var repositoryPath: String {
         switch self {
         case .man: return "man/apnsctl.1"
         case .bash: return "completions/apnsctl.bash"
         case .zsh: return "completions/_apnsctl"
         case .fish: return "completions/apnsctl.fish"
+        case .settings: return "README.md"
         }
+    }
+
+    /// What the repository holds of this output, given the text of `repositoryPath`; nil when it lacks it.
+    func committed(in file: String) -> String? {
+        self == .settings ? ConfigSettingsRenderer.block(in: file) : file
     }
 
     func render() -> String {
@@ -85,6 +92,7 @@ enum GenerateTarget: String, Sendable, CaseIterable {
         case .bash: return BashCompletionRenderer.render()
         case .zsh: return ZshCompletionRenderer.render()
         case .fish: return FishCompletionRenderer.render()
+        case .settings: return ConfigSettingsRenderer.render()
         }
     }
 }

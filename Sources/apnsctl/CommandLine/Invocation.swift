@@ -8,8 +8,8 @@ enum Invocation: Equatable, Sendable {
     case report(ReportOptions)
     /// Help for one command, or the overview when nil.
     case help(command: String?)
-    /// `--version`; with `--verbose`, the C library versions too.
-    case version(verbose: Bool)
+    /// `--version` (the same build line with or without `--verbose`).
+    case version
     case generate(GenerateTarget)
     case token(TokenOptions)
     case configShow(ConfigReport)
@@ -42,7 +42,7 @@ private struct InvocationParser {
 
         guard let name = rest.first else {
             if global.flags[OptionSpec.help.long] != nil { return .help(command: nil) }
-            if global.flags[OptionSpec.version.long] != nil { return .version(verbose: globalVerbose > 0) }
+            if global.flags[OptionSpec.version.long] != nil { return .version }
             throw UsageError.missingCommand
         }
         guard let command = CommandTable.command(named: name) else {

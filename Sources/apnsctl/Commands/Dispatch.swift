@@ -13,8 +13,8 @@ func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32
         let text = name.flatMap(CommandTable.command(named:)).map(HelpRenderer.help(for:)) ?? HelpRenderer.overview()
         Output.standardOutput(text)
         return ExitStatus.success.rawValue
-    case .version(let verbose):
-        Output.standardOutput(versionText(verbose: verbose))
+    case .version:
+        Output.standardOutput(versionText())
         return ExitStatus.success.rawValue
     case .generate(let target):
         Output.standardOutput(target.render())
@@ -27,13 +27,10 @@ func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32
     }
 }
 
-/// `apnsctl 0.1.0`, and with `--verbose` the C libraries it runs on (for bug reports).
-func versionText(verbose: Bool) -> String {
-    var text = "\(CommandTable.programName) \(APNsCtlVersion.current)\n"
-    if verbose {
-        text += "nghttp2 \(LibraryVersions.nghttp2)\n\(LibraryVersions.openssl)\nzlib \(LibraryVersions.zlib)\n"
-    }
-    return text
+/// The build line: version, commit and the C libraries it runs on (with or without `--verbose`: the one line
+/// already holds what a bug report needs).
+func versionText() -> String {
+    BuildInfo.running.line + "\n"
 }
 
 /// Parses argv and runs it; usage errors go to stderr with exit status 2.

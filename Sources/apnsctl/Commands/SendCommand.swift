@@ -15,6 +15,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         let format = options.logFormat
         log = { message in statusLine.print(EventLogFormat.line(message, format: format, timeMs: Clock.wallMilliseconds())) }
     }
+    log?(BuildInfo.running.line)   // which build sent this campaign, first in the log
 
     // Credentials: a .p8 key for provider tokens, or a client certificate. A dry run needs none.
     var credentials: LoadedCredentials?
@@ -224,6 +225,7 @@ private func finishOutputs(_ options: SendOptions, result: CampaignResult, rowsR
     if let path = options.summaryJSON {
         let extra: [(key: String, value: JSONValue)] = [
             ("campaign", .string(options.campaign)), ("exit_status", .number(String(status.rawValue))),
+            ("version", .string(BuildInfo.running.line)),
         ]
         do {
             try Files.replace(path, with: result.summary.renderJSON(extra: extra))

@@ -22,7 +22,8 @@ extension ManPageProse {
         .paragraph("`--summary-json FILE` writes the same facts as one JSON object: endpoint, started_at, ended_at, "
             + "elapsed_seconds, rows_per_second, rows (total and per outcome), statuses, reasons, other_reasons, "
             + "latency_ms (p50, p90, p99, max; null when nothing was answered), connections_opened, goaways, "
-            + "campaign and exit_status."),
+            + "campaign, exit_status and version (the line `apnsctl --version` prints: which build sent the "
+            + "campaign)."),
         .paragraph("`--metrics-file FILE` writes Prometheus text format for node_exporter's textfile collector, "
             + "replacing the file atomically when the run starts, every "
             + "\(MonitoringDefaults.metricsIntervalSeconds) seconds and at the end. Every sample has the "

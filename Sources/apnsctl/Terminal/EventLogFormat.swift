@@ -39,6 +39,9 @@ enum EventLogFormat {
 
     /// The event name, level and fields of one PushCore log sentence.
     static func parse(_ message: String) -> Event {
+        if message.hasPrefix("\(CommandTable.programName) ") {
+            return Event(name: "build", level: "info", fields: [])   // BuildInfo.line, logged first
+        }
         guard message.hasPrefix("connection "), let colon = message.firstIndex(of: ":"),
               let id = Int(message[message.index(message.startIndex, offsetBy: 11)..<colon]) else {
             return Event(name: "message", level: "info", fields: [])
