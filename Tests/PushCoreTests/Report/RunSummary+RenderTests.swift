@@ -137,12 +137,14 @@ struct RunSummaryReasonKeyTests {
         RunSummary.reasonKey(reason: message, status: nil, outcome: .invalid)
     }
 
-    @Test("quoted values and numbers are blanked; apostrophes and digits inside words are kept")
+    @Test("quoted values and numbers are blanked; field names, apostrophes and digits inside words are kept")
     func blanks() {
         #expect(key("field 'token': looks like base64; hex-encode the token's bytes")
-            == "field '…': looks like base64; hex-encode the token's bytes")
+            == "field 'token': looks like base64; hex-encode the token's bytes")
+        #expect(key("field 'priority': '7' is not 10, 5 or 1") == "field 'priority': '…' is not N, N or N")
         #expect(key("payload is 4211 bytes, over the 4096-byte limit for alert")
             == "payload is N bytes, over the N-byte limit for alert")
-        #expect(key("template field 'name' is missing") == key("template field 'city' is missing"))
+        #expect(key("template field 'frist_name' is missing") == "template field 'frist_name' is missing")
+        #expect(key("template field 'name' is missing") != key("template field 'city' is missing"))
     }
 }
