@@ -165,6 +165,21 @@ struct SendLiveTests {
     }
 }
 
+extension SendLiveTests {
+    @Test("--report - on a terminal: report lines only, never a progress line between them", .enabled(if: PseudoTerminal.available))
+    func reportOnTheTerminal() throws {
+        let mock = try MockFixture()
+        let input = try mock.writeRecipients("r.csv", rows: 3000)
+        let result = try PseudoTerminal.run([try BinarySmokeTests.binary()] + mock.sendArguments(input: input, extra: [
+            "--report", "-", "--concurrency", "10", "--rate", "2000",
+        ]), columns: 80)
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains(ProgressLine.erase))
+        #expect(result.stdout.components(separatedBy: #"{"line":"#).count == 3001)
+        #expect(result.stdout.contains("rows: 3000 total"))
+    }
+}
+
 @Suite("Signals reach apnsctl", .timeLimit(.minutes(1)))
 struct SignalDeliveryTests {
     @Test("SIGTERM stops apnsctl mock even when the parent thread had it blocked (test runners, supervisors)")

@@ -9,7 +9,9 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let dryRun = options.plan.dryRun
     let statusLine = StatusLine()
     let showProgress = TerminalInfo.showsProgress(options.progress, quiet: options.quiet,
-                                                  isTerminal: TerminalInfo.stderrIsTerminal)
+                                                  isTerminal: TerminalInfo.stderrIsTerminal,
+                                                  reportOnTerminal: options.report == "-" && TerminalInfo.stdoutIsTerminal
+                                                      && TerminalInfo.stderrIsTerminal)
     var log: EventLog?
     if options.verbosity > 0 && !options.quiet {
         let format = options.logFormat
