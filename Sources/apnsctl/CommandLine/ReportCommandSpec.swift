@@ -31,7 +31,7 @@ extension CommandSpec {
     static let report = CommandSpec(
         name: "report",
         summary: "Summarise a report; list the rows to retry, the tokens to prune",
-        synopsis: ["FILE [--failed FILE [--input FILE]] [--prune-list FILE] [--quiet]"],
+        synopsis: ["FILE [--failed FILE [--input FILE]]", "[--prune-list FILE] [--quiet]"],
         description: [
             "Reads a report written by send or check (JSONL or CSV, gzip-compressed or not; - is stdin) and prints "
                 + "its summary: rows by outcome, HTTP status and reason, latency percentiles, and any input line "
@@ -45,11 +45,11 @@ extension CommandSpec {
         options: [Report.failed, Report.input, Report.pruneList, .quiet, .help],
         examples: [
             CommandExample(
-                description: "Send again the rows that got no answer, with the same template (keep its fields).",
+                description: "Send again the rows that got no answer: their input rows, every field the template uses.",
                 command: """
                     apnsctl send -i users.csv --template t.json ... -r run1.jsonl
-                    apnsctl report run1.jsonl --failed retry.csv --input users.csv
-                    apnsctl send -i retry.csv --template t.json ... -r run2.jsonl
+                    apnsctl report run1.jsonl --input users.csv --failed r.csv
+                    apnsctl send -i r.csv --template t.json ... -r run2.jsonl
                     """),
         ])
 }

@@ -14,6 +14,17 @@ struct CampaignTrustTests {
         return try ReportReader(path: harness.path(name)).readAll()
     }
 
+    /// Starts `send --resume` of `rows` rows to report.jsonl against a mock answering after 20 ms, two requests in
+    /// flight, and returns once the report has `reportLines` lines.
+    static func startSlowRun(_ harness: CampaignHarness, rows: Int, reportLines: Int) throws -> ChildProcess {
+        try harness.writeRecipients("in.csv", count: rows)
+        try harness.startMock(extra: ["--latency", "20ms"])
+        let run = try harness.start(harness.sendArguments(input: "in.csv", report: "report.jsonl",
+                                                          extra: ["--resume", "--concurrency", "2"]), name: "slow")
+        try CampaignResumeTests.waitForLines(harness.path("report.jsonl"), atLeast: reportLines, child: run)
+        return run
+    }
+
     @Test("A run stopped by the wrong environment or refused credentials settles none of those rows; --resume sends them all after the fix",
           arguments: ["400:BadDeviceToken", "403:InvalidProviderToken"])
     func stoppedRunIsResumedWhole(answer: String) throws {
@@ -46,12 +57,8 @@ struct CampaignTrustTests {
     @Test("A second run on the same report exits 3 at once naming the first one's pid, and sends nothing")
     func oneRunPerReport() throws {
         let harness = try CampaignHarness()
-        try harness.writeRecipients("in.csv", count: 300)
-        try harness.startMock(extra: ["--latency", "20ms"])
         let report = harness.path("report.jsonl")
-        let first = try harness.start(harness.sendArguments(input: "in.csv", report: "report.jsonl",
-                                                            extra: ["--resume", "--concurrency", "2"]), name: "first")
-        try CampaignResumeTests.waitForLines(report, atLeast: 10, child: first)
+        let first = try Self.startSlowRun(harness, rows: 300, reportLines: 10)
         #expect(first.isRunning, "the first run ended before the second could start")
         let second = try harness.run(harness.sendArguments(input: "in.csv", report: "report.jsonl", extra: ["--resume"]))
         #expect(second.status == ExitStatus.fatal.rawValue)
@@ -94,12 +101,7 @@ struct CampaignTrustTests {
     @Test("An interrupted run says how many rows are left and how to continue")
     func interruptedRunSaysWhatIsLeft() throws {
         let harness = try CampaignHarness()
-        try harness.writeRecipients("in.csv", count: 2_000)
-        try harness.startMock(extra: ["--latency", "20ms"])
-        let report = harness.path("report.jsonl")
-        let run = try harness.start(harness.sendArguments(input: "in.csv", report: "report.jsonl",
-                                                          extra: ["--resume", "--concurrency", "2"]), name: "run")
-        try CampaignResumeTests.waitForLines(report, atLeast: 20, child: run)
+        let run = try Self.startSlowRun(harness, rows: 2_000, reportLines: 20)
         run.signal(SIGINT)
         let interrupted = try run.wait(seconds: 60)
         #expect(interrupted.status == ExitStatus.interrupted.rawValue)
