@@ -18,6 +18,17 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         log = { message in statusLine.print(EventLogFormat.line(message, format: format, timeMs: Clock.wallMilliseconds())) }
     }
 
+    // One run per report, first of all: a second cron run on the same report stops here, having done nothing.
+    var lock: ReportLock?
+    if options.report != "-" && Files.isRegularFile(options.report) != false {
+        do {
+            lock = try ReportLock(report: options.report, startedAtMs: Clock.wallMilliseconds())
+        } catch {
+            return fatal("\(error)")
+        }
+    }
+    defer { lock?.release() }
+
     // Credentials: a .p8 key for provider tokens, or a client certificate. A dry run needs none.
     var credentials: LoadedCredentials?
     if !dryRun || options.plan.connect {
@@ -110,17 +121,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     if let path = options.summaryJSON, path != "-", let problem = Files.unwritableDirectory(of: path) {
         return fatal("--summary-json: \(problem)")
     }
-    // One run per report, and a report that holds rows is continued or started over on purpose only.
+    // A report that holds rows is continued or started over on purpose only.
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
-    var lock: ReportLock?
-    if options.report != "-" && Files.isRegularFile(options.report) != false {
-        do {
-            lock = try ReportLock(report: options.report, startedAtMs: Clock.wallMilliseconds())
-        } catch {
-            return fatal("\(error)")
-        }
-    }
-    defer { lock?.release() }
     if !dryRun, !options.plan.resume, !options.plan.force, let rows = existingReportRows(options.report, format: reportFormat) {
         return usageFailure("\(options.report) \(rows): add --resume to continue it, or --force to start over "
             + "(its rows are then replaced and every row is sent again)", command: command)
