@@ -6,7 +6,7 @@
 /// | input | a field is missing when | unless |
 /// |---|---|---|
 /// | CSV | the header row does not name it | a template field, with a `payload` column (rows may bring their own) |
-/// | JSONL | none of the first `sampleSize` rows has it | a template field, when a sampled row has its own `payload` |
+/// | JSONL | none of the first `sampleSize` rows has it (the token field too) | a template field, when a sampled row has its own `payload` |
 ///
 /// A field missing from only some rows stays a per-row `invalid`. Every message names the field, lists what the
 /// input has and suggests the closest name (`Token` for `token`).
@@ -18,11 +18,14 @@ public struct InputFieldCheck: Sendable, Equatable {
     public var keep: [String]
     /// True when `--template` or `--payload` gives a payload; else every row must bring its own.
     public var hasTemplate: Bool
+    /// The token's field, looked for in JSONL rows (a CSV header without it is refused when the file is opened).
+    public var tokenField: String
 
-    public init(templateFields: [String], keep: [String], hasTemplate: Bool) {
+    public init(templateFields: [String], keep: [String], hasTemplate: Bool, tokenField: String = "token") {
         self.templateFields = templateFields
         self.keep = keep
         self.hasTemplate = hasTemplate
+        self.tokenField = tokenField
     }
 
     /// The problem with a CSV input whose header row names `columns`, or nil.
@@ -58,6 +61,11 @@ public struct InputFieldCheck: Sendable, Equatable {
                 + "in each row, \(absent) \(fields)", kind: .unusable)
         }
         let has = { (field: String) in rows.contains { $0.value(named: field) != nil } }
+        if !has(tokenField) {
+            return InputError("\(name): no token: field '\(tokenField)', \(absent) \(fields)"
+                + (Suggestion.closest(to: tokenField, among: names).map { " (did you mean '\($0)'?)" } ?? "")
+                + "; name the token field with --token-field", kind: .unusable)
+        }
         if !ownPayload, let missing = templateFields.first(where: { !has($0) }) {
             return InputError("\(name): the template uses field '\(missing)', \(absent) \(fields)"
                 + Suggestion.clause(for: missing, among: names), kind: .unusable)

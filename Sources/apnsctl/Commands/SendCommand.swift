@@ -88,7 +88,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         }
         // The fields the whole run needs (template placeholders, --keep, a payload source) are in the input.
         let fieldCheck = InputFieldCheck(templateFields: template?.fieldNames ?? [], keep: options.plan.keep,
-                                         hasTemplate: template != nil)
+                                         hasTemplate: template != nil, tokenField: options.tokenField)
         let inputName = input == "-" ? "stdin" : input
         if let csv = reader as? CSVReader, let problem = fieldCheck.problem(columns: csv.columns, name: inputName) {
             return usageFailure(problem.message, command: command)

@@ -34,6 +34,10 @@ struct InputFieldCheckProblemTests {
                             ["token": "bb", "frist_name": "B", "city": "Y", "user_id": 2]])
         #expect(check.problem(sample: none, name: "in.jsonl")?.message == "in.jsonl: the template uses field 'first_name', "
             + "which none of the first 2 rows has (their fields: 'token', 'frist_name', 'city', 'user_id') (did you mean 'frist_name'?)")
+        let noToken = records([["device": "aa", "first_name": "A", "city": "X", "user_id": 1]])
+        #expect(check.problem(sample: noToken, name: "in.jsonl")?.message == "in.jsonl: no token: field 'token', which the "
+            + "first row does not have (their fields: 'device', 'first_name', 'city', 'user_id'); name the token field "
+            + "with --token-field")
         let unreadable = [InputRecord(line: 1, content: .malformed("expected a JSON object"))]
         #expect(check.problem(sample: unreadable, name: "in.jsonl") == nil, "unreadable rows are reported one by one")
     }
