@@ -111,6 +111,15 @@ struct RunSummaryRenderTests {
         #expect(line.hasSuffix(", 54 in 54 more reasons, 10 other reasons"))
     }
 
+    @Test("a reason that holds a comma is quoted, so the list of reasons splits one way only")
+    func commaInReason() {
+        var summary = RunSummary(startedAtMs: 0)
+        for _ in 0..<2 { summary.record(Self.row(.invalid, status: nil, reason: "field 'priority': '7' is not 10, 5 or 1")) }
+        summary.record(Self.row(.rejected, status: 400, reason: "BadDeviceToken"))
+        let line = summary.render().split(separator: "\n").first { $0.hasPrefix("reasons: ") }
+        #expect(line == #"reasons: 2 "field 'priority': '…' is not N, N or N", 1 BadDeviceToken"#)
+    }
+
     @Test("merging per-thread summaries equals one summary of all rows")
     func merge() {
         var all = RunSummary(startedAtMs: 0)
