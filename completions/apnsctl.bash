@@ -71,7 +71,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -116,15 +116,16 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         report)
             case $prev in
                 --failed) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --input) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
             esac
             if [[ $cur == -* ]]; then
-                _apnsctl_reply "" -W '--failed --prune-list --quiet --help -q -h' -- "$cur"
+                _apnsctl_reply "" -W '--failed --input --prune-list --quiet --help -q -h' -- "$cur"
             else
                 compopt -o filenames 2>/dev/null; _apnsctl_reply "" -f -- "$cur"
             fi

@@ -76,6 +76,8 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l prune-list -r -F -d 'Write
 complete -c apnsctl -n '__fish_apnsctl_using send' -l shard -x -d 'Send only the rows whose token falls in shard K of N (1 to N)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l dedupe -d 'Push each token once: report a repeated token skipped, naming its first line'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l resume -d 'Carry on the run whose --report exists: skip the rows it settled, append the rest'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l force -d 'Start the report over even when it already holds rows (without --resume)'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l strict -d 'Exit 1 unless every row was delivered (tokens gone or wrong and skipped rows count too)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -s h -l help -d 'Print help (for the command, when given after it) and exit'
@@ -126,6 +128,8 @@ complete -c apnsctl -n '__fish_apnsctl_using check' -l prune-list -r -F -d 'Writ
 complete -c apnsctl -n '__fish_apnsctl_using check' -l shard -x -d 'Send only the rows whose token falls in shard K of N (1 to N)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l dedupe -d 'Push each token once: report a repeated token skipped, naming its first line'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l resume -d 'Carry on the run whose --report exists: skip the rows it settled, append the rest'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l force -d 'Start the report over even when it already holds rows (without --resume)'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l strict -d 'Exit 1 unless every row was delivered (tokens gone or wrong and skipped rows count too)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s v -l verbose -d 'Say more on stderr; give twice for even more'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -s h -l help -d 'Print help (for the command, when given after it) and exit'
@@ -133,6 +137,7 @@ complete -c apnsctl -n '__fish_apnsctl_using check' -s h -l help -d 'Print help 
 # apnsctl report
 complete -c apnsctl -n '__fish_apnsctl_using report' -F
 complete -c apnsctl -n '__fish_apnsctl_using report' -l failed -r -F -d 'Write the rows worth sending again to FILE, as an input for send'
+complete -c apnsctl -n '__fish_apnsctl_using report' -l input -r -F -d 'With --failed: write the failed rows\' original input rows from FILE, every field kept'
 complete -c apnsctl -n '__fish_apnsctl_using report' -l prune-list -r -F -d 'Write the tokens APNs says are gone (410 Unregistered, ExpiredToken) to FILE'
 complete -c apnsctl -n '__fish_apnsctl_using report' -s q -l quiet -d 'Print nothing on stderr but errors (wins over --verbose)'
 complete -c apnsctl -n '__fish_apnsctl_using report' -s h -l help -d 'Print help (for the command, when given after it) and exit'

@@ -41,7 +41,7 @@ struct SendLiveTests {
         // The JSON summary: the same counts, the campaign and the exit status.
         let json = try #require(try JSONParser.parse(String(contentsOfFile: mock.path("summary.json"), encoding: .utf8))
             .objectValue)
-        #expect(json["rows"] == ["total": 301, "delivered": 270, "rejected": 30, "failed": 0, "invalid": 1, "valid": 0, "skipped": 0])
+        #expect(json["rows"] == ["total": 301, "delivered": 270, "rejected": 30, "failed": 0, "invalid": 1, "valid": 0, "skipped": 0, "stopped": 0])
         #expect(json["statuses"] == ["200": 270, "400": 30])
         #expect(json["reasons"]?.objectValue?["BadDeviceToken"] == 30)
         #expect(json["campaign"] == .string(campaign))
@@ -161,12 +161,27 @@ struct SendLiveTests {
         let input = try mock.writeRecipients("r.csv", rows: 50)
         for extra in [["--progress", "never"], ["--quiet"]] {
             let result = try PseudoTerminal.run([try BinarySmokeTests.binary()] + mock.sendArguments(input: input, extra: [
-                "--report", mock.path("report.jsonl"),
+                "--report", mock.path("report\(extra[0]).jsonl"),   // one report each: a report is not started over silently
             ] + extra), columns: 80)
             #expect(result.status == 0)
             #expect(!result.stdout.contains(ProgressLine.erase), "\(extra)")
             #expect(result.stdout.contains("rows: 50 total") == (extra == ["--progress", "never"]))
         }
+    }
+}
+
+extension SendLiveTests {
+    @Test("--report - on a terminal: report lines only, never a progress line between them", .enabled(if: PseudoTerminal.available))
+    func reportOnTheTerminal() throws {
+        let mock = try MockFixture()
+        let input = try mock.writeRecipients("r.csv", rows: 3000)
+        let result = try PseudoTerminal.run([try BinarySmokeTests.binary()] + mock.sendArguments(input: input, extra: [
+            "--report", "-", "--concurrency", "10", "--rate", "2000",
+        ]), columns: 80)
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains(ProgressLine.erase))
+        #expect(result.stdout.components(separatedBy: #"{"line":"#).count == 3001)
+        #expect(result.stdout.contains("rows: 3000 total"))
     }
 }
 

@@ -57,6 +57,9 @@ struct SendOptionsMonitoringTests {
         #expect(TerminalInfo.showsProgress(.always, quiet: false, isTerminal: false))
         #expect(!TerminalInfo.showsProgress(.always, quiet: true, isTerminal: true))
         #expect(!TerminalInfo.showsProgress(.never, quiet: false, isTerminal: true))
+        // Report lines on the same terminal would interleave with the progress line.
+        #expect(!TerminalInfo.showsProgress(.auto, quiet: false, isTerminal: true, reportOnTerminal: true))
+        #expect(!TerminalInfo.showsProgress(.always, quiet: false, isTerminal: true, reportOnTerminal: true))
     }
 
     @Test("The new path options complete files, the new fixed sets their choices, in every script")

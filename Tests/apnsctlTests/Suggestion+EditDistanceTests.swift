@@ -1,4 +1,5 @@
 import Testing
+import PushCore
 @testable import apnsctl
 
 @Suite("Did you mean: edit distance and suggestions")

@@ -48,7 +48,22 @@ public struct CampaignResult: Sendable {
     public var fatal: String?
     /// The report went to a pipe whose reader closed it (`--report - | head`): sending stopped there.
     public var reportReaderGone = false
+    /// Records read from the input, and whether it was read to its end.
+    public var rowsRead = 0
+    public var inputEnded = false
+    /// Rows read but left to the other shards (`--shard`).
+    public var outsideShard = 0
     public var exitStatus: Int32 { fatal != nil ? 3 : summary.exitStatus }
+
+    /// False when the run stopped because the input does not match the report being resumed: running the same
+    /// command again will not help.
+    public var canContinue: Bool { !(fatal?.hasPrefix(RowFeeder.resumeRefusal) ?? false) }
+
+    /// Rows read in this run that are neither in the report nor left to another shard: queued or in flight
+    /// when the run stopped, or answered while it stopped (`summary.stopped`). `--resume` sends them.
+    public var rowsNotSettled: Int {
+        Swift.max(0, rowsRead - summary.total - (summary.resumedRows ?? 0) - outsideShard)
+    }
 }
 
 /// A whole `apnsctl send` run: reader → preparer → bounded queue → connection threads → report.
@@ -127,8 +142,10 @@ public final class Campaign: @unchecked Sendable {
         }
 
         var planner = planner
+        var inputEnded = false
         let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink,
-                                        onRecord: { self.rowsRead.add(1, ordering: .relaxed) }) { batch in
+                                        onRecord: { self.rowsRead.add(1, ordering: .relaxed) },
+                                        onEnd: { inputEnded = true }) { batch in
             queue.push(batch: &batch)
         }
         queue.finish()
@@ -139,6 +156,8 @@ public final class Campaign: @unchecked Sendable {
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
         if planner.isResuming { summary.resumedRows = planner.alreadySettled }
-        return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
+        return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone,
+                              rowsRead: rowsRead.load(ordering: .relaxed), inputEnded: inputEnded && inputError == nil,
+                              outsideShard: planner.outsideShard)
     }
 }

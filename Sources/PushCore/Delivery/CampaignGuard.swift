@@ -7,6 +7,18 @@
 /// | forbidden | ≥ 20 answers, all 403 Forbidden | the key or certificate may not push to this topic |
 ///
 /// Credential reasons (InvalidProviderToken, …) stop the run at the first answer (RetryPolicy.stopRun).
+///
+/// An answer that stops the run says nothing about its row: the row is not settled. `disposition` sorts
+/// each answered row (after `record`):
+///
+/// | answer | disposition |
+/// |---|---|
+/// | a credential reason, or ExpiredProviderToken settled (the clock is wrong) | `stopped` |
+/// | BadDeviceToken (Forbidden) while its trip wire is undecided | `hold` until it is decided |
+/// | BadDeviceToken (Forbidden) once its trip wire stopped the run | `stopped` |
+/// | anything else, or once the trip wire can no longer trip | `write` |
+///
+/// `stopped` rows stay out of the report, like rows never sent, so `--resume` sends them after the fix.
 public struct CampaignGuard: Sendable, Equatable {
     public var minimumSample: Int
     public var badTokenShare: Double
@@ -15,6 +27,19 @@ public struct CampaignGuard: Sendable, Equatable {
     public private(set) var answered = 0
     public private(set) var badDeviceTokens = 0
     public private(set) var forbidden = 0
+
+    public enum Trip: Sendable, Equatable { case wrongEnvironment, forbidden }
+    /// The trip wire that stopped the run, once one did.
+    public private(set) var trip: Trip?
+
+    public enum Disposition: Sendable, Equatable {
+        /// A final answer about the row: into the report.
+        case write
+        /// Its meaning waits on a trip wire still undecided: keep it back, ask again after the next rows.
+        case hold
+        /// Answered so because of a run-level problem: not settled, left out of the report.
+        case stopped
+    }
 
     public init(minimumSample: Int = 50, badTokenShare: Double = 0.95, environmentFlag: String? = nil) {
         self.minimumSample = minimumSample
@@ -45,15 +70,37 @@ public struct CampaignGuard: Sendable, Equatable {
         if reason == Reason.badDeviceToken.rawValue { badDeviceTokens += 1 }
         if status == 403 && reason == Reason.forbidden.rawValue { forbidden += 1 }
         if answered == minimumSample, Double(badDeviceTokens) >= badTokenShare * Double(answered) {
+            trip = trip ?? .wrongEnvironment
             let other = environmentFlag == "--production" ? "--sandbox" : environmentFlag == "--sandbox" ? "--production" : nil
             return "stopped early: \(badDeviceTokens) of the first \(answered) answers were BadDeviceToken; the tokens "
                 + "probably belong to the other APNs environment"
                 + (other.map { " (this run used \(environmentFlag!); try \($0))" } ?? " (try --sandbox or --production)")
         }
         if answered == 20, forbidden == answered {
+            trip = trip ?? .forbidden
             return "stopped early: APNs answered 403 Forbidden to each of the first 20 requests; check that the key "
                 + "or certificate may push to this topic (--topic)"
         }
         return nil
+    }
+
+    /// Where a row answered `status`/`reason` goes, given what was recorded so far (see the table above).
+    public func disposition(status: Int?, reason: String?) -> Disposition {
+        guard let status, status != 200, let reason else { return .write }
+        if Self.stopsRun(reason: reason) { return .stopped }
+        if reason == Reason.badDeviceToken.rawValue {
+            if trip == .wrongEnvironment { return .stopped }
+            if answered < minimumSample { return .hold }
+        } else if status == 403 && reason == Reason.forbidden.rawValue {
+            if trip == .forbidden { return .stopped }
+            if answered < 20 && forbidden == answered { return .hold }
+        }
+        return .write
+    }
+
+    /// A settled answer that stops the run whatever the guard counts: refused credentials, or a provider token
+    /// refused as expired moments after it was minted (the clock).
+    public static func stopsRun(reason: String) -> Bool {
+        reason == Reason.expiredProviderToken.rawValue || Reason(rawValue: reason).isCredentialFailure
     }
 }

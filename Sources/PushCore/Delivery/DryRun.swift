@@ -20,13 +20,16 @@ public final class DryRun: @unchecked Sendable {
     public func run(reader: inout some RecordReader, planner: RowPlanner) -> CampaignResult {
         var planner = planner
         precondition(planner.plan.dryRun, "a dry run needs a dry-run plan")
-        let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink) { _ in
+        var rowsRead = 0, inputEnded = false
+        let inputError = RowFeeder.feed(reader: &reader, planner: &planner, control: control, sink: sink,
+                                        onRecord: { rowsRead += 1 }, onEnd: { inputEnded = true }) { _ in
             preconditionFailure("a dry-run plan never sends")
         }
         sink.close()
         if let inputError { control.fail(inputError) }
         var summary = sink.finalSummary
         if planner.isResuming { summary.resumedRows = planner.alreadySettled }
-        return CampaignResult(summary: summary, fatal: control.fatal?.description)
+        return CampaignResult(summary: summary, fatal: control.fatal?.description, rowsRead: rowsRead,
+                              inputEnded: inputEnded && inputError == nil, outsideShard: planner.outsideShard)
     }
 }

@@ -21,6 +21,11 @@ final class ReportSink: RowSink, @unchecked Sendable {
     @exclusivity(unchecked) private var lastSyncNs = Clock.monotonicNanoseconds()
     var onFatal: (@Sendable () -> Void)?
     private var readerWentAway = false
+    private var writeFailed = false
+    /// Rows handed to the writer but still in its buffer: counted into `summary` once written out.
+    @exclusivity(unchecked) private var unflushed = RunSummary(startedAtMs: 0)
+    /// Answers held back until the guard decides what they mean (at most its sample, 50 rows).
+    @exclusivity(unchecked) private var held: [ReportRow] = []
 
     /// Kept values (`--keep`) of rows handed to the connections, by line, until they settle. Holds at most
     /// the queue plus the requests in flight.
@@ -61,59 +66,121 @@ final class ReportSink: RowSink, @unchecked Sendable {
                     try writer.syncWritten()
                     try pruneList?.syncWritten()
                 } catch {
-                    control.fail("cannot write the report: \(error)")
-                    onFatal?()
+                    lock.withLock { failWriting(error) }
                 }
             }
         }
         lock.lock()
         defer { lock.unlock() }
+        // After a write failure nothing more is written or counted: the summary holds what the report holds.
+        guard !writeFailed else { return }
         var rows = rows
         if !keptByLine.isEmpty {
             for index in rows.indices {
                 if let kept = keptByLine.removeValue(forKey: rows[index].line) { rows[index].kept = kept }
             }
         }
-        summary.record(rows)
-        if let stop = campaignGuard?.record(rows) {
+        if writeOut, let stop = campaignGuard?.record(rows) {
             control.fail(stop)
             onFatal?()
         }
+        if writeOut && (!held.isEmpty || rows.contains(where: { $0.status != nil && $0.status != 200 })) {
+            rows = sortAnswers(rows)
+        }
         do {
             try writer.write(rows)
-            pruneList?.add(rows)
             let now = Clock.monotonicNanoseconds()
             if now - lastSyncNs >= Self.syncIntervalMs * 1_000_000 {
                 lastSyncNs = now
                 syncDue = true
                 try writer.flush()
-                try pruneList?.flush()
             } else if writeOut {
                 try writer.flush()
-                try pruneList?.flush()
             }
+            // Counted once written out (held in `unflushed` until then): a row the report does not hold is never
+            // in the summary.
+            if writeOut || syncDue {
+                summary.record(rows)
+            } else {
+                unflushed.record(rows)
+            }
+            if writer.bufferedRows == 0 && unflushed.total > 0 {
+                summary.merge(unflushed)
+                unflushed = RunSummary(startedAtMs: 0)
+            }
+            pruneList?.add(rows)
+            if writeOut || syncDue { try pruneList?.flush() }
         } catch let error as FileIOError where error.isBrokenPipe {
             // `--report - | head`: not an error; stop sending, as for an interruption.
             readerWentAway = true
             control.requestStop()
             onFatal?()
         } catch {
-            control.fail("cannot write the report: \(error)")
-            onFatal?()
+            failWriting(error)
+        }
+    }
+
+    /// A write failed (a full disk, an I/O error): sending stops at once; nothing more is written or counted.
+    /// Called with `lock` held.
+    private func failWriting(_ error: any Error) {
+        writeFailed = true
+        control.fail("cannot write the report: \(error)")
+        onFatal?()
+    }
+
+    /// Answers that stop the run stay out of the report (counted `stopped`); answers whose meaning waits on the
+    /// guard are held back until it decides (see `CampaignGuard`). Returns the rows to write now.
+    private func sortAnswers(_ rows: [ReportRow]) -> [ReportRow] {
+        var write: [ReportRow] = []
+        write.reserveCapacity(rows.count)
+        for row in rows { place(row, into: &write) }
+        if !held.isEmpty {
+            let waiting = held
+            held.removeAll()
+            for row in waiting { place(row, into: &write) }
+        }
+        return write
+    }
+
+    private func place(_ row: ReportRow, into write: inout [ReportRow]) {
+        let disposition: CampaignGuard.Disposition
+        if let campaignGuard {
+            disposition = campaignGuard.disposition(status: row.status, reason: row.reason)
+        } else {
+            disposition = row.status != nil && row.reason.map(CampaignGuard.stopsRun(reason:)) == true ? .stopped : .write
+        }
+        switch disposition {
+        case .write: write.append(row)
+        case .hold: held.append(row)
+        case .stopped: summary.stopped += 1
         }
     }
 
     func close() {
         lock.lock()
         defer { lock.unlock() }
+        // Rows still held when the run ends: too few answers for the guard to decide, so they are final.
+        if !held.isEmpty && !writeFailed {
+            do {
+                try writer.write(held)
+                unflushed.record(held)
+                pruneList?.add(held)
+            } catch {
+                writeFailed = true
+                control.fail("cannot write the report: \(error)")
+            }
+            held.removeAll()
+        }
         do {
             try writer.close(sync: true)
             try pruneList?.close(sync: true)
+            if !writeFailed { summary.merge(unflushed) }
         } catch let error as FileIOError where error.isBrokenPipe {
             readerWentAway = true
         } catch {
-            control.fail("cannot write the report: \(error)")
+            if !writeFailed { control.fail("cannot write the report: \(error)") }
         }
+        unflushed = RunSummary(startedAtMs: 0)
         summary.endedAtMs = Clock.wallMilliseconds()
         summary.prunedTokens = pruneList?.tokensWritten
     }

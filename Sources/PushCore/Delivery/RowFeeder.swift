@@ -5,12 +5,14 @@ enum RowFeeder {
     /// into a batch (one lock and one wake-up of the connections per batch, not per row); a batch goes as soon as
     /// the reader would have to wait for its source, so a slow pipe's rows are not held back.
     static let batchSize = 64
+    /// Opens the message of an input that does not match the report being resumed (nothing was sent for it).
+    public static let resumeRefusal = "cannot resume: "
 
     /// Returns the fatal input error, if reading failed. `send` takes the batch's rows (emptying it) and returns
     /// false when the run was aborted. `onRecord` is called for every record read (the progress line's rows-read
-    /// count).
+    /// count), `onEnd` once the input was read to its end and matched the report being resumed.
     static func feed(reader: inout some RecordReader, planner: inout RowPlanner, control: RunControl,
-                     sink: ReportSink, onRecord: () -> Void = {},
+                     sink: ReportSink, onRecord: () -> Void = {}, onEnd: () -> Void = {},
                      send: (inout [PushNotification]) -> Bool) -> String? {
         var planned: [PlannedRow] = []
         var batch: [PushNotification] = []
@@ -33,9 +35,10 @@ enum RowFeeder {
                 } else {
                     try planner.finish(into: &planned)
                     ended = true
+                    onEnd()
                 }
             } catch {
-                return "cannot resume: \(error.message)"
+                return resumeRefusal + error.message
             }
             // Rows are moved out (popLast after reversing) rather than copied and released with the array.
             planned.reverse()

@@ -211,6 +211,29 @@ struct InputBuffer {
         return available >= 2 && bytes[position] == 0x1F && bytes[position + 1] == 0x8B
     }
 
+    /// True when the first line ends with a carriage return alone (not CRLF): an old Mac file, one long line to a
+    /// line-feed reader. Reads no further than the first line end (and the byte after it), and at most `limit`
+    /// bytes: a longer first line is the readers' to refuse.
+    mutating func lineEndsAreCROnly(limit: Int) throws(InputError) -> Bool {
+        var scanned = position
+        while scanned - position < limit {
+            while scanned < bytes.count {
+                switch bytes[scanned] {
+                case 0x0A: return false
+                case 0x0D:
+                    let offset = scanned - position   // `ensure` may move the bytes to the front
+                    try ensure(offset + 2)
+                    return available >= offset + 2 && bytes[position + offset + 1] != 0x0A
+                default: scanned += 1
+                }
+            }
+            let offset = scanned - position
+            guard try fill() else { return false }
+            scanned = position + offset
+        }
+        return false
+    }
+
     /// The first byte that is not whitespace (without consuming anything), or nil for blank input.
     /// Looks at most `limit` bytes ahead.
     mutating func peekFirstNonWhitespace(limit: Int) throws(InputError) -> UInt8? {

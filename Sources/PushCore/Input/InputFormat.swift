@@ -33,7 +33,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
 /// Throws `InputError` (naming the file): kind `.unreadable` when the file cannot be opened or read (or is
 /// named `.gz` but is not gzip), `.unusable` when it is an empty CSV or has a CSV header that cannot be read
 /// or has no `tokenField` column (listing the columns it has).
-public func openRecordReader(path: String, format: InputFormat?, tokenField: String = "token",
+public func openRecordReader(path: String, format: InputFormat?, tokenField: String? = "token",
                              maxLineBytes: Int = InputDefaults.maxLineBytes) throws -> any RecordReader {
     let source = try FileByteSource(path: path)
     return try openRecordReader(source: source, name: source.name, format: format ?? InputFormat(path: path),
@@ -43,7 +43,7 @@ public func openRecordReader(path: String, format: InputFormat?, tokenField: Str
 
 /// Returns a reader for the records of `source` (a decompressing source, for instance).
 /// `name` is used in messages. Same checks as `openRecordReader(path:...)`.
-public func openRecordReader(source: any ByteSource, name: String, format: InputFormat?, tokenField: String = "token",
+public func openRecordReader(source: any ByteSource, name: String, format: InputFormat?, tokenField: String? = "token",
                              maxLineBytes: Int = InputDefaults.maxLineBytes, expectGzip: Bool = false) throws -> any RecordReader {
     var buffer = InputBuffer(source: source, name: name)
     if try buffer.startsWithGzipMagic() {
@@ -55,22 +55,55 @@ public func openRecordReader(source: any ByteSource, name: String, format: Input
             + "rename the file or compress it")
     }
     try buffer.skipByteOrderMark()
-    let resolved: InputFormat
-    if let format {
-        resolved = format
-    } else {
-        resolved = InputFormat.detect(firstByte: try buffer.peekFirstNonWhitespace(limit: maxLineBytes))
+    let firstByte = try buffer.peekFirstNonWhitespace(limit: maxLineBytes)
+    let resolved = format ?? InputFormat.detect(firstByte: firstByte)
+    // Shapes that would otherwise be read as one odd row, or none: refused before anything is sent.
+    if try buffer.lineEndsAreCROnly(limit: maxLineBytes) {
+        throw InputError("\(name): its lines end with a carriage return alone (an old Mac export), which reads as one "
+            + "line; convert the line ends first, e.g. tr '\\r' '\\n' < old.csv > new.csv", kind: .unusable)
+    }
+    if resolved == .jsonl && firstByte == UInt8(ascii: "[") {
+        throw InputError("\(name): this is a JSON array; apnsctl reads JSONL, one JSON object per line: convert it "
+            + "first, e.g. jq -c '.[]' in.json > in.jsonl", kind: .unusable)
     }
     switch resolved {
     case .jsonl:
         return JSONLReader(buffer: buffer, maxLineBytes: maxLineBytes)
     case .csv:
         let reader = try CSVReader(buffer: buffer, maxLineBytes: maxLineBytes)
-        guard reader.columns.contains(tokenField) else {
+        if let tokenField, !reader.columns.contains(tokenField) {
             let list = reader.columns.map { "'\($0)'" }.joined(separator: ", ")
-            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list)); "
-                + "name the token column with --token-field", kind: .unusable)
+            let hint = Suggestion.closest(to: tokenField, among: reader.columns)
+                .map { "did you mean '\($0)'? Header names match exactly: rename it, or name it with --token-field" }
+                ?? "name the token column with --token-field"
+            throw InputError("\(name): the header row has no '\(tokenField)' column (its columns: \(list)); \(hint)",
+                             kind: .unusable)
         }
         return reader
+    }
+}
+
+/// A gzip-compressed input file is checked whole (every member's CRC-32 and length) before anything is sent:
+/// a damaged byte can turn one valid token into another, and streaming would only notice at the end. Costs one
+/// extra decompression pass; does nothing for a file that is not gzip. Throws the `InputError` that reading
+/// would have thrown.
+public func verifyCompressedInput(path: String) throws(InputError) {
+    var file = try FileByteSource(path: path)
+    var head: [UInt8] = []
+    do {
+        while head.count < 2, try file.read(into: &head, max: 2 - head.count) > 0 {}
+    } catch {
+        throw InputError("\(path): cannot read: \(error)")
+    }
+    guard head.count == 2, head[0] == 0x1F, head[1] == 0x8B else { return }
+    let source = try GzipByteSource(source: PrefixedByteSource(prefix: head, rest: file), name: file.name)
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(InputDefaults.chunkSize)
+    do {
+        while try source.read(into: &buffer, max: InputDefaults.chunkSize) > 0 { buffer.removeAll(keepingCapacity: true) }
+    } catch let error as InputError {
+        throw error
+    } catch {
+        throw InputError("\(path): cannot read: \(error)")
     }
 }

@@ -57,6 +57,14 @@ public struct Reason: RawRepresentable, Hashable, Sendable, CustomStringConverti
 extension Reason {
     /// Reasons that mean the credentials (key, team, certificate, environment) are refused for every
     /// request: continuing would only mark every remaining row rejected.
+    /// APNs' final word about the token itself: gone (410 Unregistered, ExpiredToken) or not this environment's
+    /// or topic's (400 BadDeviceToken, DeviceTokenNotForTopic). Such a row is settled: the prune list's business,
+    /// not a failure of the run.
+    public static func isTokenVerdict(_ text: String) -> Bool {
+        text == unregistered.rawValue || text == expiredToken.rawValue || text == badDeviceToken.rawValue
+            || text == deviceTokenNotForTopic.rawValue
+    }
+
     public var isCredentialFailure: Bool {
         switch self {
         case .invalidProviderToken, .missingProviderToken, .badCertificate, .badCertificateEnvironment,

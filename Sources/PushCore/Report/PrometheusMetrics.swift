@@ -21,6 +21,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
     public var lastSuccessMs: Int64?
     /// Now (UNIX ms): the duration of a run still going is measured to here.
     public var nowMs: Int64
+    /// With `--resume`: the whole campaign so far (the report's rows and this run's).
+    public var campaignTotals: RunSummary?
 
     public init(campaign: String, summary: RunSummary, rowsRead: Int, inFlight: Int, finished: Bool,
                 exitStatus: Int32? = nil, lastSuccessMs: Int64? = nil, nowMs: Int64) {
@@ -47,6 +49,14 @@ public struct PrometheusMetrics: Sendable, Equatable {
 
         family("apnsctl_notifications_total", "counter", "Rows settled in this run, by outcome.",
                Outcome.allCases.map { ("outcome=\"\($0.rawValue)\"", String(summary.count($0))) })
+        family("apnsctl_notifications_stopped_total", "counter",
+               "Rows answered while this run stopped (credentials refused, wrong environment): not in the report.",
+               [("", String(summary.stopped))])
+        if let campaignTotals {
+            family("apnsctl_campaign_notifications", "gauge",
+                   "Rows the report holds for the whole campaign so far (earlier runs and this one), by outcome.",
+                   Outcome.allCases.map { ("outcome=\"\($0.rawValue)\"", String(campaignTotals.count($0))) })
+        }
         family("apnsctl_notification_reasons_total", "counter",
                "Rows not delivered in this run, by APNs or local reason.",
                summary.sortedReasons.map { ("reason=\"\(Self.escapeLabel($0.reason))\"", String($0.count)) }
@@ -64,8 +74,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
         family("apnsctl_run_finished", "gauge", "1 once this run has ended, 0 while it goes on.",
                [("", finished ? "1" : "0")])
         if let exitStatus {
-            family("apnsctl_exit_status", "gauge", "The exit status of this run (0 all delivered, 1 some not, "
-                   + "2 usage, 3 fatal, 130/143 interrupted).", [("", String(exitStatus))])
+            family("apnsctl_exit_status", "gauge", "The exit status of this run (0 every row settled, 1 some "
+                   + "not, 2 usage, 3 fatal, 130/143 interrupted).", [("", String(exitStatus))])
         }
         if let lastSuccessMs {
             family("apnsctl_last_success_timestamp_seconds", "gauge",

@@ -10,6 +10,8 @@ public struct ReportAnalysis: Sendable {
     /// A compressed report cut off mid-write: every whole row before the cut was read.
     public var wasTruncated = false
     public var retryRows = 0
+    /// With `collectRetries`: the rows worth retrying, line → token (for `RetryFromInput`).
+    public var retryTokens: [Int: String] = [:]
     public var prunedTokens = 0
     private var seen = LineSet()
 
@@ -26,11 +28,16 @@ public struct ReportAnalysis: Sendable {
     }
 
     /// Reads `reader` to its end, writing the rows to retry and the prunable tokens when asked.
+    /// `collectRetries` gathers the rows worth retrying into `retryTokens`.
     public static func read(_ reader: ReportReader, retry: RetryInputWriter? = nil,
-                            pruneList: PruneListWriter? = nil) throws -> ReportAnalysis {
+                            pruneList: PruneListWriter? = nil, collectRetries: Bool = false) throws -> ReportAnalysis {
         var analysis = ReportAnalysis()
         while let row = try reader.next() {
             analysis.record(row)
+            if collectRetries, row.isWorthRetrying {
+                analysis.retryTokens[row.line] = row.token
+                analysis.retryRows += 1
+            }
             if let retry, row.isWorthRetrying {
                 try retry.write(row, keptFields: reader.keptFields)
                 analysis.retryRows += 1

@@ -35,6 +35,8 @@ public final class ReportWriter {
     public let keptFields: [String]
     /// Rows handed to `write` so far.
     public private(set) var rowsWritten = 0
+    /// Rows encoded into the buffer but not yet written out: 0 right after a flush that succeeded.
+    public private(set) var bufferedRows = 0
 
     private let output: LineOutput
     /// Where each row is encoded before it is appended to the buffer.
@@ -82,6 +84,7 @@ public final class ReportWriter {
                     ReportRowEncoding.appendCSVLine(at: row, keptCount: keptFields.count, to: &output.buffer, scratch: scratch)
                 }
                 rowsWritten += 1
+                bufferedRows += 1
                 if output.buffer.count >= Self.flushThreshold { try flush() }
             }
         }
@@ -98,12 +101,14 @@ public final class ReportWriter {
     /// Writes every buffered row. On failure the unwritten bytes stay buffered.
     public func flush() throws {
         try output.flush()
+        bufferedRows = 0
     }
 
     /// Flushes, then asks the kernel to put the file on disk (fsync). A pipe or terminal, which
     /// cannot be synced, is only flushed.
     public func sync() throws {
         try output.sync()
+        bufferedRows = 0
     }
 
     /// fsync of the rows already written (not of buffered ones); callable while another thread writes.
@@ -115,6 +120,7 @@ public final class ReportWriter {
     /// does nothing.
     public func close(sync: Bool = false) throws {
         try output.close(sync: sync)
+        bufferedRows = 0
     }
 
     /// For appending: a CSV report must start with the same header, a JSONL report with `{`.

@@ -10,6 +10,8 @@ public struct ResumeIndex: Sendable {
     let entries: [UInt64]
     /// The report's path, for messages.
     public let path: String
+    /// What the report holds so far, in numbers: with this run's summary, the whole campaign's.
+    public private(set) var settled = RunSummary(startedAtMs: 0)
 
     public var count: Int { entries.count }
 
@@ -29,7 +31,11 @@ public struct ResumeIndex: Sendable {
         let reader = try ReportReader(path: path, format: format)
         reader.ignoresTornLastLine = true
         var pairs: [UInt64] = []
+        var settled = RunSummary(startedAtMs: 0)
+        var firstFinishedMs: Int64?
         while let row = try reader.next() {
+            settled.record(row)
+            firstFinishedMs = min(firstFinishedMs ?? row.finishedAtMs, row.finishedAtMs)
             if (row.outcome == .valid) != dryRun && row.outcome != .invalid && row.outcome != .skipped {
                 throw ResumeError(dryRun
                     ? "\(path) holds rows of a real run (outcome \(row.outcome.rawValue), line \(row.line)); a dry run "
@@ -59,7 +65,11 @@ public struct ResumeIndex: Sendable {
             }
             unique.append(pair)
         }
-        return ResumeIndex(path: path, entries: unique)
+        var index = ResumeIndex(path: path, entries: unique)
+        settled.startedAtMs = firstFinishedMs ?? 0
+        settled.isDryRun = dryRun
+        index.settled = settled
+        return index
     }
 }
 

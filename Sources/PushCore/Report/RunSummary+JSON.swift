@@ -22,10 +22,7 @@ extension RunSummary {
         object.append(key: "elapsed_seconds", value: Self.number(duration, digits: 3))
         object.append(key: "rows_per_second", value: Self.number(duration > 0 ? Double(total) / duration : 0, digits: 1))
 
-        var rows = JSONObject()
-        rows.append(key: "total", value: .number(String(total)))
-        for outcome in Outcome.allCases { rows.append(key: outcome.rawValue, value: .number(String(count(outcome)))) }
-        object.append(key: "rows", value: .object(rows))
+        object.append(key: "rows", value: rowsJSON)
 
         var statuses = JSONObject()
         for (status, n) in statusCounts.sorted(by: { $0.key < $1.key }) {
@@ -52,6 +49,15 @@ extension RunSummary {
         object.append(key: "goaways", value: .number(String(goAways)))
         for member in extra { object.append(key: member.key, value: member.value) }
         return String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self) + "\n"
+    }
+
+    /// `{"total":…,"delivered":…,…,"stopped":…}`: rows per outcome, and the rows a run-level stop left out.
+    public var rowsJSON: JSONValue {
+        var rows = JSONObject()
+        rows.append(key: "total", value: .number(String(total)))
+        for outcome in Outcome.allCases { rows.append(key: outcome.rawValue, value: .number(String(count(outcome)))) }
+        rows.append(key: "stopped", value: .number(String(stopped)))
+        return .object(rows)
     }
 
     /// Reasons by count (most first), then by name.

@@ -48,6 +48,12 @@ public struct RunSummary: Sendable, Equatable {
     public private(set) var otherReasons = 0
     public private(set) var latency = LatencyHistogram()
     public private(set) var lastFinishedAtMs: Int64?
+    /// Rows rejected with APNs' final word about the token itself (see `Reason.isTokenVerdict`): settled, not a
+    /// failure of the run.
+    public private(set) var tokenVerdicts = 0
+    /// Rows answered during a run-level stop (credentials refused, the wrong-environment or Forbidden guard):
+    /// left out of the report, like rows never sent, so that `--resume` sends them again after the fix.
+    public var stopped = 0
 
     public init(endpoint: Endpoint? = nil, startedAtMs: Int64) {
         self.endpoint = endpoint
@@ -68,6 +74,7 @@ public struct RunSummary: Sendable, Equatable {
         } else if let status {
             otherStatusCounts[status, default: 0] += 1
         }
+        if outcome == .rejected, let reason, Reason.isTokenVerdict(reason) { tokenVerdicts += 1 }
         if outcome != .delivered && outcome != .valid {
             count(reason: Self.reasonKey(reason: reason, status: status, outcome: outcome))
         }
@@ -97,6 +104,8 @@ public struct RunSummary: Sendable, Equatable {
         for (status, n) in other.otherStatusCounts { otherStatusCounts[status, default: 0] += n }
         for (reason, n) in other.reasonCounts { count(reason: reason, times: n) }
         otherReasons += other.otherReasons
+        tokenVerdicts += other.tokenVerdicts
+        stopped += other.stopped
         latency.merge(other.latency)
         if let theirs = other.lastFinishedAtMs { lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? theirs, theirs) }
         connectionsOpened += other.connectionsOpened
@@ -107,11 +116,17 @@ public struct RunSummary: Sendable, Equatable {
         outcomes[Self.index(of: outcome)]
     }
 
-    /// 0 when every row was delivered, valid (dry run) or skipped (or there were none), else 1. Fatal
-    /// errors (3) and interruptions (130/143) are decided by the caller.
-    public var exitStatus: Int32 {
-        Outcome.allCases.filter(\.isSuccess).reduce(0) { $0 + count($1) } == total ? 0 : 1
+    /// 0 when every row is settled with a final answer about the row: delivered, valid (dry run), skipped as a
+    /// duplicate, or rejected because the token is gone or wrong (`tokenVerdicts`); else 1. `strict`: 0 only
+    /// when every row was delivered (valid in a dry run). Fatal errors (3) and interruptions (130/143) are
+    /// decided by the caller.
+    public func exitStatus(strict: Bool) -> Int32 {
+        let settled = Outcome.allCases.filter(\.isSuccess).reduce(0) { $0 + count($1) }
+        if strict { return settled - count(.skipped) == total && stopped == 0 ? 0 : 1 }
+        return settled + tokenVerdicts == total && stopped == 0 ? 0 : 1
     }
+
+    public var exitStatus: Int32 { exitStatus(strict: false) }
 
     /// Seconds from start to end (or to the last settled row).
     public var durationSeconds: Double {
@@ -133,20 +148,17 @@ public struct RunSummary: Sendable, Equatable {
             lines.append(first)
         }
 
-        // A dry run has only valid and invalid rows; skipped (--dedupe) rows are listed when there are some.
-        let shown = isDryRun
-            ? [Outcome.valid, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
-            : [Outcome.delivered, .rejected, .failed, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
-                + (count(.valid) > 0 ? [.valid] : [])
-        lines.append("rows: \(total) total, " + shown.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", "))
+        lines.append(rowsLine())
 
         if !isDryRun {
             let statuses = statusCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             lines.append("statuses: " + (statuses.isEmpty ? "none" : statuses.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
         }
 
+        // A reason holding a comma (or a quote) is quoted, JSON style, so the list splits one way only.
         var reasons = reasonCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map { "\($0.value) \($0.key)" }
+            .map { "\($0.value) " + ($0.key.contains(where: { $0 == "," || $0 == "\"" })
+                ? String(decoding: JSONWriter.serialize(.string($0.key)), as: UTF8.self) : $0.key) }
         if reasons.count > Self.renderedReasons {
             let rest = reasonCounts.values.sorted(by: >).dropFirst(Self.renderedReasons)
             reasons = Array(reasons.prefix(Self.renderedReasons)) + ["\(rest.reduce(0, +)) in \(rest.count) more reasons"]
@@ -179,6 +191,17 @@ public struct RunSummary: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `rows: 100 total, 90 delivered, …`: rows per outcome (`label` names the line). A dry run has only valid and
+    /// invalid rows; skipped (--dedupe) and stopped rows are listed when there are some.
+    public func rowsLine(label: String = "rows") -> String {
+        let shown = isDryRun
+            ? [Outcome.valid, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
+            : [Outcome.delivered, .rejected, .failed, .invalid] + (count(.skipped) > 0 ? [.skipped] : [])
+                + (count(.valid) > 0 ? [.valid] : [])
+        return "\(label): \(total) total, " + shown.map { "\(count($0)) \($0.rawValue)" }.joined(separator: ", ")
+            + (stopped > 0 ? "; \(stopped) stopped (answered while the run stopped: not in the report)" : "")
+    }
+
     /// `12.1ms`; two decimals below 10 ms (loopback latencies are sub-millisecond).
     static func milliseconds(_ value: Double) -> String {
         DecimalText.fixed(value, decimals: value < 10 ? 2 : 1) + "ms"
@@ -193,8 +216,9 @@ public struct RunSummary: Sendable, Equatable {
     }
 
     /// The reason a row is counted under. APNs and local reasons as they are; invalid rows' messages
-    /// with quoted text and numbers blanked (`token 'ab' is 2 digits` → `token '…' is N digits`), so
-    /// one kind of mistake is one entry; line breaks become spaces.
+    /// with quoted values and numbers blanked (`token 'ab' is 2 digits` → `token '…' is N digits`), so
+    /// one kind of mistake is one entry, but field names kept (`template field 'first_name' is missing`);
+    /// line breaks become spaces.
     static func reasonKey(reason: String?, status: Int?, outcome: Outcome) -> String {
         guard let reason, !reason.isEmpty else {
             return status.map { "status \($0)" } ?? "no reason"
@@ -202,18 +226,26 @@ public struct RunSummary: Sendable, Equatable {
         guard outcome == .invalid || outcome == .skipped else { return reason }
         var key = ""
         var inQuote = false
+        // A field's name is what varies between kinds of mistake, not between rows: kept (`field 'first_name'`).
+        var keepQuoted = false
         var previousWasDigit = false
         var previous: Character = " "
         for character in reason {
             defer { previous = character }
             // A quote opens after a space or bracket (`'ab'`), not inside a word (`token's`).
             if character == "'" && (inQuote || !(previous.isLetter || previous.isNumber)) {
-                key.append(inQuote ? "…'" : "'")
+                if !inQuote {
+                    keepQuoted = key.hasSuffix("field ") || key.hasSuffix("column ")
+                }
+                key.append(inQuote && !keepQuoted ? "…'" : "'")
                 inQuote.toggle()
                 previousWasDigit = false
                 continue
             }
-            if inQuote { continue }
+            if inQuote {
+                if keepQuoted { key.append(character) }
+                continue
+            }
             // Numbers are blanked, digits inside a word (`base64`) are not.
             if character.isASCII && character.isNumber && (previousWasDigit || !(previous.isLetter || previous.isNumber)) {
                 if !previousWasDigit { key.append("N") }

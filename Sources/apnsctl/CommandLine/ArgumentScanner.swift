@@ -1,3 +1,5 @@
+import PushCore
+
 /// What the user typed, sorted by option: stage one of parsing (no meaning attached yet).
 struct ParsedArguments: Equatable, Sendable {
     /// Values by long name, in the order given.

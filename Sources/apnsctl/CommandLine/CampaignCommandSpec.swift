@@ -62,8 +62,23 @@ extension OptionSpec {
                 + "perhaps delivered but are not in the report, so they are sent again. Rows written to the report "
                 + "are never sent again; failed rows are retried with apnsctl report --failed."])
 
+        static let force = OptionSpec(
+            "force", category: .campaign,
+            summary: "Start the report over even when it already holds rows (without --resume)",
+            longHelp: ["A report that exists and holds rows is refused without --resume (continue it) or --force "
+                + "(start over: its rows are replaced and every row is sent again), so that a rerun never loses "
+                + "a campaign's record by accident."])
+
+        static let strict = OptionSpec(
+            "strict", category: .campaign,
+            summary: "Exit 1 unless every row was delivered (tokens gone or wrong and skipped rows count too)",
+            longHelp: ["Without it, the exit status is 0 when every row is settled with APNs' final answer about the "
+                + "row: delivered, rejected because the token is gone or wrong (410 Unregistered or ExpiredToken, "
+                + "400 BadDeviceToken or DeviceTokenNotForTopic: the prune list's business), or skipped as a "
+                + "duplicate by --dedupe. With --strict, any row that was not delivered makes it 1."])
+
         /// The options `send` and `check` share, in table order (`--dry-run` is send's alone).
-        static let shared: [OptionSpec] = [connect, keep, pruneList, shard, dedupe, resume]
+        static let shared: [OptionSpec] = [connect, keep, pruneList, shard, dedupe, resume, force, strict]
     }
 }
 
@@ -71,7 +86,7 @@ extension CommandSpec {
     /// The synopsis lines of the campaign options (`send` adds `--dry-run`).
     static func campaignSynopsis(dryRun: Bool) -> [String] {
         (dryRun ? ["[--dry-run [--connect]]"] : ["[--connect]"])
-            + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe] [--resume]"]
+            + ["[--keep FIELD,...] [--prune-list FILE]", "[--shard K/N] [--dedupe] [--resume | --force] [--strict]"]
     }
 
     /// `apnsctl check`: the options of `send`, and what `send --dry-run` does.

@@ -17,6 +17,10 @@ struct CampaignOptions: Equatable, Sendable {
     var dedupe = false
     /// `--resume`.
     var resume = false
+    /// `--force`: start over a report that holds rows.
+    var force = false
+    /// `--strict`: exit 1 unless every row was delivered.
+    var strict = false
     /// `--connect` (check / dry run): prove the credentials with one request to the all-zero token.
     var connect = false
 }
@@ -31,6 +35,11 @@ extension CampaignOptions {
         options.dedupe = values.flag(OptionSpec.Campaign.dedupe)
         options.resume = values.flag(OptionSpec.Campaign.resume)
         options.connect = values.flag(OptionSpec.Campaign.connect)
+        options.force = values.flag(OptionSpec.Campaign.force)
+        options.strict = values.flag(OptionSpec.Campaign.strict)
+        if options.force && options.resume {
+            throw values.error("--resume and --force exclude each other: --resume continues the report, --force starts it over")
+        }
         if options.connect && !options.dryRun {
             throw values.error("--connect goes with apnsctl check or send --dry-run (a real send proves the credentials anyway)")
         }

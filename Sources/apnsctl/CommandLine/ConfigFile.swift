@@ -1,3 +1,5 @@
+import PushCore
+
 /// apnsctl's config file, parsed: `[default]` and `[profile NAME]` sections of `setting = value` lines.
 ///
 ///     # ~/.config/apnsctl/config

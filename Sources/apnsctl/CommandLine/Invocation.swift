@@ -1,3 +1,5 @@
+import PushCore
+
 /// What one run of apnsctl is asked to do: the result of parsing argv.
 enum Invocation: Equatable, Sendable {
     case send(SendOptions)

@@ -8,7 +8,15 @@ extension OptionSpec {
             longHelp: ["Rows that got no answer (failed) or a \"not now\" answer (429, 5xx, Shutdown, IdleTimeout, "
                 + "provider-token trouble). CSV when FILE ends in .csv or .csv.gz, else JSONL; - is stdout; .gz is "
                 + "compressed. Each row has token, input_line (its line in the original input) and the report's "
-                + "--keep fields."],
+                + "--keep fields; with --input, the rows of the original input instead, with every field."],
+            completion: .file)
+        static let input = OptionSpec(
+            "input", value: "FILE", category: .report,
+            summary: "With --failed: write the failed rows' original input rows from FILE, every field kept",
+            longHelp: ["FILE is the input the report was written from (CSV or JSONL, gzip or not). The retry file "
+                + "gets its format (name it .csv for a CSV input) and, for the rows to retry, the input's rows as "
+                + "they are: `apnsctl send --input RETRY` with the same template renders the same payloads. A line "
+                + "whose token is not the one the report names stops it: that is another input."],
             completion: .file)
         static let pruneList = OptionSpec(
             "prune-list", value: "FILE", category: .report,
@@ -23,24 +31,25 @@ extension CommandSpec {
     static let report = CommandSpec(
         name: "report",
         summary: "Summarise a report; list the rows to retry, the tokens to prune",
-        synopsis: ["FILE [--failed FILE] [--prune-list FILE] [--quiet]"],
+        synopsis: ["FILE [--failed FILE [--input FILE]]", "[--prune-list FILE] [--quiet]"],
         description: [
             "Reads a report written by send or check (JSONL or CSV, gzip-compressed or not; - is stdin) and prints "
                 + "its summary: rows by outcome, HTTP status and reason, latency percentiles, and any input line "
                 + "reported more than once. A compressed report cut off by a crash is read up to its last whole row.",
             "The summary goes to stdout, or to stderr when --failed or --prune-list writes to stdout. The exit "
-                + "status is 0 when every row was delivered (or valid, or skipped), 1 otherwise.",
+                + "status is 0 when every row is settled with APNs' final answer about it (delivered, token gone or "
+                + "wrong, skipped; valid in a dry run), 1 otherwise.",
         ],
         operand: OperandSpec(name: "FILE", choices: [], optional: false,
                              summary: "The report to read (- for stdin)"),
-        options: [Report.failed, Report.pruneList, .quiet, .help],
+        options: [Report.failed, Report.input, Report.pruneList, .quiet, .help],
         examples: [
             CommandExample(
-                description: "Send again the rows that got no answer, with the same template (keep its fields).",
+                description: "Send again the rows that got no answer: their input rows, every field the template uses.",
                 command: """
-                    apnsctl send -i users.csv --template t.json --keep name ... -r run1.jsonl
-                    apnsctl report run1.jsonl --failed retry.csv
-                    apnsctl send -i retry.csv --template t.json ... -r run2.jsonl
+                    apnsctl send -i users.csv --template t.json ... -r run1.jsonl
+                    apnsctl report run1.jsonl --input users.csv --failed r.csv
+                    apnsctl send -i r.csv --template t.json ... -r run2.jsonl
                     """),
         ])
 }
@@ -53,6 +62,8 @@ struct ReportOptions: Equatable, Sendable {
     var failed: String?
     var pruneList: String?
     var quiet = false
+    /// `--input`: the campaign's input, for a retry file with every field.
+    var input: String? = nil
 
     static func build(from values: inout OptionValues, operands: [String]) throws(UsageError) -> ReportOptions {
         guard let path = operands.first else {
@@ -62,7 +73,11 @@ struct ReportOptions: Equatable, Sendable {
             throw values.error("report reads one file; unexpected '\(operands[1])'")
         }
         let options = ReportOptions(report: path, failed: values.string(Report.failed),
-                                    pruneList: values.string(Report.pruneList), quiet: values.flag(.quiet))
+                                    pruneList: values.string(Report.pruneList), quiet: values.flag(.quiet),
+                                    input: values.string(Report.input))
+        if options.input != nil && options.failed == nil {
+            throw values.error("--input goes with --failed (it names the input the failed rows are taken from)")
+        }
         if options.failed == "-" && options.pruneList == "-" {
             throw values.error("--failed and --prune-list cannot both write to stdout")
         }

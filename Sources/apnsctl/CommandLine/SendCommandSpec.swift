@@ -308,7 +308,9 @@ extension CommandSpec {
                     + "prod-app profile, prints nothing but errors, writes metrics for node_exporter's textfile "
                     + "collector and the summary as JSON next to the report. With --resume, a run that was "
                     + "interrupted or crashed is simply started again: rows already in the day's report are not "
-                    + "pushed twice.",
+                    + "pushed twice, and a run still going when the next one starts makes that one exit 3 at once "
+                    + "(the report is locked). The exit status is 0 when every row has APNs' final answer, stale "
+                    + "tokens included.",
                 command: """
                     # crontab:  0 9 * * MON  $HOME/bin/weekly-push
                     day=$(date +%F)

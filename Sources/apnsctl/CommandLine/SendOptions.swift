@@ -128,8 +128,10 @@ extension SendOptions {
             throw values.missing(O.topic, "the app's bundle ID")
         }
         let pushType = try values.choice(O.pushType).map(PushType.init(rawValue:))
+        // Flag values go through the rules the same fields get in a row: a mistake here would fail every row.
         if let topic {
             do {
+                _ = try NotificationRules.topic(topic, label: O.topic.longFlag)
                 _ = try NotificationRules.topic(topic, for: pushType, label: O.topic.longFlag)
             } catch {
                 throw values.error(error.message)
@@ -140,6 +142,13 @@ extension SendOptions {
             try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
         }
         let collapseID = values.string(O.collapseID)
+        if let collapseID {
+            do {
+                _ = try NotificationRules.collapseID(collapseID, label: O.collapseID.longFlag)
+            } catch {
+                throw values.error(error.message)
+            }
+        }
 
         // Connection
         let environment = try environmentChoice(from: &values)

@@ -1,3 +1,5 @@
+import PushCore
+
 /// Where an option's value came from. Precedence, highest first: flag, environment, the selected
 /// profile, the `[default]` section, the built-in default.
 enum SettingSource: Equatable, Sendable, CustomStringConvertible {

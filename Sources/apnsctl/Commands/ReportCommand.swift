@@ -7,7 +7,7 @@ func runReport(_ options: ReportOptions) -> Int32 {
     var prune: PruneListWriter?
     do {
         reader = try ReportReader(path: options.report)
-        if let path = options.failed { retry = try RetryInputWriter(path: path) }
+        if let path = options.failed, options.input == nil { retry = try RetryInputWriter(path: path) }
         if let path = options.pruneList { prune = try PruneListWriter(path: path) }
     } catch {
         Output.standardError("apnsctl: \(error)\n")
@@ -15,9 +15,12 @@ func runReport(_ options: ReportOptions) -> Int32 {
     }
     let analysis: ReportAnalysis
     do {
-        analysis = try ReportAnalysis.read(reader, retry: retry, pruneList: prune)
+        analysis = try ReportAnalysis.read(reader, retry: retry, pruneList: prune, collectRetries: options.input != nil)
         try retry?.close(keptFields: analysis.keptFields)
         try prune?.close()
+        if let input = options.input, let failed = options.failed {
+            _ = try RetryFromInput.write(tokens: analysis.retryTokens, input: input, to: failed)
+        }
     } catch let error as FileIOError where error.isBrokenPipe {
         return ExitStatus.success.rawValue
     } catch {
@@ -31,6 +34,12 @@ func runReport(_ options: ReportOptions) -> Int32 {
         } else {
             Output.standardOutput(text)
         }
+    }
+    if let failed = options.failed, options.input == nil, analysis.retryRows > 0, !options.quiet {
+        // The template may need fields the report does not hold; `send --input` would name the missing ones.
+        let fields = ["token", "input_line"] + analysis.keptFields
+        Output.standardError("apnsctl: note: \(failed) holds \(fields.joined(separator: ", ")); to retry with every "
+            + "field the template needs, add --input with the campaign's input\n")
     }
     return analysis.summary.exitStatus
 }

@@ -110,12 +110,13 @@ final class MetricsWriter: @unchecked Sendable {
 
     /// The write at the end (or at the start, to check the path before anything is sent).
     func writeFinal(_ progress: CampaignProgress, exitStatus: Int32?, succeeded: Bool,
-                    finished: Bool = true) throws(FileIOError) {
+                    finished: Bool = true, campaignTotals: RunSummary? = nil) throws(FileIOError) {
         let now = Clock.wallMilliseconds()
-        let metrics = PrometheusMetrics(
+        var metrics = PrometheusMetrics(
             campaign: campaign, summary: progress.summary, rowsRead: progress.rowsRead, inFlight: progress.inFlight,
             finished: finished, exitStatus: exitStatus,
             lastSuccessMs: succeeded ? (progress.summary.endedAtMs ?? now) : previousLastSuccessMs, nowMs: now)
+        metrics.campaignTotals = campaignTotals
         try Files.replace(path, with: metrics.render())
     }
 }

@@ -9,13 +9,26 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let dryRun = options.plan.dryRun
     let statusLine = StatusLine()
     let showProgress = TerminalInfo.showsProgress(options.progress, quiet: options.quiet,
-                                                  isTerminal: TerminalInfo.stderrIsTerminal)
+                                                  isTerminal: TerminalInfo.stderrIsTerminal,
+                                                  reportOnTerminal: options.report == "-" && TerminalInfo.stdoutIsTerminal
+                                                      && TerminalInfo.stderrIsTerminal)
     var log: EventLog?
     if options.verbosity > 0 && !options.quiet {
         let format = options.logFormat
         log = { message in statusLine.print(EventLogFormat.line(message, format: format, timeMs: Clock.wallMilliseconds())) }
     }
     log?(BuildInfo.running.line)   // which build sent this campaign, first in the log
+
+    // One run per report, first of all: a second cron run on the same report stops here, having done nothing.
+    var lock: ReportLock?
+    if options.report != "-" && Files.isRegularFile(options.report) != false {
+        do {
+            lock = try ReportLock(report: options.report, startedAtMs: Clock.wallMilliseconds())
+        } catch {
+            return fatal("\(error)")
+        }
+    }
+    defer { lock?.release() }
 
     // Credentials: a .p8 key for provider tokens, or a client certificate. A dry run needs none.
     var credentials: LoadedCredentials?
@@ -58,6 +71,13 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     var bytesRead: ByteCounter?
     var total = ProgressTotal.rows(options.devices.count)
     if let input = options.input {
+        if !dryRun && Files.isRegularFile(input) == true {   // a pipe can be read once only: checked at its end
+            do {
+                try verifyCompressedInput(path: input)
+            } catch {
+                return fatal("\(error.message): nothing was sent")
+            }
+        }
         do {
             let opened = try openCountedInput(path: input, format: options.format.flatMap { InputFormat(rawValue: $0.rawValue) },
                                               tokenField: options.tokenField)
@@ -66,6 +86,24 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
             return usageFailure(error.message, command: command)   // no header, no token column...: fix the file or the options
         } catch {
             return fatal("\(error)")          // cannot open or read it
+        }
+        // The fields the whole run needs (template placeholders, --keep, a payload source) are in the input.
+        let fieldCheck = InputFieldCheck(templateFields: template?.fieldNames ?? [], keep: options.plan.keep,
+                                         hasTemplate: template != nil, tokenField: options.tokenField)
+        let inputName = input == "-" ? "stdin" : input
+        if let csv = reader as? CSVReader, let problem = fieldCheck.problem(columns: csv.columns, name: inputName) {
+            return usageFailure(problem.message, command: command)
+        }
+        if let jsonl = reader as? JSONLReader {
+            do {
+                let sampled = try SampledRecordReader(jsonl, count: InputFieldCheck.sampleSize)
+                if let problem = fieldCheck.problem(sample: sampled.sampled, name: inputName) {
+                    return usageFailure(problem.message, command: command)
+                }
+                reader = sampled
+            } catch {
+                return fatal("\(error)")
+            }
         }
     } else {
         reader = DeviceListReader(tokens: options.devices)
@@ -84,8 +122,13 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     if let path = options.summaryJSON, path != "-", let problem = Files.unwritableDirectory(of: path) {
         return fatal("--summary-json: \(problem)")
     }
-    // --resume: the rows the report already settled (none when it does not exist yet).
+    // A report that holds rows is continued or started over on purpose only.
     let reportFormat = ReportFormat(rawValue: options.reportFormat.rawValue) ?? .jsonl
+    if !dryRun, !options.plan.resume, !options.plan.force, let rows = existingReportRows(options.report, format: reportFormat) {
+        return usageFailure("\(options.report) \(rows): add --resume to continue it, or --force to start over "
+            + "(its rows are then replaced and every row is sent again)", command: command)
+    }
+    // --resume: the rows the report already settled (none when it does not exist yet).
     var resumeIndex: ResumeIndex?
     if options.plan.resume, FileManager.default.fileExists(atPath: options.report) {
         do {
@@ -157,24 +200,70 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         rowsRead = result.summary.total
     }
 
-    var messages: [String] = []
+    // With --resume, the exit status and the totals describe the whole campaign: the report's rows and this run's.
+    var campaignTotals: RunSummary?
+    if var settled = resumeIndex?.settled {
+        settled.merge(result.summary)
+        campaignTotals = settled
+    }
+    let rowsStatus = (campaignTotals ?? result.summary).exitStatus(strict: options.plan.strict)
+    // The fatal error first, the partial summary after it, then what is left and how to continue.
+    var after: [String] = []
     let status: ExitStatus
     if let signal {
         status = signal == SIGTERM ? .terminated : .interrupted
+        after.append(leftOver(result, verb: "interrupted", report: options.report))
     } else if let fatal = result.fatal {
-        messages.append("apnsctl: \(fatal)\n")
+        Output.standardError("apnsctl: \(fatal)\n")
         status = .fatal
+        if !dryRun && result.canContinue { after.append(leftOver(result, verb: "stopped", report: options.report)) }
     } else if result.reportReaderGone {
         // `--report - | head`: the reader has what it wanted. Stop quietly, but not with 0: rows were left.
-        messages.append("apnsctl: stopped sending: the reader of the report on stdout went away\n")
+        after.append("apnsctl: stopped sending: the reader of the report on stdout went away\n")
         status = .undelivered
     } else {
-        status = result.exitStatus == 0 ? .success : .undelivered
+        status = rowsStatus == 0 ? .success : .undelivered
     }
-    if !options.quiet { Output.standardError(result.summary.render()) }
-    for message in messages { Output.standardError(message) }
+    if !options.quiet {
+        var text = result.summary.render()
+        if let campaignTotals { text += campaignTotals.rowsLine(label: "campaign") + " (the report's rows and this run's)\n" }
+        Output.standardError(text)
+    }
+    for message in after { Output.standardError(message) }
 
-    return finishOutputs(options, result: result, rowsRead: rowsRead, status: status, metrics: metrics).rawValue
+    return finishOutputs(options, result: result, campaignTotals: campaignTotals, rowsRead: rowsRead, status: status,
+                         metrics: metrics).rawValue
+}
+
+/// "interrupted: 120 rows not sent yet; …": what a run that did not finish left, and how to continue it.
+private func leftOver(_ result: CampaignResult, verb: String, report: String) -> String {
+    let left = result.rowsNotSettled
+    let rows = "\(left) row\(left == 1 ? "" : "s")"
+    let how = report == "-" ? "run the same command again" : "run the same command with --resume"
+    let stopped = result.summary.stopped
+    let what = stopped > 0 ? "not in the report yet (\(stopped) of them answered while the run stopped)" : "not sent yet"
+    let sent = result.summary.total
+    let done = sent > 0 ? "\(sent) row\(sent == 1 ? "" : "s") of this run in the report; " : ""
+    if result.inputEnded {
+        return "apnsctl: \(verb): \(done)\(rows) \(what); \(how)\n"
+    }
+    return "apnsctl: \(verb): \(done)\(rows) read and \(what), and the rest of the input not read; \(how) to send "
+        + "them\n"
+}
+
+/// "has 120 rows" when `path` is a report that holds rows, "is not empty" when it holds something else; nil when
+/// it is missing, empty or not a regular file (a pipe, /dev/null).
+private func existingReportRows(_ path: String, format: ReportFormat) -> String? {
+    guard path != "-", Files.isRegularFile(path) == true, Files.size(path).map({ $0 > 0 }) == true else { return nil }
+    guard let reader = try? ReportReader(path: path, format: format) else { return "is not empty" }
+    reader.ignoresTornLastLine = true
+    var rows = 0
+    do {
+        while try reader.next() != nil { rows += 1 }
+    } catch {
+        return "is not empty"
+    }
+    return rows == 0 ? nil : "has \(rows) row\(rows == 1 ? "" : "s")"
 }
 
 /// `check --connect`: one request to the all-zero token. APNs answers BadDeviceToken only after it accepted the
@@ -217,16 +306,17 @@ private func proveCredentials(_ options: SendOptions, endpoint: Endpoint, tlsCon
 
 /// Writes `--summary-json` and the final `--metrics-file`. A failure to write either is reported and makes the
 /// exit status 3 (a cron job must notice), unless the run already ended worse.
-private func finishOutputs(_ options: SendOptions, result: CampaignResult, rowsRead: Int, status: ExitStatus,
-                           metrics: MetricsWriter?) -> ExitStatus {
+private func finishOutputs(_ options: SendOptions, result: CampaignResult, campaignTotals: RunSummary?, rowsRead: Int,
+                           status: ExitStatus, metrics: MetricsWriter?) -> ExitStatus {
     var status = status
     let ranToEnd = result.fatal == nil && !result.reportReaderGone
         && status != .interrupted && status != .terminated
     if let path = options.summaryJSON {
-        let extra: [(key: String, value: JSONValue)] = [
+        var extra: [(key: String, value: JSONValue)] = [
             ("campaign", .string(options.campaign)), ("exit_status", .number(String(status.rawValue))),
             ("version", .string(BuildInfo.running.line)),
         ]
+        if let campaignTotals { extra.append(("campaign_rows", campaignTotals.rowsJSON)) }
         do {
             try Files.replace(path, with: result.summary.renderJSON(extra: extra))
         } catch {
@@ -237,7 +327,7 @@ private func finishOutputs(_ options: SendOptions, result: CampaignResult, rowsR
     if let metrics {
         let progress = CampaignProgress(rowsRead: rowsRead, queued: 0, summary: result.summary)
         do {
-            try metrics.writeFinal(progress, exitStatus: status.rawValue, succeeded: ranToEnd)
+            try metrics.writeFinal(progress, exitStatus: status.rawValue, succeeded: ranToEnd, campaignTotals: campaignTotals)
         } catch {
             Output.standardError("apnsctl: --metrics-file: \(error)\n")
             if status.rawValue < ExitStatus.fatal.rawValue { status = .fatal }

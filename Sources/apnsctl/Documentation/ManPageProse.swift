@@ -54,8 +54,12 @@ enum ManPageProse {
                 + "priority 10, 5 or 1."),
         ]),
         .paragraph("Empty lines are ignored and not counted as rows. A line longer than 1 MiB is reported invalid "
-            + "without being held in memory. A CSV header without the token column stops the run before anything is "
-            + "sent (exit status 2)."),
+            + "without being held in memory. Mistakes of the whole run stop it before anything is sent (exit status "
+            + "2), naming the field, listing what the input has and suggesting the closest name: a CSV header "
+            + "without the token column, a template placeholder or `--keep` field the header does not name (for "
+            + "JSONL: that none of the first 100 rows has), no payload at all, a JSON array given as JSONL, lines "
+            + "that end with a carriage return alone. A field missing from only some rows makes those rows invalid. "
+            + "A gzip file is checked whole (CRC and length) before the first request."),
     ])
 
     static let campaigns = DocSection(title: "CAMPAIGNS", blocks: [
@@ -64,10 +68,18 @@ enum ManPageProse {
             + "sent and appended; a run interrupted at any point and resumed ends with exactly one report row per "
             + "input row. An input that changed since the report was written is refused before anything is sent. "
             + "Rows reported failed are settled too: `apnsctl report --failed` turns them into an input to send "
-            + "again."),
+            + "again. With `--resume` the summary, `--summary-json` (`campaign_rows`), the metrics and the exit "
+            + "status describe the whole campaign as well as this run."),
+        .paragraph("One run per report: the report is locked (`REPORT.lock` beside it) for the whole run, and a "
+            + "second run on it exits 3 at once naming the first one's pid and start time. Without `--resume`, a "
+            + "report that already holds rows is refused (exit 2) unless `--force` starts it over."),
+        .paragraph("Answers that stop the run (credentials refused, the tokens of the other environment, Forbidden "
+            + "for everything) say nothing about their rows: those rows are left out of the report like rows never "
+            + "sent, counted `stopped` in the summary, and `--resume` sends them once the mistake is fixed. A report "
+            + "that cannot be written stops sending at once; the summary counts only rows the report holds."),
         .paragraph("The first SIGINT or SIGTERM stops reading the input; requests in flight get their answers and "
-            + "their rows, the summary is printed and apnsctl exits 130 or 143. A second signal ends it at once. "
-            + "Either way the report holds only whole lines."),
+            + "their rows, the summary is printed with how many rows are left, and apnsctl exits 130 or 143. A "
+            + "second signal ends it at once. Either way the report holds only whole lines."),
         .paragraph("A row that was sent is written to the report as soon as it settles, and the report is synced to "
             + "disk every second and at the end. After a crash or `kill -9`, `--resume` sends the rows that never "
             + "settled. Delivery is at least once: rows in flight at the moment of the crash may have reached the "

@@ -69,4 +69,18 @@ enum Files {
         if access(shown, W_OK) == 0 { return nil }
         return "cannot write into \(shown): \(FileIO.message(errno))"
     }
+
+    /// True for a regular file, false for anything else (a pipe, a device), nil when `path` does not exist.
+    static func isRegularFile(_ path: String) -> Bool? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The size of the file at `path`, nil when it cannot be seen.
+    static func size(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
 }

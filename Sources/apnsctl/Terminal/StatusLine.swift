@@ -34,6 +34,7 @@ final class StatusLine: @unchecked Sendable {
 /// What apnsctl asks of the terminal on stderr.
 enum TerminalInfo {
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
     /// Columns of the terminal on stderr; else `$COLUMNS`; else 80.
     static func stderrWidth(environment: [String: String]) -> Int {
@@ -44,8 +45,9 @@ enum TerminalInfo {
     }
 
     /// Whether the progress line is drawn: `--progress always` or `auto` on a terminal, never with `--quiet`.
-    static func showsProgress(_ mode: ProgressMode, quiet: Bool, isTerminal: Bool) -> Bool {
-        if quiet { return false }
+    /// Never while report lines go to the same terminal (`--report -`): the two would interleave.
+    static func showsProgress(_ mode: ProgressMode, quiet: Bool, isTerminal: Bool, reportOnTerminal: Bool = false) -> Bool {
+        if quiet || reportOnTerminal { return false }
         switch mode {
         case .always: return true
         case .never: return false

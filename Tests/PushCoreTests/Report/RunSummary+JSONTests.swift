@@ -17,7 +17,7 @@ struct RunSummaryJSONTests {
         #expect(object["ended_at"] == .string(RFC3339.format(epochMilliseconds: RunSummaryRenderTests.start + 1234)))
         #expect(object["elapsed_seconds"] == .number("1.234"))
         #expect(object["rows_per_second"] == .number("89.1"))
-        #expect(object["rows"] == ["total": 110, "delivered": 100, "rejected": 7, "failed": 1, "invalid": 2, "valid": 0, "skipped": 0])
+        #expect(object["rows"] == ["total": 110, "delivered": 100, "rejected": 7, "failed": 1, "invalid": 2, "valid": 0, "skipped": 0, "stopped": 0])
         #expect(object["statuses"] == ["200": 100, "400": 5, "410": 2])
         #expect(object["reasons"] == ["BadDeviceToken": 5, "Unregistered": 2, "token '…' is not hex (line N)": 2,
                                       "ConnectionLost": 1])
@@ -45,7 +45,7 @@ struct RunSummaryJSONTests {
         #expect(object["endpoint"] == .null)
         #expect(object["latency_ms"] == .null)
         #expect(object["rows_per_second"] == .number("0"))
-        #expect(object["rows"] == ["total": 0, "delivered": 0, "rejected": 0, "failed": 0, "invalid": 0, "valid": 0, "skipped": 0])
+        #expect(object["rows"] == ["total": 0, "delivered": 0, "rejected": 0, "failed": 0, "invalid": 0, "valid": 0, "skipped": 0, "stopped": 0])
         #expect(object["statuses"] == .object(JSONObject()))
     }
 }

@@ -55,6 +55,7 @@ final class CampaignHarness {
 
     /// Starts `apnsctl mock` on a free port of 127.0.0.1, logging each request to `mock.log`.
     func startMock(extra: [String] = []) throws {
+        try? FileManager.default.removeItem(atPath: path("port"))   // a restarted mock writes its new port
         mock = try ChildProcess(binary, ["mock", "--listen", "127.0.0.1:0", "--port-file", path("port"), "--write-ca",
                                          path("ca.pem"), "--log", path("mock.log"), "--quiet"] + extra,
                                 name: "mock", directory: directory)

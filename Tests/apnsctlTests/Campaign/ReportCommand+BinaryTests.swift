@@ -16,7 +16,7 @@ struct ReportCommandBinaryTests {
         #expect(usageMessage(["report", "a", "--failed", "-", "--prune-list", "-"]) == "--failed and --prune-list cannot both write to stdout")
     }
 
-    @Test("The summary goes to stdout, or to stderr when a list goes to stdout; exit 1 when rows were not delivered")
+    @Test("The summary goes to stdout, or to stderr when a list goes to stdout; exit 0 when every row is settled (a gone token is), 1 when not")
     func binary() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -30,7 +30,7 @@ struct ReportCommandBinaryTests {
         try writer.close()
         let binary = try BinarySmokeTests.binary()
         let plain = try Tool.run(binary, ["report", path])
-        #expect(plain.status == 1)
+        #expect(plain.status == 0)
         #expect(plain.stdout == """
             \(path): 2 rows settled from 1970-01-01T00:00:00.000Z to 1970-01-01T00:00:01.000Z
             rows: 2 total, 1 delivered, 1 rejected, 0 failed, 0 invalid
@@ -42,6 +42,12 @@ struct ReportCommandBinaryTests {
         let pruned = try Tool.run(binary, ["report", path, "--prune-list", "-"])
         #expect(pruned.stdout == "bb\n")
         #expect(pruned.stderr.hasPrefix("\(path): 2 rows settled"))
+        let refusedPath = directory.appendingPathComponent("refused.jsonl").path
+        let refused = try ReportWriter(path: refusedPath, format: .jsonl)
+        try refused.write([ReportRow(line: 2, token: "cc", outcome: .rejected, status: 400, reason: "TopicDisallowed",
+                                     attempts: 1, finishedAtMs: 0)])
+        try refused.close()
+        #expect(try Tool.run(binary, ["report", refusedPath, "-q"]).status == 1)
         let missing = try Tool.run(binary, ["report", directory.appendingPathComponent("none.jsonl").path])
         #expect(missing.status == ExitStatus.fatal.rawValue)
         #expect(missing.stderr.hasSuffix("none.jsonl: cannot open: No such file or directory\n"))
