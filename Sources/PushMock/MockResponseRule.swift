@@ -43,6 +43,30 @@ public struct MockResponseRule: Sendable, Equatable {
     }
 }
 
+/// `apnsctl mock --timestamp PREFIX=TEXT`: error answers from `--respond` rules for tokens starting with `prefix`
+/// carry `"timestamp":TEXT`, written verbatim, instead of the current time (410) or nothing: a way to send values
+/// no real clock gives (`1e19`, `1e400`, `-1e300`, `"soon"`) to test a client's parsing.
+public struct MockTimestampRule: Sendable, Equatable {
+    /// Lowercase hex; matched like `MockResponseRule.prefix` (longest wins).
+    public var prefix: String
+    /// The JSON text after `"timestamp":`, exactly as given.
+    public var text: String
+
+    public init(prefix: String, text: String) {
+        self.prefix = prefix
+        self.text = text
+    }
+
+    /// The text of the rule with the longest prefix the token starts with, nil when none matches.
+    public static func text(in rules: [MockTimestampRule], token: some StringProtocol) -> String? {
+        var best: MockTimestampRule?
+        for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
+            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
+        }
+        return best?.text
+    }
+}
+
 /// Byte-level ASCII helpers that allocate nothing.
 enum ASCII {
     static func lower(_ byte: UInt8) -> UInt8 {
