@@ -30,11 +30,7 @@ public struct MockResponseRule: Sendable, Equatable {
     /// The rule with the longest prefix the token starts with (case-insensitively); among equal prefixes, the
     /// first given. Longest wins so that `--respond de=… --respond dead=…` means what it says in any order.
     public static func bestMatch(in rules: [MockResponseRule], token: some StringProtocol) -> MockResponseRule? {
-        var best: MockResponseRule?
-        for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
-            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
-        }
-        return best
+        ASCII.longestPrefixMatch(in: rules, prefix: \.prefix, token: token)
     }
 
     /// True when `token` starts with one of `prefixes` (case-insensitively): `apnsctl mock --silent PREFIX`.
@@ -59,11 +55,7 @@ public struct MockTimestampRule: Sendable, Equatable {
 
     /// The text of the rule with the longest prefix the token starts with, nil when none matches.
     public static func text(in rules: [MockTimestampRule], token: some StringProtocol) -> String? {
-        var best: MockTimestampRule?
-        for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
-            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
-        }
-        return best?.text
+        ASCII.longestPrefixMatch(in: rules, prefix: \.prefix, token: token)?.text
     }
 }
 
@@ -79,6 +71,22 @@ enum ASCII {
             guard let c = t.next(), lower(c) == lower(p) else { return false }
         }
         return true
+    }
+
+    /// The item whose prefix is the longest one `token` starts with (case-insensitively); among equal prefixes,
+    /// the first.
+    static func longestPrefixMatch<Item>(in items: [Item], prefix: (Item) -> String,
+                                         token: some StringProtocol) -> Item? {
+        var best: Item?
+        var bestLength = -1
+        for item in items {
+            let candidate = prefix(item)
+            if candidate.utf8.count > bestLength && hasPrefixIgnoringCase(token.utf8, candidate.utf8) {
+                best = item
+                bestLength = candidate.utf8.count
+            }
+        }
+        return best
     }
 
     static func isHex(_ byte: UInt8) -> Bool {
