@@ -151,9 +151,8 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     /// Right after the handshake: serve, or misbehave as `ConnectionOpening` says. False when the connection is
     /// done for this pass (closed, mute or stalled).
     private func open(scratch: UnsafeMutableRawBufferPointer) throws -> Bool {
-        switch engine.opening.onHandshake ?? .serve {
-        case .serve:
-            break
+        let step = engine.opening.onHandshake ?? .serve
+        switch step {
         case .close:
             beginLingering()
             return false
@@ -161,14 +160,13 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             state = .mute
             discardInput(scratch: scratch)
             return false
-        case .serveThenGoAway, .sendSettingsThenStopReading:
+        case .serve, .serveThenGoAway, .sendSettingsThenStopReading:
             break
         }
         let session = try HTTP2ServerSession(delegate: self, maxConcurrentStreams: UInt32(policy.current))
         self.session = session
         state = .open
-        switch engine.opening.onHandshake {
-        case .serveThenGoAway:
+        if step == .serveThenGoAway {
             // Before any request: last-stream-id 0, nothing will be processed.
             try session.submitGoAway(lastStreamID: 0,
                                      debugData: MockResponseEncoding.errorBody(reason: .shutdown, timestampMs: nil))
@@ -176,12 +174,10 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             // Written before the client's first request is read: nghttp2 refuses streams above last-stream-id
             // only once its GOAWAY has gone out.
             try flush()
-        case .sendSettingsThenStopReading:
+        } else if step == .sendSettingsThenStopReading {
             try flush()
             state = .stalled
             return false
-        default:
-            break
         }
         return true
     }

@@ -9,7 +9,8 @@ extension EndToEndTests {
     struct ServerTrouble {
         static let payload = #"{"aps":{"alert":"Hi"}}"#
 
-        @Test("Out-of-range timestamps in 410 answers: no crash, the rows rejected without unregistered_at, the run goes on")
+        @Test("Out-of-range timestamps in 410 answers: no crash, the rows rejected without unregistered_at, the run goes on",
+              .disabled("needs the connection engine rewrite"))
         func outOfRangeTimestamps() throws {
             let odd = ["aa01": "1e19", "aa02": "1e400", "aa03": "-1e300"]
             let fixture = try MockFixture(mockArguments: ["--respond", "aa=410:Unregistered"]
@@ -59,7 +60,8 @@ extension EndToEndTests {
             return list
         }()
 
-        @Test("An outage in the middle of a campaign: every row delivered, no retries used up", arguments: outages)
+        @Test("An outage in the middle of a campaign: every row delivered, no retries used up",
+              .disabled("needs the connection engine rewrite"), arguments: outages)
         func outage(_ outage: Outage) throws {
             let fixture = try MockFixture(mockArguments: ["--outage", "\(outage.from)s..\(outage.to)s",
                                                           "--outage-mode", outage.mode])
