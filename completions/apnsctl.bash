@@ -187,6 +187,7 @@ _apnsctl() {
                 --silent) COMPREPLY=(); return ;;
                 --fail-rate) COMPREPLY=(); return ;;
                 --seed) COMPREPLY=(); return ;;
+                --timestamp) COMPREPLY=(); return ;;
                 --latency) COMPREPLY=(); return ;;
                 --goaway-after) COMPREPLY=(); return ;;
                 --goaway-every) COMPREPLY=(); return ;;
@@ -194,8 +195,11 @@ _apnsctl() {
                 --drop-every) COMPREPLY=(); return ;;
                 --drop-mode) _apnsctl_reply "$prefix" -W 'close reset' -- "$cur"; return ;;
                 --stream-drop) _apnsctl_reply "$prefix" -W 'on off' -- "$cur"; return ;;
+                --stall) _apnsctl_reply "$prefix" -W 'handshake read' -- "$cur"; return ;;
+                --outage) COMPREPLY=(); return ;;
+                --outage-mode) _apnsctl_reply "$prefix" -W '503 refuse' -- "$cur"; return ;;
             esac
-            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --quiet --help -l -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --timestamp --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --close-on-connect --goaway-on-connect --no-settings --stall --outage --outage-mode --quiet --help -l -q -h' -- "$cur"
             ;;
         help)
             if [[ $cur == -* ]]; then

@@ -28,7 +28,8 @@ public enum MockDropMode: Sendable, Equatable {
 public struct MockConfiguration: Sendable {
     /// Where to listen; port 0 picks a free port (`MockServer.start()` returns it).
     public var listen: Endpoint
-    /// SETTINGS_MAX_CONCURRENT_STREAMS announced after a connection's first accepted request (before it: 1).
+    /// SETTINGS_MAX_CONCURRENT_STREAMS announced after a connection's first accepted request (before it: 1);
+    /// 0 allows no stream at all, ever.
     public var maxStreams: Int
     /// Canned answers by token prefix; the longest matching prefix wins.
     public var responseRules: [MockResponseRule]
@@ -73,6 +74,12 @@ public struct MockConfiguration: Sendable {
     public var clientCertificateCAFile: String?
     /// JSON summary written when the server stops (`MockStatistics.json`); nil: none.
     public var statsPath: String?
+    /// What a connection does before its first request (`--close-on-connect`, `--stall handshake`, …).
+    public var opening: ConnectionOpening
+    /// A timed server-wide outage (`--outage`); nil: none.
+    public var outage: MockOutage?
+    /// Raw `timestamp` texts for error answers (`--timestamp PREFIX=TEXT`).
+    public var timestampRules: [MockTimestampRule]
 
     public init(listen: Endpoint = Endpoint(host: "127.0.0.1", port: 2197), maxStreams: Int = 1000,
                 responseRules: [MockResponseRule] = [], requireProviderToken: Bool = true,
@@ -81,7 +88,8 @@ public struct MockConfiguration: Sendable {
                 dropEvery: Int? = nil, dropMode: MockDropMode = .close, silentPrefixes: [String] = [],
                 latencyMs: Int = 0, failureRate: FailureRate? = nil, dropStreamsOnRejection: Bool = false,
                 expireProviderTokenOnce: Bool = false, clientCertificateCAFile: String? = nil,
-                statsPath: String? = nil) {
+                statsPath: String? = nil, opening: ConnectionOpening = .serve, outage: MockOutage? = nil,
+                timestampRules: [MockTimestampRule] = []) {
         self.listen = listen
         self.maxStreams = maxStreams
         self.responseRules = responseRules
@@ -101,5 +109,8 @@ public struct MockConfiguration: Sendable {
         self.expireProviderTokenOnce = expireProviderTokenOnce
         self.clientCertificateCAFile = clientCertificateCAFile
         self.statsPath = statsPath
+        self.opening = opening
+        self.outage = outage
+        self.timestampRules = timestampRules
     }
 }

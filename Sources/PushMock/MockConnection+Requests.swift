@@ -132,7 +132,9 @@ extension MockConnection {
         } catch {
             engine.note("connection \(id): \(error)")
         }
-        engine.answered(decision, tokenKey: tokenKey)
+        let order = answerOrder.answered(stream: stream)
+        engine.answered(decision, tokenKey: tokenKey, connection: id,
+                        order: (order.late, order.newMaximum, answerOrder.maxReorder))
         engine.log?.append(timeMs: MockEngine.nowMs(), connection: id, stream: stream, attempt: attempt,
                            request: request, decision: decision)
         if stream == ending.dropStreamID { dropPending = true }

@@ -10,10 +10,14 @@ import PushCore
 ///                          │ --drop, mode reset (answer written)--> TCP RST ----------------------------> [closed]
 ///                          └ --peer closed / error -------------------------------------------------------> [closed]
 /// ```
+/// Broken on purpose (`ConnectionOpening`): `[mute]` reads and discards (raw bytes when the handshake never ran,
+/// TLS records after it) and sends nothing until the client closes; `[stalled]` is never read again (only a
+/// socket error closes it before the server stops).
+///
 /// Lingering: after TLS close_notify and a TCP FIN, the connection reads and discards until the client closes
 /// too (or `lingerMs` passes), so that late client frames never turn the close into a reset.
 final class MockConnection: HTTP2ServerSessionDelegate {
-    enum State { case handshaking, open, lingering, closed }
+    enum State { case handshaking, open, mute, stalled, lingering, closed }
 
     /// How long a finished connection waits for the client to close before closing anyway.
     static let lingerMs: Int64 = 1000
@@ -36,6 +40,10 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     var awaiting: Set<Int32> = []
     /// Set when a delayed answer was submitted; the loop then flushes once.
     var needsService = false
+    /// How far out of order this connection's answers went (`--stats`).
+    var answerOrder = AnswerOrder()
+    /// In `.mute`: no TLS session ran, so input is discarded as raw bytes.
+    private var muteRaw = false
 
     /// Frames produced but not yet written, from `outputOffset` on.
     private var output: [UInt8] = []
@@ -58,6 +66,16 @@ final class MockConnection: HTTP2ServerSessionDelegate {
                                         dropOnRejection: engine.dropStreamsOnRejection)
         self.ending = ConnectionEnding(goAway: engine.goAwayTriggers, drop: engine.dropTriggers)
         output.reserveCapacity(1 << 16)
+        if engine.opening.onAccept == .discardRawInput {
+            state = .mute
+            muteRaw = true
+        }
+    }
+
+    /// What to poll the socket for: nothing but errors when stalled, room to write when output waits.
+    var pollEvents: PollEvents {
+        if state == .stalled { return [] }
+        return wantsWritable ? [.readable, .writable] : .readable
     }
 
     // MARK: Events from the loop
@@ -68,9 +86,14 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             close()
             return
         }
-        if state == .lingering {
+        switch state {
+        case .lingering, .mute:
             discardInput(scratch: scratch)
             return
+        case .stalled, .closed:
+            return
+        case .handshaking, .open:
+            break
         }
         do {
             if state == .handshaking {
@@ -83,8 +106,8 @@ final class MockConnection: HTTP2ServerSessionDelegate {
                         close()
                         return
                     }
-                    session = try HTTP2ServerSession(delegate: self, maxConcurrentStreams: UInt32(policy.current))
-                    state = .open
+                    engine.statistics.update { $0.handshakes += 1 }
+                    if try !open(scratch: scratch) { return }
                 }
             }
             guard state == .open, let session else { return }
@@ -106,8 +129,16 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             try service()
         } catch {
             if state == .handshaking {
-                engine.statistics.update { $0.tlsFailures += 1 }
-                engine.note("connection \(id): \(error)")
+                let refusal = tls.refusedPeerCertificateReason
+                engine.statistics.update { stats in
+                    stats.tlsFailures += 1
+                    if refusal != nil { stats.clientCertificatesRefused += 1 }
+                }
+                if let refusal {
+                    engine.note("connection \(id): refused the client's certificate: \(refusal)")
+                } else {
+                    engine.note("connection \(id): \(error)")
+                }
             } else if !(error is TLSError) {
                 engine.note("connection \(id): \(error); closing")
             }
@@ -115,6 +146,40 @@ final class MockConnection: HTTP2ServerSessionDelegate {
             try? flush()
             close()
         }
+    }
+
+    /// Right after the handshake: serve, or misbehave as `ConnectionOpening` says. False when the connection is
+    /// done for this pass (closed, mute or stalled).
+    private func open(scratch: UnsafeMutableRawBufferPointer) throws -> Bool {
+        let step = engine.opening.onHandshake ?? .serve
+        switch step {
+        case .close:
+            beginLingering()
+            return false
+        case .discardInput:
+            state = .mute
+            discardInput(scratch: scratch)
+            return false
+        case .serve, .serveThenGoAway, .sendSettingsThenStopReading:
+            break
+        }
+        let session = try HTTP2ServerSession(delegate: self, maxConcurrentStreams: UInt32(policy.current))
+        self.session = session
+        state = .open
+        if step == .serveThenGoAway {
+            // Before any request: last-stream-id 0, nothing will be processed.
+            try session.submitGoAway(lastStreamID: 0,
+                                     debugData: MockResponseEncoding.errorBody(reason: .shutdown, timestampMs: nil))
+            engine.statistics.update { $0.goAways += 1 }
+            // Written before the client's first request is read: nghttp2 refuses streams above last-stream-id
+            // only once its GOAWAY has gone out.
+            try flush()
+        } else if step == .sendSettingsThenStopReading {
+            try flush()
+            state = .stalled
+            return false
+        }
+        return true
     }
 
     /// Writes what is pending, then ends the connection when its time has come: a reset once the `--drop-after`
@@ -198,6 +263,10 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     }
 
     private func discardInput(scratch: UnsafeMutableRawBufferPointer) {
+        if muteRaw {
+            if !Socket.discardInput(fd, scratch: scratch) { close() }
+            return
+        }
         while true {
             switch try? tls.read(into: scratch) {
             case .bytes: continue

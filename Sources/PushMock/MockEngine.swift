@@ -48,6 +48,10 @@ final class MockEngine {
     let log: RequestLogWriter?
     let statistics: MockStatisticsStore
     let quiet: Bool
+    let opening: ConnectionOpening
+    let outage: MockOutage?
+    /// The monotonic time the server started serving (`--outage` counts from it).
+    let startedAtMs: Int64
     /// `{"reason":"…"}` of `--goaway-after` / `--goaway-every`.
     let goAwayDebugData: [UInt8]
     /// Requests taken on by all connections (for `--goaway-every` and `--drop-every`).
@@ -63,7 +67,11 @@ final class MockEngine {
     var firstProviderToken: String?
     var delayed = DelayQueue<DelayedAnswer>()
 
-    init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore) {
+    init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore,
+         startedAtMs: Int64 = MockEngine.monotonicMs()) {
+        opening = configuration.opening
+        outage = configuration.outage
+        self.startedAtMs = startedAtMs
         validator = RequestValidator(configuration: configuration)
         tallyTokens = configuration.failureRate != nil || configuration.logPath != nil || configuration.statsPath != nil
             || configuration.responseRules.contains { $0.firstAttempts != nil }
@@ -94,6 +102,9 @@ final class MockEngine {
     /// Milliseconds on the monotonic clock (timers).
     static func monotonicMs() -> Int64 { Int64(Clock.monotonicNanoseconds() / 1_000_000) }
 
+    /// Milliseconds since the server started serving.
+    func elapsedMs(now: Int64 = MockEngine.monotonicMs()) -> Int64 { now - startedAtMs }
+
     func note(_ message: @autoclosure () -> String) {
         if !quiet { MockServer.note(message()) }
     }
@@ -115,6 +126,11 @@ final class MockEngine {
                 return .silent(attempt: attempt)
             }
         }
+        if let outage, outage.answersUnavailable(elapsedMs: elapsedMs()) {
+            let apnsID = request.header("apns-id").flatMap { RequestValidator.isUUID($0) ? $0 : nil } ?? ids.next()
+            return .answer(MockDecision(status: 503, reason: .serviceUnavailable, apnsID: apnsID),
+                           attempt: attempt, tokenKey: tokenKey)
+        }
         let decision = validator.decide(
             request, attempt: max(1, attempt),
             providerTokenUses: { jwt in
@@ -131,8 +147,10 @@ final class MockEngine {
         return .answer(decision, attempt: attempt, tokenKey: tokenKey)
     }
 
-    /// Records an answer that went out: statistics, and the token's accepted count.
-    func answered(_ decision: MockDecision, tokenKey: String?) {
+    /// Records an answer that went out: statistics, the token's accepted count, and how far out of order it was
+    /// on its connection (`order`, from `AnswerOrder.answered`).
+    func answered(_ decision: MockDecision, tokenKey: String?, connection: Int,
+                  order: (late: Bool, newMaximum: Bool, reorder: Int)) {
         var acceptedAgain = false
         if decision.isAccepted, let tokenKey {
             acceptedAgain = tokens.update(tokenKey, initial: TokenTally()) { tally in
@@ -143,6 +161,8 @@ final class MockEngine {
         statistics.update { stats in
             stats.recordAnswer(status: decision.status, reason: decision.reason)
             if acceptedAgain { stats.tokensAcceptedMoreThanOnce += 1 }
+            if order.late { stats.lateAnswers += 1 }
+            if order.newMaximum { stats.recordReorder(connection: connection, reorder: order.reorder) }
         }
     }
 }

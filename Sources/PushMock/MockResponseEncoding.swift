@@ -18,10 +18,22 @@ public enum MockResponseEncoding {
         return body
     }
 
+    /// `{"reason":"Unregistered","timestamp":1e400}`: `timestampText` written verbatim (`--timestamp`).
+    public static func errorBody(reason: Reason, timestampText: String) -> [UInt8] {
+        var body = errorBody(reason: reason, timestampMs: nil)
+        body.removeLast()
+        body.append(contentsOf: #","timestamp":"#.utf8)
+        body.append(contentsOf: timestampText.utf8)
+        body.append(UInt8(ascii: "}"))
+        return body
+    }
+
     /// The response body: nil for 200, else the error JSON.
     public static func body(for decision: MockDecision) -> [UInt8]? {
         guard !decision.isAccepted else { return nil }
-        return errorBody(reason: decision.reason ?? .internalServerError, timestampMs: decision.timestampMs)
+        let reason = decision.reason ?? .internalServerError
+        if let text = decision.timestampText { return errorBody(reason: reason, timestampText: text) }
+        return errorBody(reason: reason, timestampMs: decision.timestampMs)
     }
 
     /// Replaces `fields` with the response headers (besides `:status`) for `decision`.

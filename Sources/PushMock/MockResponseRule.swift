@@ -30,16 +30,32 @@ public struct MockResponseRule: Sendable, Equatable {
     /// The rule with the longest prefix the token starts with (case-insensitively); among equal prefixes, the
     /// first given. Longest wins so that `--respond de=… --respond dead=…` means what it says in any order.
     public static func bestMatch(in rules: [MockResponseRule], token: some StringProtocol) -> MockResponseRule? {
-        var best: MockResponseRule?
-        for rule in rules where ASCII.hasPrefixIgnoringCase(token.utf8, rule.prefix.utf8) {
-            if best == nil || rule.prefix.utf8.count > best!.prefix.utf8.count { best = rule }
-        }
-        return best
+        ASCII.longestPrefixMatch(in: rules, prefix: \.prefix, token: token)
     }
 
     /// True when `token` starts with one of `prefixes` (case-insensitively): `apnsctl mock --silent PREFIX`.
     public static func matchesAny(_ prefixes: [String], token: some StringProtocol) -> Bool {
         prefixes.contains { ASCII.hasPrefixIgnoringCase(token.utf8, $0.utf8) }
+    }
+}
+
+/// `apnsctl mock --timestamp PREFIX=TEXT`: error answers from `--respond` rules for tokens starting with `prefix`
+/// carry `"timestamp":TEXT`, written verbatim, instead of the current time (410) or nothing: a way to send values
+/// no real clock gives (`1e19`, `1e400`, `-1e300`, `"soon"`) to test a client's parsing.
+public struct MockTimestampRule: Sendable, Equatable {
+    /// Lowercase hex; matched like `MockResponseRule.prefix` (longest wins).
+    public var prefix: String
+    /// The JSON text after `"timestamp":`, exactly as given.
+    public var text: String
+
+    public init(prefix: String, text: String) {
+        self.prefix = prefix
+        self.text = text
+    }
+
+    /// The text of the rule with the longest prefix the token starts with, nil when none matches.
+    public static func text(in rules: [MockTimestampRule], token: some StringProtocol) -> String? {
+        ASCII.longestPrefixMatch(in: rules, prefix: \.prefix, token: token)?.text
     }
 }
 
@@ -55,6 +71,22 @@ enum ASCII {
             guard let c = t.next(), lower(c) == lower(p) else { return false }
         }
         return true
+    }
+
+    /// The item whose prefix is the longest one `token` starts with (case-insensitively); among equal prefixes,
+    /// the first.
+    static func longestPrefixMatch<Item>(in items: [Item], prefix: (Item) -> String,
+                                         token: some StringProtocol) -> Item? {
+        var best: Item?
+        var bestLength = -1
+        for item in items {
+            let candidate = prefix(item)
+            if candidate.utf8.count > bestLength && hasPrefixIgnoringCase(token.utf8, candidate.utf8) {
+                best = item
+                bestLength = candidate.utf8.count
+            }
+        }
+        return best
     }
 
     static func isHex(_ byte: UInt8) -> Bool {

@@ -27,6 +27,8 @@ public final class MockServer: @unchecked Sendable {
     private var statsFile: Int32 = -1
     /// The bound port, once `start()` succeeded.
     public private(set) var port: Int?
+    /// When `start()` bound the port, on the monotonic clock (`--outage` counts from it).
+    private var startedAtMs: Int64 = 0
 
     package init(configuration: MockConfiguration, tlsContext: TLSContext) {
         self.configuration = configuration
@@ -75,6 +77,7 @@ public final class MockServer: @unchecked Sendable {
         }
         listener = bound.fd
         port = bound.port
+        startedAtMs = MockEngine.monotonicMs()
         return bound.port
     }
 
@@ -83,20 +86,22 @@ public final class MockServer: @unchecked Sendable {
         guard listener >= 0 else { return }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { scratch.deallocate() }
-        let engine = MockEngine(configuration: configuration, log: log, statistics: statisticsStore)
+        let engine = MockEngine(configuration: configuration, log: log, statistics: statisticsStore,
+                                startedAtMs: startedAtMs)
         var connections: [MockConnection] = []
         var nextID = 1
         var poller = PollSet(capacity: 64)
 
         while true {
+            let outageWake = applyOutage(engine, &connections)
             poller.removeAll()
             poller.add(stopPipe.readFD, .readable)
             poller.add(listener, .readable)
             // Wake for the first of: a delayed answer due, a lingering connection's deadline, the log's flush
             // (at least once a second).
-            var wakeAt = engine.delayed.nextDue ?? .max
+            var wakeAt = min(engine.delayed.nextDue ?? .max, outageWake)
             for connection in connections {
-                poller.add(connection.fd, connection.wantsWritable ? [.readable, .writable] : .readable)
+                poller.add(connection.fd, connection.pollEvents)
                 if connection.state == .lingering { wakeAt = min(wakeAt, connection.lingerDeadline) }
             }
             var timeout: Int32 = log == nil ? -1 : 1000
@@ -143,11 +148,36 @@ public final class MockServer: @unchecked Sendable {
 
         for connection in connections { connection.shutDown(timeoutMs: 200) }
         engine.delayed.removeAll()
-        Socket.close(listener)
+        if listener >= 0 { Socket.close(listener) }
         listener = -1
         log?.close(nowMs: MockEngine.nowMs())
         log = nil
         writeStatistics()
+    }
+
+    /// `--outage … --outage-mode refuse`: closes the listening socket and every connection when the outage begins,
+    /// listens again on the same port when it ends. Returns when to look again (monotonic ms; `.max`: never).
+    private func applyOutage(_ engine: MockEngine, _ connections: inout [MockConnection]) -> Int64 {
+        guard let outage = engine.outage else { return .max }
+        let now = MockEngine.monotonicMs()
+        let elapsed = engine.elapsedMs(now: now)
+        switch outage.listenerChange(elapsedMs: elapsed, listening: listener >= 0) {
+        case .close:
+            Socket.close(listener)
+            listener = -1
+            for connection in connections { connection.close() }
+            connections.removeAll()
+        case .reopen:
+            do {
+                listener = try Socket.listen(host: configuration.listen.host, port: port ?? 0).fd
+            } catch {
+                engine.note("cannot listen again after the outage: \(error); trying again")
+                return now + 100
+            }
+        case .none:
+            break
+        }
+        return outage.nextChange(afterElapsedMs: elapsed).map { engine.startedAtMs + $0 } ?? .max
     }
 
     private func writeStatistics() {

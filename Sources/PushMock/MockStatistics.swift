@@ -32,11 +32,32 @@ public struct MockStatistics: Sendable, Equatable {
     public var tlsFailures = 0
     /// Distinct device tokens answered 200 more than once (counted once per token).
     public var tokensAcceptedMoreThanOnce = 0
+    /// TLS handshakes completed with HTTP/2 (a connection that stalled or failed its handshake has none).
+    public var handshakes = 0
+    /// Handshakes that failed because the client's certificate did not verify (`--require-client-cert`).
+    public var clientCertificatesRefused = 0
+    /// Answers that went out after an answer to a request at least 1,000 newer on the same connection
+    /// (see `AnswerOrder`).
+    public var lateAnswers = 0
+    /// The largest reorder of any connection, in requests (see `AnswerOrder`).
+    public var maxReorder = 0
+    /// Each connection's largest reorder above 0, by connection number; the first
+    /// `reorderConnectionsKept` connections that had one.
+    public var maxReorderByConnection: [Int: Int] = [:]
+    static let reorderConnectionsKept = 100
 
     public init() {}
 
     /// Taken on but never answered.
     public var unanswered: Int { max(0, requests - accepted - rejected - silenced) }
+
+    /// A connection's reorder grew to `reorder` (requests).
+    mutating func recordReorder(connection: Int, reorder: Int) {
+        maxReorder = max(maxReorder, reorder)
+        if maxReorderByConnection[connection] != nil || maxReorderByConnection.count < Self.reorderConnectionsKept {
+            maxReorderByConnection[connection] = reorder
+        }
+    }
 
     mutating func recordAnswer(status: Int, reason: Reason?) {
         if status == 200 {
@@ -51,10 +72,14 @@ public struct MockStatistics: Sendable, Equatable {
     ///
     /// `{"requests":…,"accepted":…,"rejected":…,"rejected_by_reason":{"BadDeviceToken":2},"silenced":…,`
     /// `"unanswered":…,"ignored":…,"connections":…,"goaways":…,"drops":…,"stream_limit_drops":…,`
-    /// `"tls_failures":…,"tokens_accepted_more_than_once":…}`
+    /// `"tls_failures":…,"tokens_accepted_more_than_once":…,"handshakes":…,"client_certificates_refused":…,`
+    /// `"late_answers":…,"max_reorder":…,"max_reorder_by_connection":{"1":12}}` (connections in number order)
     public var json: JSONValue {
         func number(_ value: Int) -> JSONValue { .number(String(value)) }
         let reasons = rejectedByReason.keys.sorted().map { JSONObject.Member(key: $0, value: number(rejectedByReason[$0]!)) }
+        let reorders = maxReorderByConnection.keys.sorted().map {
+            JSONObject.Member(key: String($0), value: number(maxReorderByConnection[$0]!))
+        }
         return .object(JSONObject([
             "requests": number(requests),
             "accepted": number(accepted),
@@ -69,6 +94,11 @@ public struct MockStatistics: Sendable, Equatable {
             "stream_limit_drops": number(streamLimitDrops),
             "tls_failures": number(tlsFailures),
             "tokens_accepted_more_than_once": number(tokensAcceptedMoreThanOnce),
+            "handshakes": number(handshakes),
+            "client_certificates_refused": number(clientCertificatesRefused),
+            "late_answers": number(lateAnswers),
+            "max_reorder": number(maxReorder),
+            "max_reorder_by_connection": .object(JSONObject(reorders)),
         ]))
     }
 

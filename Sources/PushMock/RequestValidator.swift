@@ -11,6 +11,8 @@ public struct MockDecision: Sendable, Equatable {
     public var uniqueID: String?
     /// The 410 `timestamp`, milliseconds since the epoch.
     public var timestampMs: Int64?
+    /// `--timestamp`: the body's `timestamp` as raw JSON text; wins over `timestampMs`.
+    public var timestampText: String?
 
     public init(status: Int, reason: Reason? = nil, apnsID: String, uniqueID: String? = nil, timestampMs: Int64? = nil) {
         self.status = status
@@ -51,7 +53,7 @@ extension Reason {
 /// | 15 | body within the push type's limit | 413 PayloadTooLarge |
 /// | 16 | body is a JSON object | 400 BadPayload (mock only) |
 /// | 16a | the token is all zeros (never a device; what `apnsctl check --connect` sends) | 400 BadDeviceToken |
-/// | 17 | longest matching response rule, if it applies to this attempt (`:K`) | its status and reason (410 adds `timestamp`) |
+/// | 17 | longest matching response rule, if it applies to this attempt (`:K`) | its status and reason (410 adds `timestamp`; a matching `--timestamp` rule sets its text) |
 /// | 18 | `failureRate` draws a failure for (token, attempt) | 500 InternalServerError |
 /// | 19 | otherwise | 200 with `apns-id` and `apns-unique-id` |
 public struct RequestValidator: Sendable {
@@ -60,22 +62,25 @@ public struct RequestValidator: Sendable {
     public var responseRules: [MockResponseRule]
     public var failureRate: FailureRate?
     public var expireProviderTokenOnce: Bool
+    public var timestampRules: [MockTimestampRule]
 
     public init(requireProviderToken: Bool = true, tokenVerifier: (@Sendable (String) -> Reason?)? = nil,
                 responseRules: [MockResponseRule] = [], failureRate: FailureRate? = nil,
-                expireProviderTokenOnce: Bool = false) {
+                expireProviderTokenOnce: Bool = false, timestampRules: [MockTimestampRule] = []) {
         self.requireProviderToken = requireProviderToken
         self.tokenVerifier = tokenVerifier
         self.responseRules = responseRules
         self.failureRate = failureRate
         self.expireProviderTokenOnce = expireProviderTokenOnce
+        self.timestampRules = timestampRules
     }
 
     public init(configuration: MockConfiguration) {
         self.init(requireProviderToken: configuration.requireProviderToken,
                   tokenVerifier: configuration.tokenVerifier, responseRules: configuration.responseRules,
                   failureRate: configuration.failureRate,
-                  expireProviderTokenOnce: configuration.expireProviderTokenOnce)
+                  expireProviderTokenOnce: configuration.expireProviderTokenOnce,
+                  timestampRules: configuration.timestampRules)
     }
 
     /// - Parameters:
@@ -142,7 +147,11 @@ public struct RequestValidator: Sendable {
         if let rule = MockResponseRule.bestMatch(in: responseRules, token: token), rule.status != 200,
            rule.applies(toAttempt: attempt) {
             var decision = reject(rule.status, Reason(rawValue: rule.reason))
-            if rule.status == 410 { decision.timestampMs = nowMs() }
+            if let text = MockTimestampRule.text(in: timestampRules, token: token) {
+                decision.timestampText = text
+            } else if rule.status == 410 {
+                decision.timestampMs = nowMs()
+            }
             return decision
         }
         if let failureRate, failureRate.fails(token: token, attempt: attempt) {

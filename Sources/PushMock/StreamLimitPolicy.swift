@@ -4,6 +4,7 @@
 ///  token auth:    [1] --first 200--> [maxStreams]
 ///  no token auth: [maxStreams]
 ///  with dropOnRejection: [maxStreams] --any non-200--> [1] --next 200--> [maxStreams] --non-200--> [1] ...
+///  maxStreams 0:  [0] for good (`--max-streams 0`: a broken server that never lets a request in)
 /// ```
 ///
 /// | limit now | response | new limit announced |
@@ -26,13 +27,14 @@ public struct StreamLimitPolicy: Sendable, Equatable {
     ///   - tokenAuth: with token auth a connection allows one stream until a request is accepted.
     ///   - dropOnRejection: after a non-200 answer the limit falls to 1 until the next 200.
     public init(maxStreams: Int, tokenAuth: Bool, dropOnRejection: Bool = false) {
-        self.maxStreams = max(1, maxStreams)
+        self.maxStreams = max(0, maxStreams)
         self.dropOnRejection = dropOnRejection
-        self.current = tokenAuth ? 1 : self.maxStreams
+        self.current = tokenAuth && self.maxStreams > 0 ? 1 : self.maxStreams
     }
 
     /// Records the status of a response on the connection; returns the limit to announce when it changes.
     public mutating func record(status: Int) -> Int? {
+        guard maxStreams > 0 else { return nil }
         let next = status == 200 ? maxStreams : (dropOnRejection ? 1 : current)
         guard next != current else { return nil }
         current = next

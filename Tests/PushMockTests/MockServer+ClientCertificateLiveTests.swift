@@ -62,6 +62,9 @@ struct MockServerClientCertificateLiveTests {
         #expect(member.status == "200")
         let statistics = running.server.statistics
         #expect(statistics.tlsFailures == 2)
+        // Only the stranger's certificate was refused; the anonymous client had none to refuse.
+        #expect(statistics.clientCertificatesRefused == 1)
+        #expect(statistics.handshakes == 1)
         #expect(statistics.accepted == 1)
     }
 

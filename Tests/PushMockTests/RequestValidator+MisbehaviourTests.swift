@@ -38,6 +38,32 @@ struct RequestValidatorMisbehaviourTests {
         #expect(decide(validator, attempt: 2).status == 200)
     }
 
+    @Test("--timestamp: a rule's error answer carries the raw text; the longest prefix wins; 200s carry none",
+          arguments: ["1e19", "1e400", "-1e300"])
+    func rawTimestamps(text: String) {
+        let validator = RequestValidator(
+            responseRules: [MockResponseRule(prefix: "aa", status: 410, reason: "Unregistered"),
+                            MockResponseRule(prefix: "bb", status: 400, reason: "BadDeviceToken")],
+            timestampRules: [MockTimestampRule(prefix: "a", text: "0"), MockTimestampRule(prefix: "aa", text: text),
+                             MockTimestampRule(prefix: "bb", text: "7"), MockTimestampRule(prefix: "cc", text: "8")])
+        let gone = decide(validator, attempt: 1)
+        #expect(gone.timestampText == text)
+        #expect(gone.timestampMs == nil)
+        #expect(MockResponseEncoding.body(for: gone).map { String(decoding: $0, as: UTF8.self) }
+            == #"{"reason":"Unregistered","timestamp":"# + text + "}")
+        // Any rule's error status takes it, not only 410.
+        let bad = decide(validator, Requests.valid(token: "bb" + String(repeating: "0", count: 62)), attempt: 1)
+        #expect(bad.status == 400 && bad.timestampText == "7")
+        // No rule answers cc: accepted, no body.
+        let accepted = decide(validator, Requests.valid(token: "cc" + String(repeating: "0", count: 62)), attempt: 1)
+        #expect(accepted.status == 200 && accepted.timestampText == nil)
+        #expect(MockResponseEncoding.body(for: accepted) == nil)
+        // Without a --timestamp rule a 410 carries the clock's milliseconds.
+        let plain = RequestValidator(responseRules: [MockResponseRule(prefix: "aa", status: 410, reason: "Unregistered")])
+        #expect(decide(plain, attempt: 1).timestampMs == 1_732_630_000_000)
+        #expect(decide(plain, attempt: 1).timestampText == nil)
+    }
+
     @Test func failureRateAnswers500ToOtherwiseAcceptedRequestsOnly() {
         let always = FailureRate(rate: 1, seed: 1)
         let validator = RequestValidator(responseRules: [MockResponseRule(prefix: "dead", status: 410, reason: "Unregistered")],

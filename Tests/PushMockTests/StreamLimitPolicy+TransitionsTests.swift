@@ -67,9 +67,17 @@ struct StreamLimitPolicyTransitionsTests {
         #expect(policy.current == 1)
     }
 
-    @Test func nonPositiveMaxIsRaisedToOne() {
-        let policy = StreamLimitPolicy(maxStreams: 0, tokenAuth: false)
-        #expect(policy.maxStreams == 1)
-        #expect(policy.current == 1)
+    @Test func negativeMaxIsRaisedToZero() {
+        let policy = StreamLimitPolicy(maxStreams: -3, tokenAuth: false)
+        #expect(policy.maxStreams == 0)
+        #expect(policy.current == 0)
+    }
+
+    @Test("--max-streams 0: no stream ever, whatever the answers and the authentication", arguments: [true, false])
+    func zeroStaysZero(tokenAuth: Bool) {
+        var policy = StreamLimitPolicy(maxStreams: 0, tokenAuth: tokenAuth, dropOnRejection: true)
+        #expect(policy.current == 0)
+        #expect([200, 400, 200].map { policy.record(status: $0) } == [nil, nil, nil])
+        #expect(policy.current == 0)
     }
 }

@@ -91,6 +91,7 @@ struct MockOptionsValidationTests {
             "respond": ["ab=400:BadDeviceToken"], "stats": ["s"], "provider-token-max-age": ["2h"],
             "silent": ["5e"], "fail-rate": ["0.1"], "seed": ["3"], "latency": ["5ms"], "goaway-after": ["10"],
             "drop-after": ["20"], "stream-drop": ["off"], "drop-every": ["30"], "drop-mode": ["reset"],
+            "timestamp": ["aa=1e19"], "outage": ["1s..2s"], "outage-mode": ["refuse"],
         ]
         parsed.flags = ["quiet": 1, "expire-token-once": 1]
         var values = OptionValues(parsed, environment: [:], command: "mock")
@@ -98,9 +99,19 @@ struct MockOptionsValidationTests {
         // --write-ca excludes --tls-cert and --require-client-cert excludes --auth-key: check them on a second line.
         var caParsed = ParsedArguments()
         caParsed.values = ["write-ca": ["ca.pem"], "require-client-cert": ["clients.pem"], "goaway-every": ["40"]]
+        // The connection-opening switches exclude each other: one per line.
+        caParsed.flags = ["close-on-connect": 1]
+        var read = Set<String>()
+        for (name, flag) in [("goaway-on-connect", true), ("no-settings", true), ("stall", false)] {
+            var one = ParsedArguments()
+            if flag { one.flags = [name: 1] } else { one.values = [name: ["read"]] }
+            var oneValues = OptionValues(one, environment: [:], command: "mock")
+            _ = try MockOptions.build(from: &oneValues)
+            read.formUnion(oneValues.consulted)
+        }
         var caValues = OptionValues(caParsed, environment: [:], command: "mock")
         _ = try MockOptions.build(from: &caValues)
-        let read = values.consulted.union(caValues.consulted)
+        read.formUnion(values.consulted.union(caValues.consulted))
         #expect(read == Set(CommandSpec.mock.options.map(\.long)).subtracting(["help"]))
     }
 
@@ -133,7 +144,7 @@ struct MockOptionsValidationTests {
         (["--listen", "[::1]"], "--listen: '[::1]' has no port (HOST:PORT; 0 picks a free port)"),
         (["--listen", "host:70000"],
          "--listen: 'host:70000' is not HOST:PORT (port 1 to 65535, or 0 for any free port)"),
-        (["--max-streams", "0"], "--max-streams: '0' is not a positive integer"),
+        (["--max-streams", "x"], "--max-streams: 'x' is not a non-negative integer"),
         (["--max-streams", "3000000000"], "--max-streams: '3000000000' is too large (at most 2147483647)"),
         (["--tls-cert", "c.pem"], "--tls-cert needs --tls-key"),
         (["--tls-key", "k.pem"], "--tls-key needs --tls-cert"),

@@ -147,6 +147,17 @@ package enum Socket {
         _ = Glibc.close(fd)
     }
 
+    /// Reads and throws away what is waiting on a non-blocking socket. False once the peer has closed (or the
+    /// socket failed); true when nothing more is waiting.
+    package static func discardInput(_ fd: Int32, scratch: UnsafeMutableRawBufferPointer) -> Bool {
+        while true {
+            let n = Glibc.read(fd, scratch.baseAddress, scratch.count)
+            if n > 0 { continue }
+            if n < 0 && errno == EINTR { continue }
+            return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+        }
+    }
+
     /// Sends FIN after whatever is queued; reading goes on (a lingering close).
     package static func shutdownWrite(_ fd: Int32) { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
 

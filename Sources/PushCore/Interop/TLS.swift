@@ -237,6 +237,16 @@ package final class TLSConnection {
         return X509Inspection.info(x509)
     }
 
+    /// A server's view: why the client's certificate was refused during the handshake (OpenSSL's verification
+    /// reason), nil when none was refused. With TLS 1.3 the client has already finished its handshake by then:
+    /// it learns of the refusal from an alert on its first read.
+    package var refusedPeerCertificateReason: String? {
+        guard !isClient else { return nil }
+        let verify = SSL_get_verify_result(ssl)
+        guard verify != X509_V_OK else { return nil }
+        return String(cString: X509_verify_cert_error_string(verify))
+    }
+
     /// "TLSv1.3" and the like.
     package var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
 

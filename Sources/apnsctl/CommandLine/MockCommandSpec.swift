@@ -4,7 +4,7 @@ import PushCore
 enum MockDefaults {
     static let listen = Endpoint(host: "127.0.0.1", port: 2197)
     static let maxStreams = 1000
-    static let maxStreamsRange = 1...Int(Int32.max)
+    static let maxStreamsRange = 0...Int(Int32.max)
     static let respondStatusRange = 400...599
     static let countRange = 1...Int(Int32.max)
     static let seed = 1
@@ -13,6 +13,7 @@ enum MockDefaults {
     static let dropMode = "close"
     static let providerTokenMaxAgeMs = 3_600_000
     static let goAwayReason = "Shutdown"
+    static let outageMode = "503"
 }
 
 extension OptionSpec {
@@ -30,6 +31,8 @@ extension OptionSpec {
         static let maxStreams = OptionSpec(
             "max-streams", value: "N", category: .server,
             summary: "SETTINGS_MAX_CONCURRENT_STREAMS announced to clients",
+            longHelp: ["0 allows no stream at all, ever: a broken server whose client must give up within its own "
+                + "timeouts."],
             defaultText: String(MockDefaults.maxStreams))
         static let log = OptionSpec(
             "log", value: "FILE", category: .server,
@@ -46,8 +49,13 @@ extension OptionSpec {
             longHelp: ["One JSON object: requests (taken on), accepted, rejected, rejected_by_reason (a count per "
                 + "reason), silenced, unanswered (taken on, never answered: the connection went away first), "
                 + "ignored (arrived after the connection's GOAWAY or drop was decided; depends on timing), "
-                + "connections, goaways, drops, stream_limit_drops, tls_failures, and "
-                + "tokens_accepted_more_than_once (distinct tokens answered 200 more than once). "
+                + "connections (accepted), handshakes (TLS handshakes completed with HTTP/2), goaways, drops, "
+                + "stream_limit_drops, tls_failures, client_certificates_refused, "
+                + "tokens_accepted_more_than_once (distinct tokens answered 200 more than once), late_answers "
+                + "(answers sent after the answer to a request at least 1,000 newer on the same connection; "
+                + "stream ids count requests in the client's order), max_reorder (the most requests any answer "
+                + "came behind, on any connection) and max_reorder_by_connection (the same per connection "
+                + "number, for the first 100 connections with any). "
                 + "The file is created when the mock starts and written when it stops (SIGINT, SIGTERM)."],
             completion: .file)
         static let tlsCert = OptionSpec(
@@ -63,9 +71,13 @@ extension OptionSpec {
         static let requireClientCert = OptionSpec(
             "require-client-cert", value: "PEM", category: .tls,
             summary: "Require a TLS client certificate issued by a CA in PEM (certificate auth)",
-            longHelp: ["A client without a certificate, or with one that does not verify against PEM, fails the "
-                + "handshake. Requests then need no provider token, and connections allow --max-streams "
-                + "streams from the start, as APNs does with certificate auth. Not with --auth-key."],
+            longHelp: ["A client without a certificate, or with one that does not verify against PEM (another CA, "
+                + "expired), fails the handshake. With TLS 1.3 the client has finished its side of the handshake "
+                + "before the mock checks the certificate: the refusal reaches it as an alert (unknown CA, "
+                + "certificate required) on its first read, as from APNs. The mock notes each refusal and "
+                + "--stats counts them (client_certificates_refused). Requests then need no provider token, and "
+                + "connections allow --max-streams streams from the start, as APNs does with certificate auth. "
+                + "Not with --auth-key."],
             completion: .file)
         static let writeCA = OptionSpec(
             "write-ca", value: "FILE", category: .tls,
@@ -120,6 +132,16 @@ extension OptionSpec {
                 + "the attempt number (SplitMix64): the same seed fails the same requests on every run, in any "
                 + "order and over any number of connections, and a retry of a failed token draws again (it "
                 + "may succeed)."])
+        static let timestamp = OptionSpec(
+            "timestamp", value: "PREFIX=TEXT", category: .responses,
+            summary: "Write TEXT verbatim as the timestamp of error answers for tokens starting with PREFIX "
+                + "(repeatable)",
+            longHelp: ["Applies to the answers of --respond rules: {\"reason\":\"Unregistered\",\"timestamp\":TEXT} "
+                + "instead of the current time in milliseconds (410) or no timestamp (other statuses). For values "
+                + "no clock gives, to test a client's parsing: 1e19, 1e400, -1e300, \"soon\". PREFIX is lowercase "
+                + "hex (the longest matching prefix wins); TEXT is printable ASCII without spaces, not checked "
+                + "as JSON."],
+            repeatable: true)
         static let seed = OptionSpec(
             "seed", value: "N", category: .responses,
             summary: "Seed of the --fail-rate draws",
@@ -167,6 +189,42 @@ extension OptionSpec {
                 + "get the error before it reads the last answers, so the number of answers it sees can vary."],
             defaultText: MockDefaults.dropMode,
             completion: .choices(["close", "reset"]))
+        static let closeOnConnect = OptionSpec(
+            "close-on-connect", category: .connection,
+            summary: "Close every connection right after its TLS handshake",
+            longHelp: ["TLS close_notify and TCP FIN as soon as the handshake completes: no SETTINGS, no answer. "
+                + "A client must not reconnect without pause (--stats: connections, handshakes)."])
+        static let goAwayOnConnect = OptionSpec(
+            "goaway-on-connect", category: .connection,
+            summary: "Send GOAWAY right after SETTINGS on every connection",
+            longHelp: ["GOAWAY with NO_ERROR, last-stream-id 0 and {\"reason\":\"Shutdown\"}, before any request: "
+                + "every request is refused unprocessed, and the connection closes."])
+        static let noSettings = OptionSpec(
+            "no-settings", category: .connection,
+            summary: "Never send SETTINGS (nor anything else) after the TLS handshake",
+            longHelp: ["What the client sends is read and thrown away until it closes the connection; it waits in "
+                + "vain for the server's connection preface."])
+        static let stall = OptionSpec(
+            "stall", value: "WHAT", category: .connection,
+            summary: "Stall every connection: its TLS handshake, or its reads",
+            longHelp: ["handshake: the TCP connection is accepted and what the client sends is read and thrown "
+                + "away; the TLS handshake never answers. read: the handshake completes and SETTINGS is sent, "
+                + "then the socket is never read again (requests pile up in TCP buffers, nothing is answered). "
+                + "Not with --close-on-connect, --goaway-on-connect or --no-settings."],
+            completion: .choices(["handshake", "read"]))
+        static let outage = OptionSpec(
+            "outage", value: "FROM..TO", category: .connection,
+            summary: "A server-wide outage from FROM to TO after the mock started",
+            longHelp: ["Durations with units, for example 10s..40s or 500ms..2m. What happens during it is "
+                + "--outage-mode's choice; before and after, the mock serves as usual."])
+        static let outageMode = OptionSpec(
+            "outage-mode", value: "MODE", category: .connection,
+            summary: "How --outage fails: 503 answers, or refused connections",
+            longHelp: ["503: connections are accepted and every request is answered 503 ServiceUnavailable. "
+                + "refuse: the mock stops listening (connections are refused) and closes the open connections "
+                + "without GOAWAY; it listens on the same port again when the outage ends."],
+            defaultText: MockDefaults.outageMode,
+            completion: .choices(["503", "refuse"]))
         static let streamDrop = OptionSpec(
             "stream-drop", value: "MODE", category: .connection,
             summary: "Lower the connection's stream limit to 1 after a rejected request",
@@ -192,10 +250,13 @@ extension CommandSpec {
             "[--provider-token-max-age DURATION] [--expire-token-once]",
             "[--respond PREFIX=STATUS:REASON[:K]...]",
             "[--silent PREFIX...] [--fail-rate P [--seed N]]",
-            "[--latency DURATION]",
+            "[--timestamp PREFIX=TEXT...] [--latency DURATION]",
             "[--goaway-after N[:REASON] | --goaway-every N[:REASON]]",
             "[--drop-after N] [--drop-every N] [--drop-mode close|reset]",
-            "[--stream-drop on|off] [--quiet]",
+            "[--stream-drop on|off]",
+            "[--close-on-connect | --goaway-on-connect | --no-settings |",
+            " --stall handshake|read]",
+            "[--outage FROM..TO [--outage-mode 503|refuse]] [--quiet]",
         ],
         description: [
             "Serves the APNs provider API over TLS and HTTP/2 on a local address, answers each "
@@ -204,7 +265,9 @@ extension CommandSpec {
             "For tests of a client's resilience it misbehaves on request, exactly and reproducibly: GOAWAY "
                 + "or a connection reset after N requests, tokens never answered, a delay on every answer, "
                 + "a seeded rate of 500 errors, errors for the first K attempts of a token, the stream limit "
-                + "falling to 1 after a rejection, provider tokens expiring, client certificates required. "
+                + "falling to 1 after a rejection, provider tokens expiring, client certificates required; "
+                + "broken servers (closing or sending GOAWAY at once, no SETTINGS, no streams, stalled "
+                + "handshakes or reads), timestamps no clock gives, and a timed outage. "
                 + "--stats writes what it did when it stops.",
         ],
         operand: nil,
@@ -212,8 +275,9 @@ extension CommandSpec {
             Mock.listen, Mock.portFile, Mock.maxStreams, Mock.log, Mock.stats,
             Mock.tlsCert, Mock.tlsKey, Mock.writeCA, Mock.requireClientCert,
             Mock.authKey, Mock.keyID, Mock.teamID, Mock.providerTokenMaxAge, Mock.expireTokenOnce,
-            Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.latency,
+            Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.timestamp, Mock.latency,
             Mock.goAwayAfter, Mock.goAwayEvery, Mock.dropAfter, Mock.dropEvery, Mock.dropMode, Mock.streamDrop,
+            Mock.closeOnConnect, Mock.goAwayOnConnect, Mock.noSettings, Mock.stall, Mock.outage, Mock.outageMode,
             .quiet, .help,
         ],
         examples: [
@@ -248,6 +312,13 @@ extension CommandSpec {
                     apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
                         --goaway-after 500 --drop-every 1500 --fail-rate 0.02 --seed 7 \\
                         --respond aa=429:TooManyRequests:2 --stats stats.json
+                    """),
+            CommandExample(
+                description: "An APNs outage in the middle of a campaign: from 10 to 40 seconds after the start "
+                    + "every request is answered 503 (or, with --outage-mode refuse, nothing listens).",
+                command: """
+                    apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
+                        --outage 10s..40s --outage-mode 503 --stats stats.json
                     """),
         ])
 }

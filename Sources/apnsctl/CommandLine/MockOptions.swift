@@ -59,6 +59,43 @@ extension MockGoAwayRule {
     }
 }
 
+extension MockTimestampRule {
+    /// `--timestamp PREFIX=TEXT`.
+    static func parse(_ text: String, command: String = "mock") throws(UsageError) -> MockTimestampRule {
+        let flag = OptionSpec.Mock.timestamp.longFlag
+        guard let equals = text.firstIndex(of: "=") else {
+            throw UsageError("\(flag): '\(text)' is not PREFIX=TEXT (for example dead=1e19)", command: command)
+        }
+        let prefix = String(text[..<equals])
+        let value = String(text[text.index(after: equals)...])
+        guard MockOptions.isLowercaseHex(prefix) else {
+            throw UsageError("\(flag): prefix '\(prefix)' in '\(text)' is not lowercase hex", command: command)
+        }
+        guard !value.isEmpty, value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw UsageError("\(flag): the timestamp in '\(text)' is not printable ASCII without spaces "
+                + "(for example \(prefix)=1e400)", command: command)
+        }
+        return MockTimestampRule(prefix: prefix, text: value)
+    }
+}
+
+extension MockOutage {
+    /// `--outage FROM..TO` (durations with units) and `--outage-mode`.
+    static func parse(_ text: String, mode: Mode, command: String = "mock") throws(UsageError) -> MockOutage {
+        let flag = OptionSpec.Mock.outage.longFlag
+        let parts = text.components(separatedBy: "..")
+        guard parts.count == 2, let from = DurationText.milliseconds(parts[0]),
+              let to = DurationText.milliseconds(parts[1]) else {
+            throw UsageError("\(flag): '\(text)' is not FROM..TO with durations (for example 10s..40s)",
+                             command: command)
+        }
+        guard from < to else {
+            throw UsageError("\(flag): '\(text)' ends before it begins (FROM must be less than TO)", command: command)
+        }
+        return MockOutage(startMs: from, endMs: to, mode: mode)
+    }
+}
+
 /// Everything `apnsctl mock` was asked to do, validated.
 struct MockOptions: Equatable, Sendable {
     /// Port 0 means any free port.
@@ -91,6 +128,10 @@ struct MockOptions: Equatable, Sendable {
     var dropEvery: Int?
     var dropMode: MockDropMode = MockDefaults.dropMode == "reset" ? .reset : .close
     var streamDrop: Bool = MockDefaults.streamDrop == "on"
+    /// In the order given.
+    var timestamps: [MockTimestampRule] = []
+    var opening: ConnectionOpening = .serve
+    var outage: MockOutage?
 }
 
 extension MockOptions {
@@ -188,6 +229,18 @@ extension MockOptions {
         let streamDrop = (values.string(O.streamDrop) ?? MockDefaults.streamDrop) == "on"
         let dropMode: MockDropMode = (values.string(O.dropMode) ?? MockDefaults.dropMode) == "reset" ? .reset : .close
 
+        var timestamps: [MockTimestampRule] = []
+        for text in values.strings(O.timestamp) {
+            timestamps.append(try MockTimestampRule.parse(text, command: values.command))
+        }
+        let opening = try Self.opening(from: &values)
+        let outageMode: MockOutage.Mode = (values.string(O.outageMode) ?? MockDefaults.outageMode) == "refuse"
+            ? .refuse : .unavailable
+        let outage = try values.string(O.outage).map { (text) throws(UsageError) in
+            try MockOutage.parse(text, mode: outageMode, command: values.command)
+        }
+        if values.string(O.outageMode) != nil && outage == nil { throw values.error("--outage-mode needs --outage") }
+
         return MockOptions(
             listen: listen, portFile: portFile, tlsCert: tlsCert, tlsKey: tlsKey, writeCA: writeCA,
             authKey: authKey, keyID: keyID, teamID: teamID, respond: respond, maxStreams: maxStreams,
@@ -195,7 +248,25 @@ extension MockOptions {
             requireClientCert: requireClientCert, providerTokenMaxAge: providerTokenMaxAgeMs / 1000,
             expireTokenOnce: expireTokenOnce, silent: silent, failRate: failRate, seed: seed,
             latencyMs: latencyMs, goAway: goAway, goAwayEvery: goAwayEvery, dropAfter: dropAfter,
-            dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop)
+            dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop, timestamps: timestamps,
+            opening: opening, outage: outage)
+    }
+
+    /// `--close-on-connect`, `--goaway-on-connect`, `--no-settings`, `--stall WHAT`: at most one.
+    private static func opening(from values: inout OptionValues) throws(UsageError) -> ConnectionOpening {
+        typealias O = OptionSpec.Mock
+        var chosen: [(flag: String, opening: ConnectionOpening)] = []
+        if values.flag(O.closeOnConnect) { chosen.append((O.closeOnConnect.longFlag, .closeOnConnect)) }
+        if values.flag(O.goAwayOnConnect) { chosen.append((O.goAwayOnConnect.longFlag, .goAwayOnConnect)) }
+        if values.flag(O.noSettings) { chosen.append((O.noSettings.longFlag, .noSettings)) }
+        if let what = values.string(O.stall) {
+            chosen.append(("\(O.stall.longFlag) \(what)", what == "handshake" ? .stallHandshake : .stallReads))
+        }
+        guard chosen.count <= 1 else {
+            throw values.error("\(chosen[0].flag) and \(chosen[1].flag) exclude each other "
+                + "(a connection misbehaves in one way at a time)")
+        }
+        return chosen.first?.opening ?? .serve
     }
 
     /// Lowercase hex digits only (the empty string too).

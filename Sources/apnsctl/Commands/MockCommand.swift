@@ -69,7 +69,8 @@ func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> 
         latencyMs: options.latencyMs,
         failureRate: options.failRate.map { FailureRate(rate: $0, seed: UInt64(options.seed)) },
         dropStreamsOnRejection: options.streamDrop, expireProviderTokenOnce: options.expireTokenOnce,
-        clientCertificateCAFile: options.requireClientCert, statsPath: options.stats)
+        clientCertificateCAFile: options.requireClientCert, statsPath: options.stats,
+        opening: options.opening, outage: options.outage, timestampRules: options.timestamps)
 }
 
 /// Writes via a temporary file and rename, so a reader polling for the file never sees it half written.

@@ -98,24 +98,31 @@ final class MockFixture {
     let keyPath: String
     let caPath: String
     let logPath: String
+    /// The mock's `--stats` file, written when it stops (read it with `statistics()` after `stopMock()`).
+    let statsPath: String
     private(set) var port = 0
     private var mock: ChildProcess?
 
     /// Starts the mock. `respond` are `--respond` rules; `verifyKeyPath` makes the mock verify JWTs with
-    /// another key than the one `send` signs with (the default is the same key).
-    init(respond: [String] = [], verifyKeyPath: ((MockFixture) throws -> String)? = nil) throws {
+    /// another key than the one `send` signs with (the default is the same key); `mockArguments` are added to its
+    /// command line; `verifyTokens` false starts it without `--auth-key` (for `--require-client-cert`).
+    init(respond: [String] = [], verifyKeyPath: ((MockFixture) throws -> String)? = nil,
+         mockArguments: [String] = [], verifyTokens: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("apnsctl-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         keyPath = directory.appendingPathComponent("AuthKey_\(Self.keyID).p8").path
         caPath = directory.appendingPathComponent("mock-ca.pem").path
         logPath = directory.appendingPathComponent("mock-requests.jsonl").path
+        statsPath = directory.appendingPathComponent("mock-stats.json").path
         try ES256PrivateKey.generate().pkcs8PEM().write(toFile: keyPath, atomically: true, encoding: .utf8)
 
         let verifyKey = try verifyKeyPath?(self) ?? keyPath
         let portFile = directory.appendingPathComponent("mock.port").path
         var arguments = ["mock", "--listen", "127.0.0.1:0", "--port-file", portFile, "--write-ca", caPath,
-                         "--auth-key", verifyKey, "--key-id", Self.keyID, "--team-id", Self.teamID, "--log", logPath]
+                         "--log", logPath, "--stats", statsPath]
+        if verifyTokens { arguments += ["--auth-key", verifyKey, "--key-id", Self.keyID, "--team-id", Self.teamID] }
         for rule in respond { arguments += ["--respond", rule] }
+        arguments += mockArguments
         let mock = try ChildProcess(try BinarySmokeTests.binary(), arguments, name: "mock", directory: directory)
         self.mock = mock
         port = try Self.waitForPort(file: portFile, of: mock)
@@ -158,6 +165,14 @@ final class MockFixture {
     var connection: [String] {
         ["--key", keyPath, "--key-id", Self.keyID, "--team-id", Self.teamID,
          "--endpoint", "127.0.0.1:\(port)", "--ca-file", caPath]
+    }
+
+    /// The mock's `--stats` document; complete once `stopMock()` returned.
+    func statistics() throws -> JSONObject {
+        guard case .object(let object) = try JSONParser.parse(try String(contentsOfFile: statsPath, encoding: .utf8)) else {
+            throw EndToEndError("\(statsPath) is not a JSON object")
+        }
+        return object
     }
 
     /// Runs `apnsctl send` + `arguments` (nothing added) and waits for it, at most `sendTimeLimit`.
