@@ -92,12 +92,4 @@ public struct RetryPolicy: Sendable, Equatable {
         let ceiling = baseDelayMs.multipliedReportingOverflow(by: 1 << shift)
         return ceiling.overflow ? maxDelayMs : min(maxDelayMs, ceiling.partialValue)
     }
-
-    /// Parses `retry-after` (delta-seconds; an HTTP date is not expected from APNs and is ignored).
-    public static func retryAfterMs(_ value: String) -> Int? {
-        guard let seconds = Int(value.filter { $0 != " " && $0 != "\t" }), seconds >= 0, seconds < 86_400 else {
-            return nil
-        }
-        return seconds * 1000
-    }
 }

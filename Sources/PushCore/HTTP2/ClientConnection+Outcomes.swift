@@ -1,22 +1,31 @@
 /// What a connection does with each closed stream: settle it, or hand it back for a retry (RetryPolicy).
 extension ClientConnection {
-    /// A response arrived (any status).
+    /// A response arrived (any status). Its outcome is decided here, once: the answer is read once
+    /// (`APNsResponse.interpret`), the retry policy decides, and the report row follows that decision.
     func answer(_ flight: consuming InFlight, latencyMs: Double) {
+        let status: Int, reason: Reason?, unregisteredAt: Int64?
+        switch flight.response.interpret() {
+        case .answered(let s, let r, let u): (status, reason, unregisteredAt) = (s, r, u)
+        case .protocolError(let why):
+            log?("connection \(id): protocol error by the server on a stream: \(why)")
+            transportFailure(flight, reason: Reason.protocolError.rawValue, latencyMs: latencyMs)
+            return
+        }
         // Read through `flight` (owned: the stream closed), not copied into locals: a copy retains every string.
-        let reason = flight.response.status == 200 ? nil : flight.response.errorBody.reason.map(Reason.init(rawValue:))
-        let decision = settings.retryPolicy.decide(status: flight.response.status, reason: reason,
-                                                   attempts: flight.delivery.attempts,
-                                                   retryAfterMs: flight.response.retryAfter.flatMap(RetryPolicy.retryAfterMs)) {
+        let decision = settings.retryPolicy.decide(status: status, reason: reason, attempts: flight.delivery.attempts,
+                                                   retryAfterMs: flight.response.retryAfterMs) {
             random.next(upTo: $0)
         }
         switch decision {
-        case .settle:
-            settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                     latencyMs: latencyMs, finishedAtMs: stepWallMs))
+        case .settle(let outcome):
+            settled.append(flight.response.reportRow(for: flight.delivery.notification, outcome: outcome, status: status,
+                                                     reason: reason, unregisteredAt: unregisteredAt,
+                                                     attempts: flight.delivery.attempts, latencyMs: latencyMs,
+                                                     finishedAtMs: stepWallMs))
             if queue.payloadBuffers != nil { spentPayloads.append(flight.delivery.notification.payload) }
         case .retry(let delayMs, let newConnection):
             var again = flight.delivery
-            again.lastFailure = reason?.rawValue ?? "HTTP \(flight.response.status ?? 0)"
+            again.lastFailure = reason?.rawValue ?? "HTTP \(status)"
             retries.append((again, delayMs))
             if newConnection {
                 log?("connection \(id): \(again.lastFailure!): continuing on a new connection")
@@ -25,8 +34,10 @@ extension ClientConnection {
         case .refreshTokenAndRetry:
             // A request sent with an older value than this connection's current one used a token already replaced.
             if flight.authorizationEpoch == authorizationEpoch, let authorization, !auth.rejectedAsExpired(authorization) {
-                settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                         latencyMs: latencyMs, finishedAtMs: stepWallMs))
+                settled.append(flight.response.reportRow(for: flight.delivery.notification, outcome: .rejected,
+                                                         status: status, reason: reason, unregisteredAt: nil,
+                                                         attempts: flight.delivery.attempts, latencyMs: latencyMs,
+                                                         finishedAtMs: stepWallMs))
                 control.fail("APNs refused a provider token minted moments ago as expired (ExpiredProviderToken): "
                     + "this machine's clock is probably wrong; check the system time (NTP) and run again")
                 queue.abort()
@@ -36,9 +47,11 @@ extension ClientConnection {
             again.lastFailure = Reason.expiredProviderToken.rawValue
             retries.append((again, 0))
         case .stopRun:
-            settled.append(flight.response.reportRow(for: flight.delivery.notification, attempts: flight.delivery.attempts,
-                                                     latencyMs: latencyMs, finishedAtMs: stepWallMs))
-            let what = reason ?? Reason(rawValue: "HTTP \(flight.response.status ?? 0)")
+            settled.append(flight.response.reportRow(for: flight.delivery.notification, outcome: .rejected,
+                                                     status: status, reason: reason, unregisteredAt: nil,
+                                                     attempts: flight.delivery.attempts, latencyMs: latencyMs,
+                                                     finishedAtMs: stepWallMs))
+            let what = reason ?? Reason(rawValue: "HTTP \(status)")
             control.fail("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
             queue.abort()
         }

@@ -378,7 +378,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         guard let flight = slots[tag].take() else { return }   // moved out, not copied
         sentAtNs[tag] = 0
         freeTags.append(tag)
-        let answered = flight.response.status != nil
+        // An answer is a stream the server ended normally: one cancelled on its deadline or reset after a partial
+        // HEADERS (even with `:status 200`) was not answered.
+        let answered = errorCode == 0 && !flight.timedOut && (flight.response.status != nil || flight.response.statusMalformed)
         state.streamClosed(answered: answered)
         let latency = Double(stepNs > flight.startedNs ? stepNs - flight.startedNs : 0) / 1_000_000
         if answered {
