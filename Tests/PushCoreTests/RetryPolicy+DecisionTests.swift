@@ -11,7 +11,7 @@ struct RetryPolicyTests {
         (200, nil, RetryPolicy.Class.delivered),
         (400, "BadDeviceToken", .final), (410, "Unregistered", .final), (413, "PayloadTooLarge", .final),
         (403, "Forbidden", .final),
-        (429, "TooManyRequests", .retryable), (429, "TooManyProviderTokenUpdates", .retryable),
+        (429, "TooManyRequests", .retryable), (429, "TooManyProviderTokenUpdates", .reconnect),
         (500, "InternalServerError", .retryable), (503, "ServiceUnavailable", .retryable),
         (503, "Service Unavailable", .retryable), (502, nil, .retryable),
         (503, "Shutdown", .reconnect), (400, "IdleTimeout", .reconnect), (403, "UnrelatedKeyIdInToken", .reconnect),

@@ -21,6 +21,12 @@ public struct CampaignSettings: Sendable {
     public var connectionStaggerMs: Int
     /// Tunnel through this HTTP proxy (`--proxy`, `HTTPS_PROXY`); nil connects directly.
     public var proxy: HTTPProxy? = nil
+    /// The client certificate (certificate authentication), named when the server refuses it.
+    public var clientCertificate: CertificateInfo? = nil
+    /// `-vv`: each request's headers and each answer (nil: not traced).
+    public var trace: EventLog? = nil
+    /// Shows a warning to the user during the run (each distinct one once).
+    public var warn: (@Sendable (String) -> Void)? = nil
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
                 requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
@@ -63,7 +69,7 @@ public final class Campaign: @unchecked Sendable {
     private let auth: AuthorizationSource
     private let log: EventLog?
     private let sink: ReportSink
-    public let control = RunControl()
+    public let control: RunControl
     private let queueLock = NSLock()
     private var queue: WorkQueue?
     private let rowsRead = Atomic<Int>(0)
@@ -74,6 +80,7 @@ public final class Campaign: @unchecked Sendable {
         self.tlsContext = tlsContext
         self.auth = auth
         self.log = log
+        self.control = RunControl(warn: settings.warn)
         self.sink = ReportSink(writer: report, pruneList: pruneList, summary: summary, control: control,
                                guard: settings.campaignGuard)
     }
@@ -95,6 +102,7 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
+        summary.reconnects = control.reconnects
         return CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
                                 queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
     }
@@ -111,6 +119,8 @@ public final class Campaign: @unchecked Sendable {
                                                     connectTimeoutMs: settings.connectTimeoutMs,
                                                     retryPolicy: settings.retryPolicy, pingAfterMs: settings.pingAfterMs)
         connectionSettings.proxy = settings.proxy
+        connectionSettings.clientCertificate = settings.clientCertificate
+        connectionSettings.trace = settings.trace
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {
@@ -138,6 +148,7 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
+        summary.reconnects = control.reconnects
         if planner.isResuming { summary.resumedRows = planner.alreadySettled }
         return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
     }

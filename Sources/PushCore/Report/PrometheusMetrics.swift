@@ -74,6 +74,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
         }
         family("apnsctl_connections_opened_total", "counter", "HTTP/2 connections opened in this run.",
                [("", String(summary.connectionsOpened))])
+        family("apnsctl_reconnects_total", "counter", "Connections opened again after one ended or failed, in this run.",
+               [("", String(summary.reconnects))])
         family("apnsctl_goaways_total", "counter", "GOAWAY frames received in this run.", [("", String(summary.goAways))])
         var latency: [(labels: String, value: String)] = []
         if summary.latency.count > 0 {
