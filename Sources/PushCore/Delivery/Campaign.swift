@@ -23,6 +23,8 @@ public struct CampaignSettings: Sendable {
     public var proxy: HTTPProxy? = nil
     /// The client certificate (certificate authentication), named when the server refuses it.
     public var clientCertificate: CertificateInfo? = nil
+    /// The longest cool-down of the circuit breaker (`--pause-max`).
+    public var maxPauseMs = CircuitBreaker.defaultMaxPauseMs
     /// `-vv`: each request's headers and each answer (nil: not traced).
     public var trace: EventLog? = nil
     /// Shows a warning to the user during the run (each distinct one once).
@@ -73,6 +75,7 @@ public final class Campaign: @unchecked Sendable {
     private let queueLock = NSLock()
     private var queue: WorkQueue?
     private let rowsRead = Atomic<Int>(0)
+    private let circuitBreaker: SharedCircuitBreaker
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
                  report: ReportWriter, pruneList: PruneListWriter? = nil, summary: RunSummary, log: EventLog?) {
@@ -81,6 +84,7 @@ public final class Campaign: @unchecked Sendable {
         self.auth = auth
         self.log = log
         self.control = RunControl(warn: settings.warn)
+        self.circuitBreaker = SharedCircuitBreaker(CircuitBreaker(maxPauseMs: settings.maxPauseMs), log: log)
         self.sink = ReportSink(writer: report, pruneList: pruneList, summary: summary, control: control,
                                guard: settings.campaignGuard)
     }
@@ -103,8 +107,12 @@ public final class Campaign: @unchecked Sendable {
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
         summary.reconnects = control.reconnects
-        return CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
-                                queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
+        let breaker = circuitBreaker.snapshot
+        summary.circuitOpenings = breaker.openings
+        var progress = CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
+                                        queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
+        progress.paused = breaker.isTripped
+        return progress
     }
 
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
@@ -121,6 +129,7 @@ public final class Campaign: @unchecked Sendable {
         connectionSettings.proxy = settings.proxy
         connectionSettings.clientCertificate = settings.clientCertificate
         connectionSettings.trace = settings.trace
+        connectionSettings.circuitBreaker = circuitBreaker
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {
@@ -149,6 +158,7 @@ public final class Campaign: @unchecked Sendable {
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
         summary.reconnects = control.reconnects
+        summary.circuitOpenings = circuitBreaker.snapshot.openings
         if planner.isResuming { summary.resumedRows = planner.alreadySettled }
         return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone)
     }

@@ -67,8 +67,13 @@ final class ConnectionWorker: @unchecked Sendable {
                 }
             case .giveUp:
                 let attempts = policy.streak > 1 ? "\(policy.streak) connections in a row" : "the connection"
-                control.fail("\(settings.endpoint) \(why) (\(attempts), nothing answered): the server does not "
-                    + "accept these requests; check --endpoint, the credentials and the server's logs")
+                var message = "\(settings.endpoint) \(why) (\(attempts), nothing answered): the server does not "
+                    + "accept these requests; check --endpoint, the credentials and the server's logs"
+                if let certificate = settings.clientCertificate {
+                    // A server that refuses a client certificate may close without the alert reaching us.
+                    message += "; it may be refusing the client certificate \(certificate.summary)"
+                }
+                control.fail(message)
                 queue.abort()
                 return
             }
@@ -119,6 +124,13 @@ final class ConnectionWorker: @unchecked Sendable {
             } catch {
                 log?("connection \(id): \(error)")
                 let now = Clock.monotonicNanoseconds()
+                if control.anyRequestAnswered, let breaker = settings.circuitBreaker {
+                    // The server answered before: an outage, not a wrong endpoint. Rows wait in the queue (spending
+                    // no retries) while the back-off grows; the circuit breaker shows the pause.
+                    breaker.connectFailed(now: now)
+                    sleep(milliseconds: policy.connectFailed { random.next(upTo: $0) })
+                    continue
+                }
                 if now >= deadline {
                     control.fail("cannot connect to \(endpoint) for \(settings.connectTimeoutMs / 1000)s: \(error)")
                     queue.abort()

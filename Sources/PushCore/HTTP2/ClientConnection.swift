@@ -20,6 +20,8 @@ public struct ConnectionSettings: Sendable {
     public var clientCertificate: CertificateInfo? = nil
     /// `-vv`: each request's headers and each answer, like `curl -v` (nil: not traced).
     public var trace: EventLog? = nil
+    /// The run's circuit breaker (nil: none).
+    public var circuitBreaker: SharedCircuitBreaker? = nil
 
     public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
                 retryPolicy: RetryPolicy = RetryPolicy(), pingAfterMs: Int = 60_000) {
@@ -61,21 +63,22 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     /// Every protocol decision of this connection. nghttp2's callbacks reach it (from inside `receive`/`send`),
     /// so its accesses stay checked.
     private(set) var machine: ConnectionStateMachine
+    // `@exclusivity(unchecked)` on the next four: only `serve`'s own loop touches them, never an nghttp2 callback
+    // (`submit` queues a request without calling back; bodies are read later, from the session's own table), so no
+    // access can overlap; the profile showed their dynamic checks on every request.
     /// Rows taken from the queue for this pass, last first (`WorkQueue.take(max:waker:nowNs:reversedInto:)`).
-    private var taken: [Delivery] = []
-    private var requestHeaders = APNsRequestHeaders()
+    @exclusivity(unchecked) private var taken: [Delivery] = []
+    @exclusivity(unchecked) private var requestHeaders = APNsRequestHeaders()
+    @exclusivity(unchecked) private var output: [UInt8] = []
+    @exclusivity(unchecked) private var outputOffset = 0
     /// The `authorization` value this connection sends now (the machine numbers its changes).
     private var authorization: String?
-    private var output: [UInt8] = []
-    private var outputOffset = 0
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var wakeAtNs: UInt64?
     /// Set by an action applied inside a callback: the connection is to be lost at the next check.
     private var pendingLoss: String?
-    /// The clocks read when the bytes being handled arrived (or the pass began sending): every stream that closes
-    /// in that step is timed and stamped with them, so a chunk of answers costs two clock reads, not two per answer.
-    private var stepNs = Clock.monotonicNanoseconds()
-    private var stepWallMs = Clock.wallMilliseconds()
+    /// The run was told that this connection answered a request.
+    private var reportedAnswer = false
 
     init(id: Int, tls: TLSConnection, settings: ConnectionSettings, queue: WorkQueue, sink: RowSink,
          auth: AuthorizationSource, control: RunControl, rateLimiter: SharedRateLimiter?, waker: Waker,
@@ -191,6 +194,14 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private func submitWork() -> Bool {
         wakeAtNs = nil
         var free = machine.freeSlots
+        if let breaker = settings.circuitBreaker {
+            let (granted, tripped) = breaker.pass(successes: machine.breakerSuccesses, failures: machine.breakerFailures,
+                                                  wanted: free, now: Clock.monotonicNanoseconds())
+            machine.breakerSuccesses = 0
+            machine.breakerFailures = 0
+            machine.holdsAttempts = tripped
+            free = granted
+        }
         if free > 0, let rateLimiter {
             let (granted, waitNs) = rateLimiter.acquire(upTo: free)
             if granted < free, waitNs > 0 { wakeAtNs = Clock.monotonicNanoseconds() + waitNs }
@@ -276,12 +287,15 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             switch result {
             case .bytes(let n):
-                stampStep()
-                machine.bytesReceived(now: stepNs)
+                machine.bytesReceived(now: Clock.monotonicNanoseconds(), wallMs: Clock.wallMilliseconds())
                 let fed = readBuffer.withUnsafeBytes { buffer in
                     Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
                 }
                 if case .failure(let error) = fed { return error.description }
+                if !reportedAnswer && machine.answered > 0 {
+                    reportedAnswer = true
+                    control.requestAnswered()
+                }
             case .wantRead, .wantWrite:
                 return nil
             case .closed:
@@ -316,17 +330,16 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     }
 
     private func stampStep() {
-        stepNs = Clock.monotonicNanoseconds()
-        stepWallMs = Clock.wallMilliseconds()
+        machine.stamp(now: Clock.monotonicNanoseconds(), wallMs: Clock.wallMilliseconds())
     }
 
     private func lose(_ why: String) -> Ending {
         log?("connection \(id): lost: \(why)")
-        stampStep()
-        machine.lost(reason: why, now: stepNs, wallMs: stepWallMs)
+        let now = Clock.monotonicNanoseconds()
+        machine.lost(reason: why, now: now, wallMs: Clock.wallMilliseconds())
         deliverSettled()
         tls.shutdown()
-        return .reconnect(machine.ending(now: stepNs), why: machine.trouble ?? why)
+        return .reconnect(machine.ending(now: now), why: machine.trouble ?? why)
     }
 
     /// The grace period after an interruption ran out: write what settled, drop the rest (never reported, so
@@ -372,12 +385,12 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         if let trace = settings.trace, let text = machine.answerTrace(tag: tag, errorCode: errorCode) {
             trace("connection \(id): \(text)")
         }
-        let action = machine.streamClosed(tag: tag, errorCode: errorCode, refused: wasRefused, now: stepNs, wallMs: stepWallMs)
+        let action = machine.streamClosed(tag: tag, errorCode: errorCode, refused: wasRefused)
         if action != .none { apply(action) }
     }
 
     override func http2SettingsChanged(maxConcurrentStreams: Int) {
-        apply(machine.settingsReceived(maxConcurrentStreams: maxConcurrentStreams, now: stepNs))
+        apply(machine.settingsReceived(maxConcurrentStreams: maxConcurrentStreams, now: Clock.monotonicNanoseconds()))
     }
 
     override func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {

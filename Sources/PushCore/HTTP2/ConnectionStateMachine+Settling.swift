@@ -21,6 +21,11 @@ extension ConnectionStateMachine {
             transportFailure(flight, reason: Reason.protocolError.rawValue, latencyMs: latencyMs, wallMs: wallMs)
             return .log("protocol error by the server on stream \(stream): \(why)")
         }
+        // Server-wide trouble for the circuit breaker: 5xx but a graceful Shutdown. While the breaker holds rows
+        // back, such an attempt does not count against the row.
+        let serverFailure = status >= 500 && reason != .shutdown
+        if serverFailure { breakerFailures += 1 } else { breakerSuccesses += 1 }
+        if serverFailure && holdsAttempts { flight.delivery.attempts -= 1 }
         // Read through `flight` (owned: the stream closed), not copied into locals: a copy retains every string.
         let decision = configuration.retryPolicy.decide(status: status, reason: reason, attempts: flight.delivery.attempts,
                                                         retryAfterMs: flight.response.retryAfterMs) {
@@ -114,6 +119,14 @@ extension ConnectionStateMachine {
     /// malformed. The outcome is unknown (APNs may have delivered it), so the attempt counts and a resend may
     /// deliver twice.
     mutating func transportFailure(_ flight: consuming InFlight, reason: String, latencyMs: Double?, wallMs: Int64) {
+        if reason != Reason.connectionLost.rawValue { breakerFailures += 1 }
+        if holdsAttempts {
+            var again = flight.delivery
+            again.attempts -= 1
+            again.lastFailure = reason
+            retries.append((again, 0))
+            return
+        }
         let decision = configuration.retryPolicy.decide(status: nil, reason: nil, attempts: flight.delivery.attempts) {
             random.next(upTo: $0)
         }

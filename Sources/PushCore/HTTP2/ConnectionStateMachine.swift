@@ -120,6 +120,8 @@ public struct ConnectionStateMachine {
     private var pingSentNs: UInt64?
     private var zeroStreamsSinceNs: UInt64?
     private var nextDeadlineCheckNs: UInt64 = 0
+    private var stepNs: UInt64
+    private var stepWallMs: Int64 = 0
     var random: SplitMix64
     /// Rows waiting for the token source's verdict (`checkExpiredToken`).
     var awaitingTokenVerdict: [Delivery] = []
@@ -131,11 +133,19 @@ public struct ConnectionStateMachine {
     public var retries: [(delivery: Delivery, delayMs: Int)] = []
     /// Streams to cancel (RST_STREAM), filled by `tick`.
     public var streamsToCancel: [Int32] = []
+    /// Answers since the driver last reported them to the circuit breaker: server failures (500, 503, no answer;
+    /// a lost connection counts once, not once per request it carried) and the rest.
+    public var breakerSuccesses = 0
+    public var breakerFailures = 0
+    /// The circuit breaker holds rows back: attempts that fail with a server failure now do not count against
+    /// the row (rows waiting out an outage keep their retries).
+    public var holdsAttempts = false
 
     public init(configuration: Configuration, now: UInt64, seed: UInt64) {
         self.configuration = configuration
         self.openedNs = now
         self.lastReadNs = now
+        self.stepNs = now
         self.random = SplitMix64(seed: seed)
     }
 
@@ -184,10 +194,12 @@ public struct ConnectionStateMachine {
         }
     }
 
-    /// Bytes arrived from the server (any frame): the connection is alive.
-    public mutating func bytesReceived(now: UInt64) {
+    /// Bytes arrived from the server (any frame): the connection is alive. Streams closed by them are stamped with
+    /// these clocks.
+    public mutating func bytesReceived(now: UInt64, wallMs: Int64) {
         lastReadNs = now
         pingSentNs = nil
+        stamp(now: now, wallMs: wallMs)
     }
 
     /// A GOAWAY arrived. Its debug data's reason is acted on: credentials refused stop the run; an expired or too
@@ -252,10 +264,17 @@ public struct ConnectionStateMachine {
         slots[tag]?.response.data(bytes)
     }
 
-    /// A stream closed (`errorCode` 0: normally; `refused`: the server never processed it). `now` and `wallMs` are
-    /// the clocks of the bytes being handled (one reading per chunk of answers, not per answer).
-    public mutating func streamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool, now: UInt64,
-                                      wallMs: Int64) -> Action {
+    /// The clocks of the step being handled (bytes read, or a pass of sending): every stream that closes in that
+    /// step is timed and stamped with them, so a chunk of answers costs two clock reads, not two per answer.
+    public mutating func stamp(now: UInt64, wallMs: Int64) {
+        stepNs = now
+        stepWallMs = wallMs
+    }
+
+    /// A stream closed (`errorCode` 0: normally; `refused`: the server never processed it), at the time of the last
+    /// `stamp`.
+    public mutating func streamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) -> Action {
+        let now = stepNs, wallMs = stepWallMs
         guard tag < slots.count, let flight = slots[tag].take() else { return .none }   // moved out, not copied
         sentAtNs[tag] = 0
         freeTags.append(tag)
@@ -345,6 +364,8 @@ public struct ConnectionStateMachine {
 
     /// The connection is gone (error, EOF, dead, stalled): every request in flight is a transport failure.
     public mutating func lost(reason: String, now: UInt64, wallMs: Int64) {
+        stamp(now: now, wallMs: wallMs)
+        breakerFailures += 1
         if answered == 0 && trouble == nil { trouble = reason }
         for tag in slots.indices {
             guard let flight = slots[tag].take() else { continue }

@@ -21,6 +21,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
     public var lastSuccessMs: Int64?
     /// Now (UNIX ms): the duration of a run still going is measured to here.
     public var nowMs: Int64
+    /// The circuit breaker holds rows back (server-wide trouble).
+    public var paused = false
 
     public init(campaign: String, summary: RunSummary, rowsRead: Int, inFlight: Int, finished: Bool,
                 exitStatus: Int32? = nil, lastSuccessMs: Int64? = nil, nowMs: Int64) {
@@ -76,6 +78,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
                [("", String(summary.connectionsOpened))])
         family("apnsctl_reconnects_total", "counter", "Connections opened again after one ended or failed, in this run.",
                [("", String(summary.reconnects))])
+        family("apnsctl_circuit_open", "gauge", "1 while sending is paused for server-wide trouble (circuit breaker).",
+               [("", paused ? "1" : "0")])
         family("apnsctl_goaways_total", "counter", "GOAWAY frames received in this run.", [("", String(summary.goAways))])
         var latency: [(labels: String, value: String)] = []
         if summary.latency.count > 0 {

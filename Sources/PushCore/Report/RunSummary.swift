@@ -25,6 +25,8 @@ public struct RunSummary: Sendable, Equatable {
     public var connectionsOpened = 0
     /// Connections opened again after one ended or failed (`ReconnectPolicy`).
     public var reconnects = 0
+    /// Times the circuit breaker paused sending for server-wide trouble.
+    public var circuitOpenings = 0
     /// GOAWAY frames received (graceful drains and fatal ones alike).
     public var goAways = 0
     /// A dry run (`apnsctl check`): rows are valid or invalid, nothing is sent.
@@ -103,6 +105,7 @@ public struct RunSummary: Sendable, Equatable {
         if let theirs = other.lastFinishedAtMs { lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? theirs, theirs) }
         connectionsOpened += other.connectionsOpened
         reconnects += other.reconnects
+        circuitOpenings += other.circuitOpenings
         goAways += other.goAways
     }
 
@@ -179,6 +182,10 @@ public struct RunSummary: Sendable, Equatable {
         if endpoint != nil && !isDryRun {
             lines.append("connections: \(connectionsOpened) opened, \(reconnects) reconnect" + (reconnects == 1 ? "" : "s")
                 + ", \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
+            if circuitOpenings > 0 {
+                lines.append("circuit: paused \(circuitOpenings) time" + (circuitOpenings == 1 ? "" : "s")
+                    + " for server-wide trouble")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -112,10 +112,11 @@ final class MetricsWriter: @unchecked Sendable {
     func writeFinal(_ progress: CampaignProgress, exitStatus: Int32?, succeeded: Bool,
                     finished: Bool = true) throws(FileIOError) {
         let now = Clock.wallMilliseconds()
-        let metrics = PrometheusMetrics(
+        var metrics = PrometheusMetrics(
             campaign: campaign, summary: progress.summary, rowsRead: progress.rowsRead, inFlight: progress.inFlight,
             finished: finished, exitStatus: exitStatus,
             lastSuccessMs: succeeded ? (progress.summary.endedAtMs ?? now) : previousLastSuccessMs, nowMs: now)
+        metrics.paused = progress.paused
         try Files.replace(path, with: metrics.render())
     }
 }

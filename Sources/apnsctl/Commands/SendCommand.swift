@@ -126,6 +126,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         settings.proxy = options.proxy
         settings.clientCertificate = credentials.identity?.info
         if options.verbosity > 1 { settings.trace = log }
+        settings.maxPauseMs = options.pauseMaxMs
         let quiet = options.quiet
         settings.warn = { message in if !quiet { Output.standardError("apnsctl: warning: \(message)\n") } }
         if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }

@@ -35,7 +35,8 @@ struct ConnectionStateMachineEventsTests {
         header(&machine, tag: tag, ":status", status)
         var bytes = Array(body.utf8)
         if !bytes.isEmpty { bytes.withUnsafeMutableBufferPointer { machine.data(tag: tag, bytes: UnsafeBufferPointer($0)) } }
-        return machine.streamClosed(tag: tag, errorCode: 0, refused: false, now: now, wallMs: 42)
+        machine.stamp(now: now, wallMs: 42)
+        return machine.streamClosed(tag: tag, errorCode: 0, refused: false)
     }
 
     static func header(_ machine: inout ConnectionStateMachine, tag: Int, _ name: String, _ value: String) {
@@ -108,7 +109,7 @@ struct ConnectionStateMachineEventsTests {
         var machine = Self.ready(retries: 0)
         let tag = Self.send(&machine, "aa", stream: 1)
         Self.header(&machine, tag: tag, ":status", "200")
-        #expect(machine.streamClosed(tag: tag, errorCode: 8, refused: false, now: 1, wallMs: 1) == .none)
+        #expect(machine.streamClosed(tag: tag, errorCode: 8, refused: false) == .none)
         #expect(machine.settled.map(\.outcome) == [.failed] && machine.settled[0].reason == "StreamReset(8)")
         #expect(machine.answered == 0)
     }
@@ -122,7 +123,7 @@ struct ConnectionStateMachineEventsTests {
         Self.header(&machine, tag: late, ":status", "200")
         #expect(machine.tick(now: 7 * Self.second) == .none)
         #expect(machine.streamsToCancel == [3])
-        _ = machine.streamClosed(tag: late, errorCode: 8, refused: false, now: 7 * Self.second, wallMs: 1)
+        _ = machine.streamClosed(tag: late, errorCode: 8, refused: false)
         #expect(machine.settled.map(\.outcome) == [.delivered, .failed] && machine.settled[1].reason == "Timeout")
     }
 
@@ -142,14 +143,14 @@ struct ConnectionStateMachineEventsTests {
     func refusals() {
         var machine = Self.ready()
         let first = Self.send(&machine, "aa", stream: 1)
-        _ = machine.streamClosed(tag: first, errorCode: 7, refused: true, now: 1, wallMs: 1)
+        _ = machine.streamClosed(tag: first, errorCode: 7, refused: true)
         #expect(machine.retries.count == 1 && machine.retries[0].delivery.attempts == 0 && machine.retries[0].delivery.refusals == 1)
 
         var healthy = Self.ready()
         _ = Self.answer(&healthy, tag: Self.send(&healthy, "aa", stream: 1), status: "200")
         let refused = Self.send(&healthy, "bb", stream: 3)
         _ = healthy.goAwayReceived(lastStreamID: 1, errorCode: 0, debugData: [])
-        _ = healthy.streamClosed(tag: refused, errorCode: 7, refused: true, now: 1, wallMs: 1)
+        _ = healthy.streamClosed(tag: refused, errorCode: 7, refused: true)
         #expect(healthy.retries.count == 1 && healthy.retries[0].delivery.refusals == 0,
                 "a healthy server's GOAWAY does not bring a row closer to failing")
     }
@@ -229,7 +230,7 @@ struct ConnectionStateMachineEventsTests {
         _ = machine.settingsReceived(maxConcurrentStreams: 10, now: 0)
         #expect(machine.tick(now: 61 * Self.second) == .ping)
         #expect(machine.tick(now: 62 * Self.second) == .none)
-        machine.bytesReceived(now: 63 * Self.second)
+        machine.bytesReceived(now: 63 * Self.second, wallMs: 1)
         #expect(machine.tick(now: 70 * Self.second) == .none)
         #expect(machine.tick(now: 124 * Self.second) == .ping)
         #expect(machine.tick(now: 130 * Self.second) == .lose("no answer to a PING for 5s"))
