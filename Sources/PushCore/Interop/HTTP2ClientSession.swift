@@ -6,7 +6,9 @@ import CNGHTTP2
 /// retain/release pair per callback (an `unowned(unsafe)` existential is retained around every call: four pairs of
 /// atomic operations per answer).
 package class HTTP2ClientSessionDelegate {
-    package init() {}
+    // Internal, not `package`: an internal subclass of a class with a `package` designated init gets a compiler-made
+    // stub for it that the compiler then flags as infinite recursion.
+    init() {}
     package func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {}
     package func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {}
     /// `errorCode` 0 is a normal close; `refused` means the server never processed the stream (safe to resend).
