@@ -193,7 +193,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     /// Submits what the stream limit and the rate allow. Returns true when the campaign has nothing left.
     private func submitWork() -> Bool {
         wakeAtNs = nil
-        var free = machine.freeSlots
+        var free = machine.freeSlots(connectionWindow: session.remoteWindowSize)
         if let breaker = settings.circuitBreaker {
             let (granted, tripped) = breaker.pass(successes: machine.breakerSuccesses, failures: machine.breakerFailures,
                                                   wanted: free, now: Clock.monotonicNanoseconds())

@@ -157,6 +157,16 @@ public struct ConnectionStateMachine {
         return Swift.max(0, Swift.min(configuration.streamCap, maxStreams) - inFlight)
     }
 
+    /// How many new requests may be submitted now, given the server's connection-level flow-control window
+    /// (bytes it lets us send). Below one full DATA frame (16 KiB) nothing new is submitted: nghttp2 sends a new
+    /// stream's HEADERS before older streams' DATA, so requests queued then would only compete with bodies already
+    /// waiting for a WINDOW_UPDATE, and the oldest requests would finish last.
+    public func freeSlots(connectionWindow: Int) -> Int {
+        connectionWindow < Self.minimumWindowForNewRequests && inFlight > 0 ? 0 : freeSlots
+    }
+
+    public static let minimumWindowForNewRequests = 16_384
+
     /// True when the connection has nothing left to do and can be closed.
     public var isDrained: Bool {
         switch phase {

@@ -146,6 +146,11 @@ package final class HTTP2ClientSession {
     /// Blocks nghttp2 holds from this session's memory pool.
     package var memoryBlocksInUse: Int { memoryPool.blocksInUse }
 
+    /// Bytes of DATA the server's connection-level flow-control window lets us send now.
+    package var remoteWindowSize: Int {
+        Int(nghttp2_session_get_remote_window_size(session))
+    }
+
     /// The server's current SETTINGS_MAX_CONCURRENT_STREAMS (as nghttp2 tracks it).
     package var remoteMaxConcurrentStreams: Int {
         Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))

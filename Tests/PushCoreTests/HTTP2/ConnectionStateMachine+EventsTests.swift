@@ -256,6 +256,15 @@ struct ConnectionStateMachineEventsTests {
         #expect(machine.abandon() == 1 && machine.settled.isEmpty && machine.phase == .closed)
     }
 
+    @Test("a connection window below one DATA frame holds new requests back while older ones wait for it")
+    func connectionWindow() {
+        var machine = Self.ready(cap: 10)
+        #expect(machine.freeSlots(connectionWindow: 0) == 10, "nothing in flight: the first request always goes")
+        Self.send(&machine, "aa", stream: 1)
+        #expect(machine.freeSlots(connectionWindow: 16_383) == 0)
+        #expect(machine.freeSlots(connectionWindow: 65_535) == 9)
+    }
+
     @Test("tags are reused after their stream closes")
     func tags() {
         var machine = Self.ready()
