@@ -55,6 +55,7 @@ _apnsctl() {
                 --connections) COMPREPLY=(); return ;;
                 --timeout) COMPREPLY=(); return ;;
                 --connect-timeout) COMPREPLY=(); return ;;
+                --pause-max) COMPREPLY=(); return ;;
                 --grace-period) COMPREPLY=(); return ;;
                 --retries) COMPREPLY=(); return ;;
                 --rate) COMPREPLY=(); return ;;
@@ -71,7 +72,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -100,6 +101,7 @@ _apnsctl() {
                 --connections) COMPREPLY=(); return ;;
                 --timeout) COMPREPLY=(); return ;;
                 --connect-timeout) COMPREPLY=(); return ;;
+                --pause-max) COMPREPLY=(); return ;;
                 --grace-period) COMPREPLY=(); return ;;
                 --retries) COMPREPLY=(); return ;;
                 --rate) COMPREPLY=(); return ;;
@@ -116,7 +118,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         report)
             case $prev in
@@ -156,6 +158,7 @@ _apnsctl() {
                 --connections) COMPREPLY=(); return ;;
                 --timeout) COMPREPLY=(); return ;;
                 --connect-timeout) COMPREPLY=(); return ;;
+                --pause-max) COMPREPLY=(); return ;;
                 --grace-period) COMPREPLY=(); return ;;
                 --retries) COMPREPLY=(); return ;;
                 --rate) COMPREPLY=(); return ;;
@@ -163,7 +166,7 @@ _apnsctl() {
                 --profile) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --cert --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
+                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --cert --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
             else
                 _apnsctl_reply "" -W 'show' -- "$cur"
             fi

@@ -46,6 +46,24 @@ static inline int apnsctl_ERR_is_no_application_protocol(unsigned long code) {
     return ERR_GET_LIB(code) == ERR_LIB_SSL && ERR_GET_REASON(code) == SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL;
 }
 
+// True for an alert by which the peer refused our certificate (TLS 1.3 servers send it after the handshake).
+static inline int apnsctl_ERR_is_certificate_refused_alert(unsigned long code) {
+    if (ERR_GET_LIB(code) != ERR_LIB_SSL) return 0;
+    switch (ERR_GET_REASON(code)) {
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+    case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 // ES256 keys and the local certificate authority (Interop/ES256*.swift, LocalCertificateAuthority.swift).
 // EVP_EC_gen is a macro over the variadic EVP_PKEY_Q_keygen, which Swift cannot call.
 static inline EVP_PKEY *apnsctl_EVP_EC_gen(const char *curve) { return EVP_EC_gen(curve); }

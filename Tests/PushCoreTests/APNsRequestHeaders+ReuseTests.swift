@@ -26,7 +26,19 @@ struct APNsRequestHeaderTests {
         #expect(got[3].1 == "/3/device/ab12")
         #expect(got[7].1 == "5")
         #expect(got[8].1 == "1764000000")
-        #expect(Set(got.filter(\.2).map(\.0)) == [":path", "authorization", "apns-collapse-id", "apns-id"])
+        #expect(Set(got.filter(\.2).map(\.0)) == [":path", "authorization", "apns-expiration", "apns-collapse-id", "apns-id"])
+    }
+
+    @Test("-vv trace: every header, the provider token shown by its last 6 characters only")
+    func trace() {
+        var headers = APNsRequestHeaders()
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.secretSIGNATUREabcdef"
+        headers.update(for: PushNotification(line: 1, token: "ab12", payload: [], topic: "com.example.app"),
+                       authority: "api.push.apple.com", authorization: "bearer " + token)
+        let trace = headers.trace
+        #expect(trace.contains("> :path: /3/device/ab12") && trace.contains("> apns-topic: com.example.app"))
+        #expect(trace.contains("> authorization: bearer …abcdef"))
+        #expect(!trace.contains("secretSIGNATURE") && !trace.contains("eyJ"))
     }
 
     @Test("absent values leave their headers out; certificate auth sends no authorization")

@@ -43,7 +43,8 @@ struct ShortTextStorageTests {
         response.header(":status", "200")
         response.header("apns-id", "AAAAAAAA-1B88-46A8-A004-542E6205BD05")
         response.header("apns-unique-id", "8a8c6bf8-37ba-4660-885e-320a1a98cbc3")
-        let row = response.reportRow(for: PushNotification(line: 7, token: "ab", payload: []), attempts: 1,
+        let row = response.reportRow(for: PushNotification(line: 7, token: "ab", payload: []), outcome: .delivered,
+                                     status: 200, reason: nil, unregisteredAt: nil, attempts: 1,
                                      latencyMs: 1.5, finishedAtMs: 0)
         #expect(row.apnsID == "AAAAAAAA-1B88-46A8-A004-542E6205BD05")
         #expect(row.apnsUniqueID == "8a8c6bf8-37ba-4660-885e-320a1a98cbc3")

@@ -80,11 +80,11 @@ struct ConfigFileParsingTests {
          "~/.config/apnsctl/config:7: unknown setting 'concurency' (did you mean 'concurrency'?)"),
         ("[default]\nfrobnicate = 1",
          "~/.config/apnsctl/config:2: unknown setting 'frobnicate' (settings: topic, push-type, priority, key, "
-            + "key-id, team-id, cert, environment, endpoint, ca-file, concurrency, connections, timeout, connect-timeout, grace-period, retries, rate)"),
+            + "key-id, team-id, cert, environment, endpoint, ca-file, concurrency, connections, timeout, connect-timeout, pause-max, grace-period, retries, rate)"),
         ("[default]\ninput = list.csv",
          "~/.config/apnsctl/config:2: 'input' cannot be set in the config file, only on the command line "
             + "(settings: topic, push-type, priority, key, key-id, team-id, cert, environment, endpoint, ca-file, "
-            + "concurrency, connections, timeout, connect-timeout, grace-period, retries, rate)"),
+            + "concurrency, connections, timeout, connect-timeout, pause-max, grace-period, retries, rate)"),
         ("[default]\nkey-password = hunter2",
          "~/.config/apnsctl/config:2: 'key-password' is not a setting: apnsctl never reads secrets from the config file"),
         ("topic = com.example.app",

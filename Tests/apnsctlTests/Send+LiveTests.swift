@@ -36,7 +36,7 @@ struct SendLiveTests {
         #expect(summary.dropFirst(2).first == "statuses: 270 200, 30 400")
         #expect(summary.dropFirst(3).first?.hasPrefix("reasons: 30 BadDeviceToken, 1 ") == true)
         #expect(summary.dropFirst(4).first?.hasPrefix("latency: p50 ") == true)
-        #expect(summary.last == "connections: 1 opened, 0 GOAWAYs")
+        #expect(summary.last == "connections: 1 opened, 0 reconnects, 0 GOAWAYs")
 
         // The JSON summary: the same counts, the campaign and the exit status.
         let json = try #require(try JSONParser.parse(String(contentsOfFile: mock.path("summary.json"), encoding: .utf8))

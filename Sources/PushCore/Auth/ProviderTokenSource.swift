@@ -36,7 +36,15 @@ public final class ProviderTokenSource: Sendable {
         var mints = 0
         /// The current token was minted because APNs called the previous one expired.
         var currentReplacesExpired = false
+        /// Generation of the newest token APNs accepted (answered a request sent with it).
+        var acceptedGeneration = 0
+        /// When a token that APNs had accepted was last renewed early because it called it expired.
+        var lastEarlyRenewal: Int64?
+        var lifetimeWarned = false
     }
+
+    /// Tokens that APNs accepted and then called expired are renewed at most this often (seconds).
+    public static let earlyRenewalInterval: Int64 = 60
 
     /// `clock` returns UNIX seconds (UTC); tests inject a fake one. Throws `ProviderTokenError` for
     /// a malformed key id or team id.
@@ -84,12 +92,53 @@ public final class ProviderTokenSource: Sendable {
     /// minutes old cannot have expired, so the local clock is wrong and minting again would loop.
     @discardableResult
     public func tokenRejectedAsExpired(_ token: String) -> Bool {
+        rejectedAsExpired(token, acceptedBefore: false).0 != .clockWrong
+    }
+
+    /// The verdict on a token APNs called expired, by what happened to it before:
+    ///
+    /// | the refused token                                       | verdict                                       |
+    /// |---------------------------------------------------------|-----------------------------------------------|
+    /// | already replaced, or already reported                   | retry (with the newer token)                  |
+    /// | accepted before, renewed early less than a minute ago   | retry after the rest of that minute           |
+    /// | accepted before                                         | mint again, retry; warn once with its lifetime |
+    /// | never accepted, minted to replace an expired one        | clock wrong: stop                             |
+    /// | never accepted, the first of its line                   | mint again, retry                             |
+    ///
+    /// Only a replacement refused at its first use proves a wrong clock; one accepted first means a skewed clock
+    /// that shortens its life.
+    public func rejectedAsExpired(_ token: String, acceptedBefore: Bool) -> (ExpiredTokenVerdict, warning: String?) {
         let jwt = ProviderTokenVerifier.bearerToken(token).map(String.init) ?? token
-        return state.withLock { state in
-            guard let issued = state.issued, issued.token == jwt else { return true }
-            if state.currentReplacesExpired { return false }
+        let now = clock()
+        return state.withLock { state -> (ExpiredTokenVerdict, warning: String?) in
+            guard let issued = state.issued, issued.token == jwt, !state.policy.expiryReported else { return (.retry, nil) }
+            let accepted = acceptedBefore || state.acceptedGeneration == issued.generation
+            guard accepted else {
+                if state.currentReplacesExpired { return (.clockWrong, nil) }
+                state.policy.currentTokenRejectedAsExpired()
+                return (.retry, nil)
+            }
+            if let last = state.lastEarlyRenewal, now - last < Self.earlyRenewalInterval {
+                return (.retryAfter(ms: Int(Self.earlyRenewalInterval - (now - last)) * 1000), nil)
+            }
+            state.lastEarlyRenewal = now
             state.policy.currentTokenRejectedAsExpired()
-            return true
+            var warning: String?
+            if !state.lifetimeWarned {
+                state.lifetimeWarned = true
+                warning = "APNs accepted a provider token and then refused it as expired after about "
+                    + "\(max(0, now - issued.issuedAt))s (tokens last 60 minutes): this machine's clock is probably "
+                    + "off; apnsctl mints a new token each time this happens (at most once a minute)"
+            }
+            return (.retry, warning)
+        }
+    }
+
+    /// APNs answered a request sent with `token`: it was accepted (a later expiry is not the clock's fault).
+    public func tokenAccepted(_ token: String) {
+        let jwt = ProviderTokenVerifier.bearerToken(token).map(String.init) ?? token
+        state.withLock { state in
+            if let issued = state.issued, issued.token == jwt { state.acceptedGeneration = issued.generation }
         }
     }
 
@@ -110,5 +159,5 @@ extension ProviderTokenSource: AuthorizationSource {
     /// `bearer <JWT>` for the `authorization` header, minted or renewed per the policy.
     public func authorization() throws -> String? { try authorizationHeaderValue() }
 
-    public func rejectedAsExpired(_ authorization: String) -> Bool { tokenRejectedAsExpired(authorization) }
+    public func accepted(_ authorization: String) { tokenAccepted(authorization) }
 }

@@ -21,6 +21,14 @@ public struct CampaignSettings: Sendable {
     public var connectionStaggerMs: Int
     /// Tunnel through this HTTP proxy (`--proxy`, `HTTPS_PROXY`); nil connects directly.
     public var proxy: HTTPProxy? = nil
+    /// The client certificate (certificate authentication), named when the server refuses it.
+    public var clientCertificate: CertificateInfo? = nil
+    /// The longest cool-down of the circuit breaker (`--pause-max`).
+    public var maxPauseMs = CircuitBreaker.defaultMaxPauseMs
+    /// `-vv`: each request's headers and each answer (nil: not traced).
+    public var trace: EventLog? = nil
+    /// Shows a warning to the user during the run (each distinct one once).
+    public var warn: (@Sendable (String) -> Void)? = nil
 
     public init(endpoint: Endpoint, concurrency: Int, connections: Int,
                 requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
@@ -78,10 +86,11 @@ public final class Campaign: @unchecked Sendable {
     private let auth: AuthorizationSource
     private let log: EventLog?
     private let sink: ReportSink
-    public let control = RunControl()
+    public let control: RunControl
     private let queueLock = NSLock()
     private var queue: WorkQueue?
     private let rowsRead = Atomic<Int>(0)
+    private let circuitBreaker: SharedCircuitBreaker
 
     package init(settings: CampaignSettings, tlsContext: TLSContext, auth: AuthorizationSource,
                  report: ReportWriter, pruneList: PruneListWriter? = nil, summary: RunSummary, log: EventLog?) {
@@ -89,6 +98,8 @@ public final class Campaign: @unchecked Sendable {
         self.tlsContext = tlsContext
         self.auth = auth
         self.log = log
+        self.control = RunControl(warn: settings.warn)
+        self.circuitBreaker = SharedCircuitBreaker(CircuitBreaker(maxPauseMs: settings.maxPauseMs), log: log)
         self.sink = ReportSink(writer: report, pruneList: pruneList, summary: summary, control: control,
                                guard: settings.campaignGuard)
     }
@@ -110,8 +121,13 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
-        return CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
-                                queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
+        summary.reconnects = control.reconnects
+        let breaker = circuitBreaker.snapshot
+        summary.circuitOpenings = breaker.openings
+        var progress = CampaignProgress(rowsRead: rowsRead.load(ordering: .relaxed),
+                                        queued: queueLock.withLock { queue }?.count ?? 0, summary: summary)
+        progress.paused = breaker.isTripped
+        return progress
     }
 
     /// Runs to the end of `reader`, or until a fatal error. Blocks the calling thread.
@@ -126,6 +142,9 @@ public final class Campaign: @unchecked Sendable {
                                                     connectTimeoutMs: settings.connectTimeoutMs,
                                                     retryPolicy: settings.retryPolicy, pingAfterMs: settings.pingAfterMs)
         connectionSettings.proxy = settings.proxy
+        connectionSettings.clientCertificate = settings.clientCertificate
+        connectionSettings.trace = settings.trace
+        connectionSettings.circuitBreaker = circuitBreaker
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
         for id in 1...settings.connections {
@@ -155,6 +174,8 @@ public final class Campaign: @unchecked Sendable {
         var summary = sink.finalSummary
         summary.connectionsOpened = control.connectionsOpened
         summary.goAways = control.goAways
+        summary.reconnects = control.reconnects
+        summary.circuitOpenings = circuitBreaker.snapshot.openings
         if planner.isResuming { summary.resumedRows = planner.alreadySettled }
         return CampaignResult(summary: summary, fatal: control.fatal?.description, reportReaderGone: sink.readerGone,
                               rowsRead: rowsRead.load(ordering: .relaxed), inputEnded: inputEnded && inputError == nil,

@@ -6,6 +6,8 @@ public struct CampaignProgress: Sendable, Equatable {
     public var queued: Int
     /// Rows settled so far, with connections opened and GOAWAYs seen.
     public var summary: RunSummary
+    /// The circuit breaker holds rows back (server-wide trouble): sending is paused or probing.
+    public var paused = false
 
     public init(rowsRead: Int, queued: Int, summary: RunSummary) {
         self.rowsRead = rowsRead

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One connection slot of the pool: a thread that connects, serves until the connection ends,
 /// and reconnects (with backoff) while there is work left. Gives up, failing the run, when no connection
@@ -38,12 +35,16 @@ final class ConnectionWorker: @unchecked Sendable {
         self.log = log
     }
 
-    /// The thread body.
+    /// The thread body: connect, serve, and reconnect as `ReconnectPolicy` says while there is work left.
     func run() {
-        var backoff = Backoff()
+        var policy = ReconnectPolicy()
+        var random = SplitMix64(seed: Clock.monotonicNanoseconds() &+ UInt64(id) &* 7919)
         if id > 1 && !waitForEarlierConnections(atMostMs: startDelayMs) { return }
+        var reconnecting = false
         while !control.isStopping && !queue.isExhausted {
-            guard let tls = connect(backoff: &backoff) else { return }
+            guard let tls = connect(policy: &policy, random: &random) else { return }
+            if reconnecting { control.reconnecting() }
+            reconnecting = true
             let connection: ClientConnection
             do {
                 connection = try ClientConnection(id: id, tls: tls, settings: settings, queue: queue, sink: sink,
@@ -57,7 +58,35 @@ final class ConnectionWorker: @unchecked Sendable {
             }
             let ending = connection.serve()
             Socket.close(tls.fd)
-            if ending == .finished { return }
+            guard case .reconnect(let how, let why) = ending else { return }
+            switch policy.connectionEnded(how, runAnswered: control.anyRequestAnswered, random: { random.next(upTo: $0) }) {
+            case .reconnect(let afterMs):
+                if afterMs > 0 {
+                    log?("connection \(id): reconnecting in \(DurationText.format(milliseconds: afterMs))")
+                    sleep(milliseconds: afterMs)
+                }
+            case .giveUp:
+                let attempts = policy.streak > 1 ? "\(policy.streak) connections in a row" : "the connection"
+                var message = "\(settings.endpoint) \(why) (\(attempts), nothing answered): the server does not "
+                    + "accept these requests; check --endpoint, the credentials and the server's logs"
+                if let certificate = settings.clientCertificate {
+                    // A server that refuses a client certificate may close without the alert reaching us.
+                    message += "; it may be refusing the client certificate \(certificate.summary)"
+                }
+                control.fail(message)
+                queue.abort()
+                return
+            }
+        }
+    }
+
+    /// Sleeps `milliseconds` in short slices, returning early when the run stops (signals are honoured at once).
+    private func sleep(milliseconds: Int) {
+        let deadline = Clock.monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        while !control.isStopping && !queue.isAborted {
+            let now = Clock.monotonicNanoseconds()
+            guard now < deadline else { return }
+            waker.wait(timeoutMs: Int32(min(100, (deadline - now) / 1_000_000 + 1)))
         }
     }
 
@@ -67,19 +96,19 @@ final class ConnectionWorker: @unchecked Sendable {
         let deadline = Clock.monotonicNanoseconds() + UInt64(atMostMs) * 1_000_000
         while !queue.isExhausted && !control.isStopping {
             if control.connectionsOpened >= id - 1 || Clock.monotonicNanoseconds() >= deadline { return true }
-            usleep(5_000)
+            waker.wait(timeoutMs: 5)
         }
         return false
     }
 
-    /// Connects with retries until `connectTimeoutMs` has passed since the first failure.
-    private func connect(backoff: inout Backoff) -> TLSConnection? {
+    /// Connects, retrying with the policy's back-off, until `connectTimeoutMs` has passed since the first attempt
+    /// of this round (each attempt's own deadline is cut to what is left of it).
+    private func connect(policy: inout ReconnectPolicy, random: inout SplitMix64) -> TLSConnection? {
         let endpoint = settings.endpoint
-        var firstFailure: UInt64?
+        let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
         while !control.isStopping {
             do {
-                let tls = try handshake()
-                backoff.reset()
+                let tls = try handshake(deadline: deadline)
                 control.connectionOpened()
                 return tls
             } catch let failure as FatalConnectFailure {
@@ -90,23 +119,31 @@ final class ConnectionWorker: @unchecked Sendable {
                 control.fail(failure.description)
                 queue.abort()
                 return nil
+            } catch is Interrupted {
+                return nil
             } catch {
-                let now = Clock.monotonicNanoseconds()
-                let started = firstFailure ?? now
-                firstFailure = started
-                let waited = Int((now - started) / 1_000_000)
                 log?("connection \(id): \(error)")
-                if waited >= settings.connectTimeoutMs {
+                let now = Clock.monotonicNanoseconds()
+                if control.anyRequestAnswered, let breaker = settings.circuitBreaker {
+                    // The server answered before: an outage, not a wrong endpoint. Rows wait in the queue (spending
+                    // no retries) while the back-off grows; the circuit breaker shows the pause.
+                    breaker.connectFailed(now: now)
+                    sleep(milliseconds: policy.connectFailed { random.next(upTo: $0) })
+                    continue
+                }
+                if now >= deadline {
                     control.fail("cannot connect to \(endpoint) for \(settings.connectTimeoutMs / 1000)s: \(error)")
                     queue.abort()
                     return nil
                 }
-                let delay = min(backoff.next(), settings.connectTimeoutMs - waited)
-                usleep(UInt32(max(1, delay)) * 1000)
+                let delay = policy.connectFailed { random.next(upTo: $0) }
+                sleep(milliseconds: min(delay, Int((deadline - now) / 1_000_000)))
             }
         }
         return nil
     }
+
+    private struct Interrupted: Error {}
 
     private struct FatalConnectFailure: Error { var message: String }
 
@@ -115,10 +152,10 @@ final class ConnectionWorker: @unchecked Sendable {
         "\(endpoint) does not speak HTTP/2 (ALPN h2 was not selected\(detail)): is --endpoint an APNs server?"
     }
 
-    private func handshake() throws -> TLSConnection {
+    private func handshake(deadline: UInt64) throws -> TLSConnection {
         let endpoint = settings.endpoint
-        let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
-        let fd = try ProxyTunnel.connect(to: endpoint, via: settings.proxy, timeoutMs: settings.connectTimeoutMs)
+        let leftMs = Int((deadline &- Clock.monotonicNanoseconds()) / 1_000_000)
+        let fd = try ProxyTunnel.connect(to: endpoint, via: settings.proxy, timeoutMs: max(1, leftMs))
         do {
             let tls = try TLSConnection(context: tlsContext, fd: fd, serverName: endpoint.host)
             while true {
@@ -133,13 +170,20 @@ final class ConnectionWorker: @unchecked Sendable {
                         throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: "; it refused h2 with a "
                             + "no_application_protocol alert"))
                     }
+                    if error.kind == .peerRefusedCertificate {
+                        throw FatalConnectFailure(message: ClientCertificateRefusal.message(
+                            error.description, certificate: settings.clientCertificate, now: Clock.wallSeconds()))
+                    }
                     throw error
                 }
                 if progress == .done { break }
                 let now = Clock.monotonicNanoseconds()
                 if now >= deadline { throw TLSError(description: "TLS handshake with \(endpoint) timed out") }
-                var pfd = pollfd(fd: fd, events: Int16(progress == .wantRead ? POLLIN : POLLOUT), revents: 0)
-                _ = poll(&pfd, 1, Int32((deadline - now) / 1_000_000) + 1)
+                // In slices, so that a signal stops a stalled handshake at once.
+                if control.isStopping { throw Interrupted() }
+                var pollSet = PollSet(capacity: 1)
+                pollSet.add(fd, progress == .wantRead ? .readable : .writable)
+                pollSet.wait(timeoutMs: Int32(min(100, (deadline - now) / 1_000_000 + 1)))
             }
             guard tls.alpnProtocol == "h2" else {
                 throw FatalConnectFailure(message: Self.notHTTP2(endpoint, detail: tls.alpnProtocol.map { "; it chose \($0)" } ?? ""))
@@ -151,16 +195,4 @@ final class ConnectionWorker: @unchecked Sendable {
             throw error
         }
     }
-}
-
-/// Exponential backoff for reconnects: 250 ms doubling to 8 s.
-struct Backoff {
-    private var current = 250
-
-    mutating func next() -> Int {
-        defer { current = min(current * 2, 8_000) }
-        return current
-    }
-
-    mutating func reset() { current = 250 }
 }

@@ -6,8 +6,8 @@
 /// | 200                                                             | delivered      | settle `delivered` |
 /// | 429 TooManyRequests, 500, 503 ServiceUnavailable                | retryable      | back off, resend (≤ `maxRetries`) |
 /// | 503 Shutdown, 400 IdleTimeout                                   | reconnect      | resend on a new connection, with back-off |
-/// | 429 TooManyProviderTokenUpdates                                 | retryable      | keep the token, back off, resend |
-/// | 403 ExpiredProviderToken                                        | refreshToken   | mint a new token, resend at once |
+/// | 429 TooManyProviderTokenUpdates                                 | reconnect      | keep the token, resend on a new connection, with back-off |
+/// | 403 ExpiredProviderToken                                        | refreshToken   | mint a new token, resend at once on a new connection |
 /// | 403 UnrelatedKeyIdInToken                                       | reconnect      | resend on a new connection |
 /// | 403 InvalidProviderToken, MissingProviderToken, BadCertificate, BadCertificateEnvironment, BadEnvironmentKey(Id)InToken | credentials | stop the run (exit 3) |
 /// | connection lost, no answer within `--timeout`, stream reset     | transport      | back off, resend (≤ `maxRetries`); the outcome was unknown, so the report counts the attempt |
@@ -42,8 +42,9 @@ public struct RetryPolicy: Sendable, Equatable {
             if reason.isCredentialFailure { return .credentials }
             switch reason {
             case .expiredProviderToken: return .refreshToken
-            case .unrelatedKeyIdInToken, .shutdown, .idleTimeout: return .reconnect
-            case .tooManyRequests, .tooManyProviderTokenUpdates, .internalServerError, .serviceUnavailable: return .retryable
+            // Apple: after a token error the connection stays unusable.
+            case .unrelatedKeyIdInToken, .shutdown, .idleTimeout, .tooManyProviderTokenUpdates: return .reconnect
+            case .tooManyRequests, .internalServerError, .serviceUnavailable: return .retryable
             default: break
             }
             // The broadcast docs spell it with a space; accept both (apns-protocol.md §9.3).
@@ -91,13 +92,5 @@ public struct RetryPolicy: Sendable, Equatable {
         let shift = min(max(0, attempt - 1), 30)
         let ceiling = baseDelayMs.multipliedReportingOverflow(by: 1 << shift)
         return ceiling.overflow ? maxDelayMs : min(maxDelayMs, ceiling.partialValue)
-    }
-
-    /// Parses `retry-after` (delta-seconds; an HTTP date is not expected from APNs and is ignored).
-    public static func retryAfterMs(_ value: String) -> Int? {
-        guard let seconds = Int(value.filter { $0 != " " && $0 != "\t" }), seconds >= 0, seconds < 86_400 else {
-            return nil
-        }
-        return seconds * 1000
     }
 }

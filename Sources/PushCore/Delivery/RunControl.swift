@@ -8,11 +8,29 @@ public final class RunControl: Sendable {
         var stopRequested = false
         var abandonRequested = false
         var connectionsOpened = 0
+        var reconnects = 0
         var goAways = 0
+        var answered = false
+        var warnings: Set<String> = []
     }
     private let state = Mutex(State())
+    private let warningHandler: (@Sendable (String) -> Void)?
 
-    public init() {}
+    /// `warn` shows a warning to the user (each distinct one once).
+    public init(warn: (@Sendable (String) -> Void)? = nil) {
+        warningHandler = warn
+    }
+
+    /// A warning for the user, shown once however many connections report it.
+    public func warn(_ message: String) {
+        let isNew = state.withLock { $0.warnings.insert(message).inserted }
+        if isNew { warningHandler?(message) }
+    }
+
+    /// Some request of the run was answered (any status): the server works, so connection trouble is no longer
+    /// a reason to give up (`ReconnectPolicy`).
+    public func requestAnswered() { state.withLock { $0.answered = true } }
+    public var anyRequestAnswered: Bool { state.withLock { $0.answered } }
 
     /// Why a run stopped early. `exitStatus` 3 unless an interruption decided otherwise.
     public struct FatalError: Error, Sendable, CustomStringConvertible {
@@ -40,6 +58,9 @@ public final class RunControl: Sendable {
 
     public func connectionOpened() { state.withLock { $0.connectionsOpened += 1 } }
     public func goAwayReceived() { state.withLock { $0.goAways += 1 } }
+    /// A connection was opened again after one ended or failed.
+    public func reconnecting() { state.withLock { $0.reconnects += 1 } }
+    public var reconnects: Int { state.withLock { $0.reconnects } }
     public var connectionsOpened: Int { state.withLock { $0.connectionsOpened } }
     public var goAways: Int { state.withLock { $0.goAways } }
 }
@@ -52,13 +73,19 @@ public protocol RowSink: Sendable {
 /// Supplies the `authorization` header value for token auth (`bearer <JWT>`); nil for certificate auth.
 public protocol AuthorizationSource: Sendable {
     func authorization() throws -> String?
-    /// APNs answered ExpiredProviderToken for a request sent with `authorization`. Returns false when that
-    /// cannot be the token's age (it was minted moments ago to replace an expired one): the clock is wrong.
-    func rejectedAsExpired(_ authorization: String) -> Bool
+    /// APNs answered ExpiredProviderToken for a request sent with `authorization`; `acceptedBefore`: a request
+    /// with it was answered before on that connection. Returns what to do with the request, and a warning to
+    /// show once (the measured lifetime of tokens that expire early).
+    func rejectedAsExpired(_ authorization: String, acceptedBefore: Bool) -> (ExpiredTokenVerdict, warning: String?)
+    /// A request sent with `authorization` was answered (not refused for its token).
+    func accepted(_ authorization: String)
 }
 
 extension AuthorizationSource {
-    public func rejectedAsExpired(_ authorization: String) -> Bool { true }
+    public func rejectedAsExpired(_ authorization: String, acceptedBefore: Bool) -> (ExpiredTokenVerdict, warning: String?) {
+        (.retry, nil)
+    }
+    public func accepted(_ authorization: String) {}
 }
 
 /// Certificate authentication: no `authorization` header.

@@ -1,7 +1,7 @@
 /// The HTTP/2 request headers of one notification after another (apns-protocol.md §3), in one reusable block.
 ///
-/// Per-request values (`:path`, `authorization`, `apns-id`, `apns-collapse-id`) are marked sensitive so HPACK
-/// never indexes them; the rest repeat across a campaign and compress well. The fields that repeat (method,
+/// Values that vary per request or per row (`:path`, `authorization`, `apns-id`, `apns-collapse-id`,
+/// `apns-expiration`) are marked sensitive so HPACK never indexes them (they would only churn its table); the rest repeat across a campaign and compress well. The fields that repeat (method,
 /// scheme, authority, authorization, topic, push type, priority, expiration, content type) are written once and
 /// kept while they stay the same: each request then only writes its path and its own ids.
 package struct APNsRequestHeaders {
@@ -31,6 +31,22 @@ package struct APNsRequestHeaders {
 
     package init() {}
 
+    /// The current request's headers for `-vv`, one `name: value` per line, like `curl -v` (`> ` before each).
+    /// The provider token shows only its last 6 characters (`bearer …abcdef`): enough to tell tokens apart.
+    package var trace: String {
+        var lines: [String] = []
+        for index in block.spans.indices {
+            let (name, value, _) = block.field(index)
+            lines.append("> \(name): \(name == "authorization" ? Self.redacted(value) : value)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func redacted(_ authorization: String) -> String {
+        let scheme = authorization.prefix { $0 != " " }
+        return "\(scheme) …\(authorization.suffix(6))"
+    }
+
     /// Submits `notification` on `session` with these headers (made the notification's first with `update`); returns
     /// the stream id. Through `self`, not `block` passed along: the block's arrays are not retained for the call.
     package mutating func submit(_ notification: PushNotification, on session: HTTP2ClientSession, tag: Int) throws(HTTP2Error) -> Int32 {
@@ -49,7 +65,7 @@ package struct APNsRequestHeaders {
             if let topic = notification.topic { block.add("apns-topic", topic) }
             if let pushType = notification.pushType { block.add("apns-push-type", pushType.rawValue) }
             if let priority = notification.priority { block.add("apns-priority", priority) }
-            if let expiration = notification.expiration { block.add("apns-expiration", expiration) }
+            if let expiration = notification.expiration { block.add("apns-expiration", expiration, sensitive: true) }
             block.add("content-type", "application/json")
             block.markStable()
             stable = Stable(authority: authority, authorization: authorization, topic: notification.topic,

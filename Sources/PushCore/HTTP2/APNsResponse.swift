@@ -2,9 +2,13 @@
 import Glibc
 #endif
 
-/// What APNs answered on one stream, gathered from its HEADERS and DATA frames.
+/// What APNs answered on one stream, gathered from its HEADERS and DATA frames. Every value from the server is
+/// read defensively: nothing it sends can trap; what does not fit is a protocol error for that stream.
 public struct APNsResponse: Sendable, Equatable {
+    /// `:status`, when it was three digits (100–599).
     public var status: Int?
+    /// A `:status` arrived that was not three digits in 100–599.
+    public var statusMalformed = false
     /// Held inline (`ShortText`): no String built per answer.
     public var apnsIDText: ShortText?
     public var apnsUniqueIDText: ShortText?
@@ -16,12 +20,16 @@ public struct APNsResponse: Sendable, Equatable {
         get { apnsUniqueIDText?.description }
         set { apnsUniqueIDText = newValue.map { ShortText($0) } }
     }
-    /// `retry-after`, when the server sent one.
-    public var retryAfter: String?
+    /// `retry-after` in milliseconds, when the server sent delta-seconds below a day (anything else is ignored).
+    public var retryAfterMs: Int?
     /// The error body (`{"reason": …, "timestamp": …}`); capped so a misbehaving server cannot grow it.
     public var body: [UInt8] = []
 
     public static let maxBodyBytes = 8192
+    /// Longest `reason` kept; a longer one is cut (a server cannot fill the report and the summary with it).
+    public static let maxReasonBytes = 128
+    /// Latest 410 `timestamp` accepted: 9999-12-31T23:59:59.999Z in milliseconds.
+    public static let maxTimestampMs: Int64 = 253_402_300_799_999
 
     public init(status: Int? = nil, apnsID: String? = nil, apnsUniqueID: String? = nil, body: [UInt8] = []) {
         self.status = status
@@ -34,21 +42,40 @@ public struct APNsResponse: Sendable, Equatable {
     public mutating func header(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         switch name.count {
         case 7 where Self.equal(name, ":status"):
-            var number = 0
-            for byte in value {
-                guard byte >= 0x30, byte <= 0x39, number < 1000 else { return }
-                number = number * 10 + Int(byte - 0x30)
-            }
-            status = value.isEmpty ? nil : number
+            status = Self.parseStatus(value)
+            statusMalformed = status == nil
         case 7 where Self.equal(name, "apns-id"):
             apnsIDText = ShortText(value)
         case 14 where Self.equal(name, "apns-unique-id"):
             apnsUniqueIDText = ShortText(value)
         case 11 where Self.equal(name, "retry-after"):
-            retryAfter = String(decoding: value, as: UTF8.self)
+            retryAfterMs = Self.parseRetryAfterMs(value)
         default:
             break
         }
+    }
+
+    /// Three ASCII digits, 100–599; anything else is nil.
+    static func parseStatus(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard value.count == 3 else { return nil }
+        var number = 0
+        for byte in value {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            number = number * 10 + Int(byte - 0x30)
+        }
+        return (100...599).contains(number) ? number : nil
+    }
+
+    /// Delta-seconds (optional blanks around), below a day; an HTTP date or anything else is nil.
+    static func parseRetryAfterMs(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        var seconds = 0
+        var digits = 0
+        for byte in value where byte != 0x20 && byte != 0x09 {
+            guard byte >= 0x30, byte <= 0x39, digits < 6 else { return nil }
+            seconds = seconds * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 && seconds < 86_400 ? seconds * 1000 : nil
     }
 
     private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
@@ -67,29 +94,55 @@ public struct APNsResponse: Sendable, Equatable {
         if room > 0 { body.append(contentsOf: bytes.prefix(room)) }
     }
 
-    /// The `reason` and 410 `timestamp` from the error body, if it is the JSON APNs sends.
-    public var errorBody: (reason: String?, timestamp: Int64?) {
-        guard !body.isEmpty, let object = (try? JSONParser.parse(body))?.objectValue else { return (nil, nil) }
-        let reason = object["reason"]?.stringValue
-        var timestamp: Int64?
-        if case .number(let text)? = object["timestamp"] {
-            timestamp = Int64(text) ?? Double(text).map { Int64($0) }
+    /// The answer, read once: the status, the reason and (for 410) the timestamp from the error body, or why the
+    /// answer cannot be used. A body that is not APNs' JSON leaves the reason nil; a 410 timestamp that is not a
+    /// number of milliseconds between 1970 and 9999 (`1e19`, `1e400`, `-1e300`) is a protocol error.
+    public func interpret() -> Answer {
+        guard let status else {
+            return .protocolError(statusMalformed ? "malformed :status" : "no :status")
         }
-        return (reason, timestamp)
+        if status == 200 { return .answered(status: 200, reason: nil, unregisteredAt: nil) }
+        guard !body.isEmpty, let object = (try? JSONParser.parse(body))?.objectValue else {
+            return .answered(status: status, reason: nil, unregisteredAt: nil)
+        }
+        var reason: Reason?
+        if let text = object["reason"]?.stringValue, !text.isEmpty {
+            reason = Reason(rawValue: text.utf8.count <= Self.maxReasonBytes ? text
+                                : String(decoding: text.utf8.prefix(Self.maxReasonBytes), as: UTF8.self))
+        }
+        var unregisteredAt: Int64?
+        if status == 410, let field = object["timestamp"] {
+            guard case .number(let text) = field, let milliseconds = Self.timestampMs(text) else {
+                return .protocolError("410 timestamp out of range")
+            }
+            unregisteredAt = milliseconds
+        }
+        return .answered(status: status, reason: reason, unregisteredAt: unregisteredAt)
     }
 
-    /// Turns the answer into a report row for `notification`.
-    @inline(__always)   // inlined into the connection's `answer` (a call returned the row through a temporary)
-    public func reportRow(for notification: PushNotification, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
-        let delivered = status == 200
-        let (reason, timestamp) = delivered ? (nil, nil) : errorBody
-        return ReportRow(line: notification.line, token: notification.token,
-                         outcome: delivered ? .delivered : .rejected,
-                         status: status,
-                         reason: delivered ? nil : (reason ?? "HTTP \(status ?? 0)"),
-                         apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
-                         apnsUniqueIDText: apnsUniqueIDText,
-                         unregisteredAt: status == 410 ? timestamp : nil,
-                         attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
+    /// A JSON number as whole milliseconds in `0...maxTimestampMs`, or nil. Never traps: the text is checked as an
+    /// integer first, then as a finite double inside the range before it is converted.
+    static func timestampMs(_ text: String) -> Int64? {
+        if let whole = Int64(text) { return (0...maxTimestampMs).contains(whole) ? whole : nil }
+        guard let value = Double(text), value.isFinite, value >= 0, value <= Double(maxTimestampMs) else { return nil }
+        return Int64(value)
+    }
+
+    /// What an answer means, decided once by `interpret()`.
+    public enum Answer: Sendable, Equatable {
+        case answered(status: Int, reason: Reason?, unregisteredAt: Int64?)
+        /// The server's answer cannot be used (for the report: a transport failure of this stream).
+        case protocolError(String)
+    }
+
+    /// The report row for an answer whose outcome the retry policy decided (`delivered` or `rejected`).
+    @inline(__always)   // inlined into the connection's settling (a call returned the row through a temporary)
+    public func reportRow(for notification: PushNotification, outcome: Outcome, status: Int, reason: Reason?,
+                          unregisteredAt: Int64?, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
+        ReportRow(line: notification.line, token: notification.token, outcome: outcome, status: status,
+                  reason: outcome == .delivered ? nil : (reason?.rawValue ?? "HTTP \(status)"),
+                  apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
+                  apnsUniqueIDText: apnsUniqueIDText, unregisteredAt: unregisteredAt,
+                  attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
     }
 }

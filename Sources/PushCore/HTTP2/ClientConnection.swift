@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Settings every connection of a run shares.
 public struct ConnectionSettings: Sendable {
     public var endpoint: Endpoint
@@ -19,6 +15,13 @@ public struct ConnectionSettings: Sendable {
     /// Health check: after this long without a byte from the server, send a PING; if nothing arrives within
     /// `requestTimeoutMs` after it, the connection is dead (its requests are retried on a new one).
     public var pingAfterMs: Int
+    /// The client certificate presented in the handshake (certificate authentication), named when the server
+    /// refuses it.
+    public var clientCertificate: CertificateInfo? = nil
+    /// `-vv`: each request's headers and each answer, like `curl -v` (nil: not traced).
+    public var trace: EventLog? = nil
+    /// The run's circuit breaker (nil: none).
+    public var circuitBreaker: SharedCircuitBreaker? = nil
 
     public init(endpoint: Endpoint, streamCap: Int, requestTimeoutMs: Int = 30_000, connectTimeoutMs: Int = 10_000,
                 retryPolicy: RetryPolicy = RetryPolicy(), pingAfterMs: Int = 60_000) {
@@ -31,14 +34,19 @@ public struct ConnectionSettings: Sendable {
     }
 }
 
-/// One established TLS + HTTP/2 connection and the poll loop that drives it. Lives on one thread.
+/// One established TLS + HTTP/2 connection and the poll loop that drives it: a thin driver that does the I/O
+/// and applies what `ConnectionStateMachine` decides. Lives on one thread.
 ///
-/// Each loop pass: take work up to the free stream capacity (and the rate limit), let nghttp2 produce frames
-/// into one buffer, write it with one TLS write, poll the socket and the waker, read and feed nghttp2
-/// (callbacks close streams; `ClientConnection+Outcomes` decides settle or retry), then hand the settled rows
-/// to the sink and the retries to the queue in one batch.
+/// Each loop pass: take work up to the machine's free stream capacity (and the rate limit), let nghttp2 produce
+/// frames into one buffer, write it with one TLS write, poll the socket and the waker, read and feed nghttp2
+/// (its callbacks become machine events), tick the machine's deadlines, then hand the settled rows to the sink and
+/// the retries to the queue in one batch.
 final class ClientConnection: HTTP2ClientSessionDelegate {
-    enum Ending { case finished, reconnect }
+    enum Ending: Equatable {
+        case finished
+        /// The connection ended (lost, drained, stalled); the worker opens another.
+        case reconnect(ReconnectPolicy.Ending, why: String)
+    }
 
     let id: Int
     private let tls: TLSConnection
@@ -52,49 +60,25 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private let waker: Waker
     let log: EventLog?
 
-    // `@exclusivity(unchecked)`: the connection's state is only ever touched by its own thread, and a dynamic
-    // exclusivity check costs ~75 instructions per access on the per-request path (the static checks remain).
-    @exclusivity(unchecked) var state: ConnectionState
-    /// Requests in flight, by tag (the index nghttp2 hands back with every callback); `freeTags` are reusable.
-    @exclusivity(unchecked) var slots: [InFlight?] = []
-    /// When each slot's request was sent, 0 once it closed or timed out: the deadline check scans these words
-    /// instead of the requests (reading a field of an optional request copied the whole request).
-    @exclusivity(unchecked) private var sentAtNs: [UInt64] = []
-    @exclusivity(unchecked) private var freeTags: [Int] = []
+    /// Every protocol decision of this connection. nghttp2's callbacks reach it (from inside `receive`/`send`),
+    /// so its accesses stay checked.
+    private(set) var machine: ConnectionStateMachine
+    // `@exclusivity(unchecked)` on the next four: only `serve`'s own loop touches them, never an nghttp2 callback
+    // (`submit` queues a request without calling back; bodies are read later, from the session's own table), so no
+    // access can overlap; the profile showed their dynamic checks on every request.
     /// Rows taken from the queue for this pass, last first (`WorkQueue.take(max:waker:nowNs:reversedInto:)`).
     @exclusivity(unchecked) private var taken: [Delivery] = []
     @exclusivity(unchecked) private var requestHeaders = APNsRequestHeaders()
-    /// The `authorization` value this connection sends now, and a number that changes with it: a request keeps the
-    /// number, not the String (a retain and a release per request of a string every connection thread shares).
-    @exclusivity(unchecked) private(set) var authorization: String?
-    @exclusivity(unchecked) private(set) var authorizationEpoch = 0
-    @exclusivity(unchecked) var settled: [ReportRow] = []
-    /// Payloads of rows settled this pass, given back to `queue.payloadBuffers` with the rows (`answer`).
-    @exclusivity(unchecked) var spentPayloads: [[UInt8]] = []
-    @exclusivity(unchecked) var retries: [(delivery: Delivery, delayMs: Int)] = []
-    @exclusivity(unchecked) var random: SplitMix64
     @exclusivity(unchecked) private var output: [UInt8] = []
     @exclusivity(unchecked) private var outputOffset = 0
-    @exclusivity(unchecked) private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    @exclusivity(unchecked) private var nextDeadlineCheck: UInt64 = 0
-    @exclusivity(unchecked) private var wakeAtNs: UInt64?
-    /// Health check (see `ConnectionSettings.pingAfterMs`).
-    @exclusivity(unchecked) private var lastReadNs = Clock.monotonicNanoseconds()
-    /// The clocks read when the bytes being handled arrived (or the pass began sending): every stream that closes
-    /// in that step is timed and stamped with them, so a chunk of answers costs two clock reads, not two per answer.
-    @exclusivity(unchecked) private(set) var stepNs = Clock.monotonicNanoseconds()
-    @exclusivity(unchecked) private(set) var stepWallMs = Clock.wallMilliseconds()
-    @exclusivity(unchecked) private var pingSentNs: UInt64?
-
-    struct InFlight {
-        var stream: Int32 = 0
-        var delivery: Delivery
-        /// `authorizationEpoch` when it was sent.
-        var authorizationEpoch: Int
-        var startedNs: UInt64
-        var response = APNsResponse()
-        var timedOut = false
-    }
+    /// The `authorization` value this connection sends now (the machine numbers its changes).
+    private var authorization: String?
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var wakeAtNs: UInt64?
+    /// Set by an action applied inside a callback: the connection is to be lost at the next check.
+    private var pendingLoss: String?
+    /// The run was told that this connection answered a request.
+    private var reportedAnswer = false
 
     init(id: Int, tls: TLSConnection, settings: ConnectionSettings, queue: WorkQueue, sink: RowSink,
          auth: AuthorizationSource, control: RunControl, rateLimiter: SharedRateLimiter?, waker: Waker,
@@ -109,21 +93,25 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         self.rateLimiter = rateLimiter
         self.waker = waker
         self.log = log
-        self.random = SplitMix64(seed: Clock.monotonicNanoseconds() &+ UInt64(id))
+        let now = Clock.monotonicNanoseconds()
+        self.machine = ConnectionStateMachine(configuration: .init(
+            streamCap: settings.streamCap, requestTimeoutNs: UInt64(settings.requestTimeoutMs) * 1_000_000,
+            settingsTimeoutNs: UInt64(settings.connectTimeoutMs) * 1_000_000,
+            pingAfterNs: UInt64(settings.pingAfterMs) * 1_000_000, retryPolicy: settings.retryPolicy,
+            recyclesPayloads: queue.payloadBuffers != nil), now: now, seed: now &+ UInt64(id))
         self.session = try HTTP2ClientSession(initialMaxStreams: 1)
-        self.state = ConnectionState(streamCap: settings.streamCap)
         super.init()
         session.delegate = self
-        state.connected()
     }
 
     /// Runs until the campaign is done and every stream settled (`.finished`), or the connection is lost or
     /// drained after GOAWAY (`.reconnect`). Requests in flight on a lost connection are retried (or settled
     /// `failed` when their retries are used up).
     func serve() -> Ending {
+        var pollSet = PollSet(capacity: 2)
         while true {
             if control.isStopping {
-                state.beginClosing()
+                machine.beginClosing()
                 if control.isAbandoning { return abandon() }
             }
             // Answers read in the last pass reach the report before new requests go out: after a kill -9,
@@ -135,31 +123,39 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 try session.send(into: &output)
                 try flushOutput()
             } catch {
-                return lose(String(describing: error))
+                return lose("\(error)")
             }
             deliverSettled()
+            if let pendingLoss { return lose(pendingLoss) }
 
-            if state.isDrained || (exhausted && state.inFlight == 0 && state.phase == .ready) {
+            if machine.isDrained || (exhausted && machine.inFlight == 0) {
                 return closeGracefully(exhausted: exhausted)
             }
-            if !session.isAlive { return lose("the server closed the HTTP/2 session") }
+            if !session.isAlive { return lose(session.endedReason) }
 
-            var fds = [
-                pollfd(fd: tls.fd, events: Int16(POLLIN) | (outputOffset < output.count ? Int16(POLLOUT) : 0), revents: 0),
-                pollfd(fd: waker.readFD, events: Int16(POLLIN), revents: 0),
-            ]
-            let ready = poll(&fds, 2, pollTimeoutMs())
-            if ready < 0 && errno != EINTR { return lose("poll failed: \(String(cString: strerror(errno)))") }
-            if fds[1].revents != 0 { waker.drain() }
-            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+            pollSet.removeAll()
+            pollSet.add(tls.fd, outputOffset < output.count ? [.readable, .writable] : .readable)
+            pollSet.add(waker.readFD, .readable)
+            pollSet.wait(timeoutMs: pollTimeoutMs())
+            if !pollSet.events(at: 1).isEmpty { waker.drain() }
+            if !pollSet.events(at: 0).intersection([.readable, .failed]).isEmpty {
                 if let lost = readAvailable() { return lose(lost) }
             }
-            if let dead = checkDeadlines() { return lose(dead) }
+            if let pendingLoss { return lose(pendingLoss) }
+            let now = Clock.monotonicNanoseconds()
+            switch machine.tick(now: now) {
+            case .lose(let why): return lose(why)
+            case let action: apply(action)
+            }
+            if !machine.streamsToCancel.isEmpty {
+                for stream in machine.streamsToCancel { session.cancel(stream: stream) }
+                machine.streamsToCancel.removeAll(keepingCapacity: true)
+            }
         }
     }
 
     private func pollTimeoutMs() -> Int32 {
-        var timeout: Int32 = state.inFlight > 0 ? 100 : 1000
+        var timeout: Int32 = machine.inFlight > 0 || !machine.isReady ? 100 : 1000
         if let wakeAtNs {
             let now = Clock.monotonicNanoseconds()
             let until = wakeAtNs > now ? Int32(min(UInt64(Int32.max), (wakeAtNs - now) / 1_000_000 + 1)) : 0
@@ -168,19 +164,51 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         return timeout
     }
 
+    /// Does what the machine asked for. May run inside an nghttp2 callback: losing the connection waits for the loop.
+    private func apply(_ action: ConnectionStateMachine.Action) {
+        switch action {
+        case .none:
+            return
+        case .log(let message):
+            log?("connection \(id): \(message)")
+        case .ping:
+            session.ping()
+        case .lose(let why):
+            pendingLoss = pendingLoss ?? why
+        case .stopRun(let message):
+            control.fail(message)
+            queue.abort()
+        case .checkExpiredToken(let acceptedBefore):
+            let (verdict, warning) = authorization.map { auth.rejectedAsExpired($0, acceptedBefore: acceptedBefore) }
+                ?? (.retry, nil)
+            if let warning { control.warn(warning) }
+            apply(machine.expiredTokenVerdict(verdict))
+        case .tokenAccepted:
+            if let authorization { auth.accepted(authorization) }
+        }
+    }
+
     // MARK: work in
 
     /// Submits what the stream limit and the rate allow. Returns true when the campaign has nothing left.
     private func submitWork() -> Bool {
         wakeAtNs = nil
-        var free = state.freeSlots
+        var free = machine.freeSlots(connectionWindow: session.remoteWindowSize)
+        if let breaker = settings.circuitBreaker {
+            let (granted, tripped) = breaker.pass(successes: machine.breakerSuccesses, failures: machine.breakerFailures,
+                                                  wanted: free, now: Clock.monotonicNanoseconds())
+            machine.breakerSuccesses = 0
+            machine.breakerFailures = 0
+            machine.holdsAttempts = tripped
+            free = granted
+        }
         if free > 0, let rateLimiter {
             let (granted, waitNs) = rateLimiter.acquire(upTo: free)
             if granted < free, waitNs > 0 { wakeAtNs = Clock.monotonicNanoseconds() + waitNs }
             free = granted
         }
         // No room: the socket (an answer) or the rate timer wakes us; no need to be woken for new rows.
-        if free == 0 { return state.inFlight == 0 && queue.isExhausted }
+        if free == 0 { return machine.inFlight == 0 && queue.isExhausted }
         switch queue.take(max: free, waker: waker, reversedInto: &taken) {
         case .exhausted:
             return true
@@ -192,7 +220,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 let current = try auth.authorization()
                 if current != authorization {
                     authorization = current
-                    authorizationEpoch += 1
+                    machine.authorizationChanged()
                 }
             } catch {
                 queue.reschedule(taken.reversed().map { ($0, 0) })
@@ -203,27 +231,22 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             let now = Clock.monotonicNanoseconds()
             // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
-            while var delivery = taken.popLast() {
+            while let delivery = taken.popLast() {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
-                let tag = freeTags.popLast() ?? slots.count
+                let tag = machine.reserveTag()
                 do {
                     let stream = try requestHeaders.submit(delivery.notification, on: session, tag: tag)
-                    delivery.attempts += 1
-                    if tag == slots.count {
-                        slots.append(nil)
-                        sentAtNs.append(0)
+                    if let trace = settings.trace {
+                        trace("connection \(id): stream \(stream): request (\(delivery.notification.payload.count) bytes)\n"
+                            + requestHeaders.trace)
                     }
-                    sentAtNs[tag] = now
-                    // Built in its slot (a local first would be copied in, retaining every string of the row).
-                    slots[tag] = InFlight(stream: stream, delivery: consume delivery, authorizationEpoch: authorizationEpoch,
-                                          startedNs: now)
-                    state.submitted()
+                    machine.submitted(delivery, stream: stream, tag: tag, now: now)
                 } catch {
-                    if tag < slots.count { freeTags.append(tag) }
+                    machine.releaseTag(tag)
                     queue.reschedule(([delivery] + taken.reversed()).map { ($0, 0) })
                     taken.removeAll(keepingCapacity: true)
-                    state.beginClosing()
-                    log?("connection \(id): \(error)")
+                    machine.beginClosing()
+                    log?("connection \(id): apnsctl could not submit a request: \(error)")
                     return false
                 }
             }
@@ -256,92 +279,76 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             switch attempt {
             case .success(let value): result = value
-            case .failure(let error): return error.description
+            case .failure(let error):
+                if error.kind == .peerRefusedCertificate {
+                    refusedCertificate(error)
+                }
+                return error.description
             }
             switch result {
             case .bytes(let n):
-                stampStep()
-                lastReadNs = stepNs
-                pingSentNs = nil
+                machine.bytesReceived(now: Clock.monotonicNanoseconds(), wallMs: Clock.wallMilliseconds())
                 let fed = readBuffer.withUnsafeBytes { buffer in
                     Result { () throws(HTTP2Error) in try session.receive(UnsafeRawBufferPointer(rebasing: buffer[..<n])) }
                 }
                 if case .failure(let error) = fed { return error.description }
+                if !reportedAnswer && machine.answered > 0 {
+                    reportedAnswer = true
+                    control.requestAnswered()
+                }
             case .wantRead, .wantWrite:
                 return nil
             case .closed:
-                return "the server closed the connection"
+                return machine.answered == 0 ? "the server closed the connection before answering anything"
+                    : "the server closed the connection"
             }
         }
+    }
+
+    /// The server refused our client certificate with a TLS alert after the handshake (TLS 1.3 checks it then):
+    /// retrying cannot help.
+    private func refusedCertificate(_ error: TLSError) {
+        control.fail(ClientCertificateRefusal.message(error.description, certificate: settings.clientCertificate,
+                                                       now: Clock.wallSeconds()))
+        queue.abort()
     }
 
     // MARK: settling
 
     func deliverSettled() {
-        if !retries.isEmpty {
-            queue.reschedule(retries)
-            retries.removeAll(keepingCapacity: true)
+        if !machine.retries.isEmpty {
+            queue.reschedule(machine.retries)
+            machine.retries.removeAll(keepingCapacity: true)
         }
-        if !settled.isEmpty {
-            sink.settle(settled)
-            queue.settled(settled.count)
-            settled.removeAll(keepingCapacity: true)
+        if !machine.settled.isEmpty {
+            sink.settle(machine.settled)
+            queue.settled(machine.settled.count)
+            machine.settled.removeAll(keepingCapacity: true)
         }
         // The requests are gone by now (their streams closed): each payload is the array's last reference.
-        if !spentPayloads.isEmpty { queue.payloadBuffers?.give(&spentPayloads) }
-    }
-
-    /// Cancels requests past their deadline and checks the connection's health; returns why it is dead, if it is.
-    private func checkDeadlines() -> String? {
-        let now = Clock.monotonicNanoseconds()
-        guard now >= nextDeadlineCheck else { return nil }
-        nextDeadlineCheck = now + 100_000_000
-        let limit = UInt64(settings.requestTimeoutMs) * 1_000_000
-        var expired: [Int32] = []
-        for tag in sentAtNs.indices where sentAtNs[tag] != 0 && now &- sentAtNs[tag] > limit {
-            sentAtNs[tag] = 0
-            slots[tag]?.timedOut = true
-            if let stream = slots[tag]?.stream { expired.append(stream) }
-        }
-        for stream in expired { session.cancel(stream: stream) }
-        if let pingSentNs {
-            if now - pingSentNs > limit { return "no answer to a PING for \(settings.requestTimeoutMs / 1000)s" }
-        } else if now - lastReadNs > UInt64(settings.pingAfterMs) * 1_000_000 {
-            session.ping()
-            pingSentNs = now
-        }
-        return nil
+        if !machine.spentPayloads.isEmpty { queue.payloadBuffers?.give(&machine.spentPayloads) }
     }
 
     private func stampStep() {
-        stepNs = Clock.monotonicNanoseconds()
-        stepWallMs = Clock.wallMilliseconds()
+        machine.stamp(now: Clock.monotonicNanoseconds(), wallMs: Clock.wallMilliseconds())
     }
 
     private func lose(_ why: String) -> Ending {
         log?("connection \(id): lost: \(why)")
-        stampStep()
-        let lost = slots.compactMap { $0 }
-        slots.removeAll()
-        sentAtNs.removeAll()
-        freeTags.removeAll()
-        for flight in lost { transportFailure(flight, reason: Reason.connectionLost.rawValue, latencyMs: nil) }
-        state.closed()
+        let now = Clock.monotonicNanoseconds()
+        machine.lost(reason: why, now: now, wallMs: Clock.wallMilliseconds())
         deliverSettled()
         tls.shutdown()
-        return .reconnect
+        return .reconnect(machine.ending(now: now), why: machine.trouble ?? why)
     }
 
     /// The grace period after an interruption ran out: write what settled, drop the rest (never reported, so
     /// `--resume` sends it again) and close.
     private func abandon() -> Ending {
         deliverSettled()
-        let dropped = slots.compactMap { $0 }.count
+        let dropped = machine.abandon()
         if dropped > 0 { log?("connection \(id): \(dropped) requests still in flight left out of the report") }
         queue.settled(dropped)
-        slots.removeAll()
-        sentAtNs.removeAll()
-        state.closed()
         tls.shutdown()
         return .finished
     }
@@ -351,70 +358,45 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
         try? session.send(into: &output)
         try? flushOutput()
         tls.shutdown()
-        state.closed()
+        let now = Clock.monotonicNanoseconds()
+        let ending = machine.ending(now: now)
+        let why = machine.trouble ?? "drained"
+        machine.closed()
         deliverSettled()
         if exhausted || control.isStopping {
             log?("connection \(id): closed")
             return .finished
         }
         log?("connection \(id): drained, reconnecting")
-        return .reconnect
+        return .reconnect(ending, why: why)
     }
 
-    // MARK: HTTP2ClientSessionDelegate
+    // MARK: HTTP2ClientSessionDelegate: nghttp2's callbacks become machine events
 
     override func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        guard tag < slots.count else { return }
-        slots[tag]?.response.header(name: name, value: value)
+        machine.header(tag: tag, name: name, value: value)
     }
 
     override func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
-        guard tag < slots.count else { return }
-        slots[tag]?.response.data(bytes)
+        machine.data(tag: tag, bytes: bytes)
     }
 
     override func http2StreamClosed(tag: Int, errorCode: UInt32, refused wasRefused: Bool) {
-        guard tag < slots.count else { return }
-        guard let flight = slots[tag].take() else { return }   // moved out, not copied
-        sentAtNs[tag] = 0
-        freeTags.append(tag)
-        let answered = flight.response.status != nil
-        state.streamClosed(answered: answered)
-        let latency = Double(stepNs > flight.startedNs ? stepNs - flight.startedNs : 0) / 1_000_000
-        if answered {
-            answer(flight, latencyMs: latency)
-        } else if wasRefused && !flight.timedOut {
-            refused(flight)
-        } else {
-            transportFailure(flight, reason: flight.timedOut ? Reason.timeout.rawValue : "StreamReset(\(errorCode))",
-                             latencyMs: latency)
+        if let trace = settings.trace, let text = machine.answerTrace(tag: tag, errorCode: errorCode) {
+            trace("connection \(id): \(text)")
         }
+        let action = machine.streamClosed(tag: tag, errorCode: errorCode, refused: wasRefused)
+        if action != .none { apply(action) }
     }
 
     override func http2SettingsChanged(maxConcurrentStreams: Int) {
-        let before = state.serverMaxStreams
-        state.settingsReceived(maxConcurrentStreams: maxConcurrentStreams)
-        if before != state.serverMaxStreams {
-            log?("connection \(id): server allows \(maxConcurrentStreams) concurrent streams")
-        }
+        apply(machine.settingsReceived(maxConcurrentStreams: maxConcurrentStreams, now: Clock.monotonicNanoseconds()))
     }
 
     override func http2GoAway(lastStreamID: Int32, errorCode: UInt32, debugData: [UInt8]) {
-        state.goAwayReceived(lastStreamID: lastStreamID)
         control.goAwayReceived()
         let reason = GoAwayReason(debugData: debugData)
         log?("connection \(id): GOAWAY (error \(errorCode), last stream \(lastStreamID)\(reason.map { ", reason \($0)" } ?? ""))")
-        if let reason, Reason(rawValue: reason).isCredentialFailure {
-            control.fail("APNs closed the connection (\(reason)): \(Reason(rawValue: reason).credentialHint)")
-            queue.abort()
-        }
+        apply(machine.goAwayReceived(lastStreamID: lastStreamID, errorCode: errorCode, debugData: debugData))
     }
-}
-
-/// The reason in GOAWAY debug data: APNs sends `{"reason":"Shutdown"}`; other servers send plain text.
-func GoAwayReason(debugData: [UInt8]) -> String? {
-    guard !debugData.isEmpty else { return nil }
-    if let reason = (try? JSONParser.parse(debugData))?.objectValue?["reason"]?.stringValue { return reason }
-    let text = String(decoding: debugData.prefix(200), as: UTF8.self)
-    return text.isEmpty ? nil : text
 }

@@ -60,7 +60,7 @@ package struct HeaderBlock {
         spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
     }
 
-    package mutating func add(_ name: StaticString, _ value: Int) {
+    package mutating func add(_ name: StaticString, _ value: Int, sensitive: Bool = false) {
         let nameRange = appendName(name)
         let start = bytes.count
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
@@ -71,7 +71,7 @@ package struct HeaderBlock {
             magnitude /= 10
         } while magnitude > 0
         bytes[digitsStart...].reverse()
-        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: false))
+        spans.append(Span(name: nameRange, value: start..<bytes.count, sensitive: sensitive))
     }
 
     /// The field's name and value as text (for tests and logs; never used on the hot path).

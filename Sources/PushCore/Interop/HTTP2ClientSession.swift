@@ -6,7 +6,9 @@ import CNGHTTP2
 /// retain/release pair per callback (an `unowned(unsafe)` existential is retained around every call: four pairs of
 /// atomic operations per answer).
 package class HTTP2ClientSessionDelegate {
-    package init() {}
+    // Internal, not `package`: an internal subclass of a class with a `package` designated init gets a compiler-made
+    // stub for it that the compiler then flags as infinite recursion.
+    init() {}
     package func http2ResponseHeader(tag: Int, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {}
     package func http2ResponseData(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {}
     /// `errorCode` 0 is a normal close; `refused` means the server never processed the stream (safe to resend).
@@ -33,6 +35,10 @@ package final class HTTP2ClientSession {
     private let memoryPool = NGHTTP2MemoryPool()
     /// The name/value table of the request being submitted, reused (nghttp2 copies it during the call).
     @exclusivity(unchecked) private var nameValues: [nghttp2_nv] = []
+
+    /// Why the session ended, as far as nghttp2 saw it (for the message when it stops wanting to read or write).
+    private var goAwayReceived = false
+    private var serverProtocolError: String?
 
     private struct PendingBody {
         var bytes: [UInt8]
@@ -75,6 +81,16 @@ package final class HTTP2ClientSession {
             }
             return 0
         }
+        // Called only for frames nghttp2 finds invalid (no cost per request): remembers the server's mistake.
+        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks) { _, frame, errorCode, user in
+            guard let user else { return 0 }
+            let me = Unmanaged<HTTP2ClientSession>.fromOpaque(user).takeUnretainedValue()
+            if me.serverProtocolError == nil {
+                let type = frame.map { Int($0.pointee.hd.type) } ?? -1
+                me.serverProtocolError = "invalid frame of type \(type): \(String(cString: nghttp2_strerror(errorCode)))"
+            }
+            return 0
+        }
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { session, frame, user in
             guard let frame, let user else { return 0 }
             let type = UInt32(frame.pointee.hd.type)
@@ -85,6 +101,7 @@ package final class HTTP2ClientSession {
                 let max = nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
                 me.delegate?.http2SettingsChanged(maxConcurrentStreams: Int(max))
             } else if type == NGHTTP2_GOAWAY.rawValue {
+                me.goAwayReceived = true
                 let goaway = frame.pointee.goaway
                 var debug: [UInt8] = []
                 if let data = goaway.opaque_data, goaway.opaque_data_len > 0 {
@@ -128,6 +145,11 @@ package final class HTTP2ClientSession {
 
     /// Blocks nghttp2 holds from this session's memory pool.
     package var memoryBlocksInUse: Int { memoryPool.blocksInUse }
+
+    /// Bytes of DATA the server's connection-level flow-control window lets us send now.
+    package var remoteWindowSize: Int {
+        Int(nghttp2_session_get_remote_window_size(session))
+    }
 
     /// The server's current SETTINGS_MAX_CONCURRENT_STREAMS (as nghttp2 tracks it).
     package var remoteMaxConcurrentStreams: Int {
@@ -207,7 +229,12 @@ package final class HTTP2ClientSession {
     package func receive(_ bytes: UnsafeRawBufferPointer) throws(HTTP2Error) {
         guard !bytes.isEmpty else { return }
         let rc = nghttp2_session_mem_recv(session, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count)
-        if rc < 0 { throw HTTP2Error(code: Int32(rc), "HTTP/2 protocol error from the server") }
+        if rc < 0 {
+            // A callback failure or running out of memory is apnsctl's own failure; the rest is the server's bytes.
+            let ours = rc == NGHTTP2_ERR_CALLBACK_FAILURE.rawValue || rc == NGHTTP2_ERR_NOMEM.rawValue
+            throw HTTP2Error(code: Int32(rc), ours ? "apnsctl's HTTP/2 layer failed while reading"
+                                                   : "HTTP/2 protocol error by the server")
+        }
     }
 
     /// Appends every frame nghttp2 has ready to `output` (one buffer per loop pass: one TLS write).
@@ -215,7 +242,7 @@ package final class HTTP2ClientSession {
         while true {
             var data: UnsafePointer<UInt8>?
             let n = nghttp2_session_mem_send(session, &data)
-            if n < 0 { throw HTTP2Error(code: Int32(n), "HTTP/2 send failed") }
+            if n < 0 { throw HTTP2Error(code: Int32(n), "apnsctl's HTTP/2 layer failed while sending") }
             guard n > 0, let data else { return }
             output.append(contentsOf: UnsafeBufferPointer(start: data, count: n))
         }
@@ -239,6 +266,13 @@ package final class HTTP2ClientSession {
     /// False once both sides are done (GOAWAY exchanged, nothing more to read or write).
     package var isAlive: Bool {
         nghttp2_session_want_read(session) != 0 || nghttp2_session_want_write(session) != 0
+    }
+
+    /// Why the session is no longer alive, telling the server's doing from ours.
+    package var endedReason: String {
+        if let serverProtocolError { return "HTTP/2 protocol error by the server (\(serverProtocolError))" }
+        if goAwayReceived { return "the server closed the HTTP/2 session (GOAWAY)" }
+        return "the HTTP/2 session ended"
     }
 }
 

@@ -208,6 +208,13 @@ package final class Waker: @unchecked Sendable {
         while Glibc.read(readFD, &buffer, buffer.count) > 0 {}
     }
 
+    /// Waits up to `timeoutMs` for a wake (and drains it): a sleep that another thread can cut short.
+    package func wait(timeoutMs: Int32) {
+        var set = PollSet(capacity: 1)
+        set.add(readFD, .readable)
+        if set.wait(timeoutMs: timeoutMs) > 0 { drain() }
+    }
+
     /// True when a wake is pending (checks without waiting).
     package var isWoken: Bool {
         var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)

@@ -13,6 +13,9 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
         case noApplicationProtocol
         /// The server's certificate did not verify (untrusted CA, wrong host name, expired). Retrying cannot help.
         case certificateVerification
+        /// The server refused our client certificate with a TLS alert (unknown CA, bad, expired, revoked, or none
+        /// presented). Retrying cannot help.
+        case peerRefusedCertificate
     }
 
     public var description: String
@@ -22,7 +25,9 @@ public struct TLSError: Error, CustomStringConvertible, Sendable {
     static func drain(_ context: String) -> TLSError {
         let error = OpenSSLError.drain(context)
         let refusedALPN = error.codes.contains { apnsctl_ERR_is_no_application_protocol($0) != 0 }
-        return TLSError(description: error.description, kind: refusedALPN ? .noApplicationProtocol : .other)
+        let refusedCertificate = error.codes.contains { apnsctl_ERR_is_certificate_refused_alert($0) != 0 }
+        return TLSError(description: error.description,
+                        kind: refusedALPN ? .noApplicationProtocol : refusedCertificate ? .peerRefusedCertificate : .other)
     }
 }
 

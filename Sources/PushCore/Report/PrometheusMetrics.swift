@@ -23,6 +23,8 @@ public struct PrometheusMetrics: Sendable, Equatable {
     public var nowMs: Int64
     /// With `--resume`: the whole campaign so far (the report's rows and this run's).
     public var campaignTotals: RunSummary?
+    /// The circuit breaker holds rows back (server-wide trouble).
+    public var paused = false
 
     public init(campaign: String, summary: RunSummary, rowsRead: Int, inFlight: Int, finished: Bool,
                 exitStatus: Int32? = nil, lastSuccessMs: Int64? = nil, nowMs: Int64) {
@@ -84,6 +86,10 @@ public struct PrometheusMetrics: Sendable, Equatable {
         }
         family("apnsctl_connections_opened_total", "counter", "HTTP/2 connections opened in this run.",
                [("", String(summary.connectionsOpened))])
+        family("apnsctl_reconnects_total", "counter", "Connections opened again after one ended or failed, in this run.",
+               [("", String(summary.reconnects))])
+        family("apnsctl_circuit_open", "gauge", "1 while sending is paused for server-wide trouble (circuit breaker).",
+               [("", paused ? "1" : "0")])
         family("apnsctl_goaways_total", "counter", "GOAWAY frames received in this run.", [("", String(summary.goAways))])
         var latency: [(labels: String, value: String)] = []
         if summary.latency.count > 0 {

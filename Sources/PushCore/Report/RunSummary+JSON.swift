@@ -46,6 +46,8 @@ extension RunSummary {
             object.append(key: "latency_ms", value: .object(percentiles))
         }
         object.append(key: "connections_opened", value: .number(String(connectionsOpened)))
+        object.append(key: "reconnects", value: .number(String(reconnects)))
+        object.append(key: "circuit_openings", value: .number(String(circuitOpenings)))
         object.append(key: "goaways", value: .number(String(goAways)))
         for member in extra { object.append(key: member.key, value: member.value) }
         return String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self) + "\n"

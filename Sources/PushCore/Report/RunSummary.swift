@@ -9,7 +9,7 @@
 ///     statuses: 99000 200, 500 400, 200 410
 ///     reasons: 500 BadDeviceToken, 200 Unregistered, 200 ConnectionLost, 100 invalid token
 ///     latency: p50 12.1ms, p90 20.3ms, p99 48.0ms, max 120.5ms
-///     connections: 4 opened, 1 GOAWAY
+///     connections: 4 opened, 0 reconnects, 1 GOAWAY
 public struct RunSummary: Sendable, Equatable {
     /// Distinct reason texts counted one by one; later new ones count as "other reasons".
     public static let maxDistinctReasons = 64
@@ -23,6 +23,10 @@ public struct RunSummary: Sendable, Equatable {
     /// Epoch milliseconds when the run ended; nil means "when the last row settled".
     public var endedAtMs: Int64?
     public var connectionsOpened = 0
+    /// Connections opened again after one ended or failed (`ReconnectPolicy`).
+    public var reconnects = 0
+    /// Times the circuit breaker paused sending for server-wide trouble.
+    public var circuitOpenings = 0
     /// GOAWAY frames received (graceful drains and fatal ones alike).
     public var goAways = 0
     /// A dry run (`apnsctl check`): rows are valid or invalid, nothing is sent.
@@ -109,6 +113,8 @@ public struct RunSummary: Sendable, Equatable {
         latency.merge(other.latency)
         if let theirs = other.lastFinishedAtMs { lastFinishedAtMs = Swift.max(lastFinishedAtMs ?? theirs, theirs) }
         connectionsOpened += other.connectionsOpened
+        reconnects += other.reconnects
+        circuitOpenings += other.circuitOpenings
         goAways += other.goAways
     }
 
@@ -186,7 +192,12 @@ public struct RunSummary: Sendable, Equatable {
         }
         // Only a run that sent (or tried to) has connections to speak of: not a dry run, not a report read back.
         if endpoint != nil && !isDryRun {
-            lines.append("connections: \(connectionsOpened) opened, \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
+            lines.append("connections: \(connectionsOpened) opened, \(reconnects) reconnect" + (reconnects == 1 ? "" : "s")
+                + ", \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
+            if circuitOpenings > 0 {
+                lines.append("circuit: paused \(circuitOpenings) time" + (circuitOpenings == 1 ? "" : "s")
+                    + " for server-wide trouble")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -28,7 +28,9 @@ extension OptionSpec {
     static let verbose = OptionSpec(
         "verbose", short: "v", category: .general,
         summary: "Say more on stderr; give twice for even more",
-        longHelp: ["Repeatable. Progress and diagnostics go to stderr; stdout carries only data."],
+        longHelp: ["Repeatable. Progress and diagnostics go to stderr; stdout carries only data. For send: -v logs "
+                   + "connection events (connected, SETTINGS, GOAWAY, lost, reconnecting); -vv also logs each request's "
+                   + "headers (the provider token shown only by its last 6 characters) and each answer, like curl -v."],
         repeatable: true)
     static let quiet = OptionSpec(
         "quiet", short: "q", category: .general,

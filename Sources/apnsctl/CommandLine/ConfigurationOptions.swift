@@ -76,7 +76,7 @@ extension ConfigReport {
             _ = try ValueParser.integer(resolved.value, in: SendDefaults.concurrencyRange, label: label, command: values.command)
         case O.connections.long:
             _ = try ValueParser.integer(resolved.value, in: SendDefaults.connectionsRange, label: label, command: values.command)
-        case O.timeout.long, O.connectTimeout.long:
+        case O.timeout.long, O.connectTimeout.long, O.pauseMax.long:
             _ = try values.duration(spec, default: 0)
         case O.endpoint.long:
             _ = try ValueParser.endpoint(resolved.value, option: spec, command: values.command, label: label)

@@ -11,6 +11,7 @@ enum SendDefaults {
     /// Per-request deadline and the connect give-up time, in milliseconds.
     static let timeoutMs = 30_000
     static let connectTimeoutMs = 10_000
+    static let pauseMaxMs = CircuitBreaker.defaultMaxPauseMs
     static let gracePeriodMs = 10_000
     static let retries = RetryPolicy.defaultRetries
     static let retriesRange = 0...100
@@ -182,6 +183,15 @@ extension OptionSpec {
                 + "stops at once."],
             defaultText: DurationText.format(milliseconds: SendDefaults.connectTimeoutMs),
             inConfigFile: true)
+        static let pauseMax = OptionSpec(
+            "pause-max", value: "DURATION", category: .connection,
+            summary: "Longest pause of the circuit breaker during server-wide trouble",
+            longHelp: ["When most recent answers are 500, 503 or no answer at all, apnsctl stops taking rows, pauses "
+                + "5s, then probes with a few requests; each failed probe doubles the pause, up to DURATION. Rows "
+                + "waiting meanwhile keep their retries. The pause shows on the progress line, in -v, in the summary "
+                + "and as the apnsctl_circuit_open metric."],
+            defaultText: DurationText.format(milliseconds: SendDefaults.pauseMaxMs),
+            inConfigFile: true)
         static let gracePeriod = OptionSpec(
             "grace-period", value: "DURATION", category: .connection,
             summary: "After SIGINT or SIGTERM, wait this long for requests in flight",
@@ -241,7 +251,7 @@ extension CommandSpec {
             "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
-            "[--grace-period DURATION]",
+            "[--pause-max DURATION] [--grace-period DURATION]",
             "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
             "[--progress auto|always|never] [--summary-json FILE]",
@@ -269,7 +279,7 @@ extension CommandSpec {
             Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
             Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,
             Send.concurrency, Send.connections,
-            Send.timeout, Send.connectTimeout, Send.gracePeriod, Send.retries, Send.rate,
+            Send.timeout, Send.connectTimeout, Send.pauseMax, Send.gracePeriod, Send.retries, Send.rate,
             Send.report, Send.reportFormat,
             Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
             .config, .profile,

@@ -60,6 +60,7 @@ struct SendOptions: Equatable, Sendable {
     var connections: Int = SendDefaults.connections
     var timeoutMs: Int = SendDefaults.timeoutMs
     var connectTimeoutMs: Int = SendDefaults.connectTimeoutMs
+    var pauseMaxMs: Int = SendDefaults.pauseMaxMs
     var retries: Int = SendDefaults.retries
     var gracePeriodMs: Int = SendDefaults.gracePeriodMs
     var rate: Int?
@@ -165,6 +166,7 @@ extension SendOptions {
                                              default: SendDefaults.connections)
         let timeoutMs = try values.duration(O.timeout, default: SendDefaults.timeoutMs)
         let connectTimeoutMs = try values.duration(O.connectTimeout, default: SendDefaults.connectTimeoutMs)
+        let pauseMaxMs = try values.duration(O.pauseMax, default: SendDefaults.pauseMaxMs)
         let retries = try values.integer(O.retries, in: SendDefaults.retriesRange, default: SendDefaults.retries)
         let gracePeriodMs = try values.duration(O.gracePeriod, default: SendDefaults.gracePeriodMs)
         let rate = try values.string(O.rate).map { (text) throws(UsageError) in
@@ -196,7 +198,7 @@ extension SendOptions {
         let campaign = values.string(O.campaign) ?? defaultCampaignName(input: input)
         let logFormat = values.string(O.logFormat).flatMap(LogFormat.init(rawValue:)) ?? MonitoringDefaults.logFormat
 
-        return SendOptions(
+        var options = SendOptions(
             input: input, format: format, tokenField: tokenField ?? SendDefaults.tokenField, devices: devices,
             template: template, payload: payload,
             topic: topic, pushType: pushType, priority: priority, expiration: expiration, collapseID: collapseID,
@@ -209,6 +211,8 @@ extension SendOptions {
             verbosity: values.count(.verbose), quiet: values.flag(.quiet),
             progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,
             logFormat: logFormat, plan: plan)
+        options.pauseMaxMs = pauseMaxMs
+        return options
     }
 
     /// `--production`, `--sandbox` and `--environment` on the command line (one of them), else

@@ -117,6 +117,7 @@ final class MetricsWriter: @unchecked Sendable {
             finished: finished, exitStatus: exitStatus,
             lastSuccessMs: succeeded ? (progress.summary.endedAtMs ?? now) : previousLastSuccessMs, nowMs: now)
         metrics.campaignTotals = campaignTotals
+        metrics.paused = progress.paused
         try Files.replace(path, with: metrics.render())
     }
 }

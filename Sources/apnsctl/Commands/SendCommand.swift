@@ -168,6 +168,11 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
                                             ? "--\(options.environment.rawValue)" : nil))
         settings.proxy = options.proxy
+        settings.clientCertificate = credentials.identity?.info
+        if options.verbosity > 1 { settings.trace = log }
+        settings.maxPauseMs = options.pauseMaxMs
+        let quiet = options.quiet
+        settings.warn = { message in if !quiet { Output.standardError("apnsctl: warning: \(message)\n") } }
         if let proxy = options.proxy { log?("connecting to \(endpoint) through proxy \(proxy)") }
         let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization,
                                 report: report, pruneList: pruneList, summary: summary, log: log)

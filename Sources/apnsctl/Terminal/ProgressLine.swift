@@ -72,6 +72,7 @@ enum ProgressLine {
         parts.append(("\(progress.inFlight) in flight", 1))
         parts.append((Self.rateText(rate), 3))
         if let eta { parts.append((eta, 6)) }
+        if progress.paused { parts.append(("paused: server trouble", 7)) }
 
         let limit = max(1, width - 1)
         var line = parts.map(\.text).joined(separator: ", ")

@@ -10,7 +10,7 @@ struct RunSummaryJSONTests {
         #expect(text.hasSuffix("}\n"))
         let object = try #require(try JSONParser.parse(text).objectValue)
         #expect(object.keys == ["endpoint", "started_at", "ended_at", "elapsed_seconds", "rows_per_second", "rows",
-                                "statuses", "reasons", "other_reasons", "latency_ms", "connections_opened", "goaways",
+                                "statuses", "reasons", "other_reasons", "latency_ms", "connections_opened", "reconnects", "circuit_openings", "goaways",
                                 "campaign", "exit_status"])
         #expect(object["endpoint"] == .string("api.sandbox.push.apple.com:443"))
         #expect(object["started_at"] == .string(RFC3339.format(epochMilliseconds: RunSummaryRenderTests.start)))

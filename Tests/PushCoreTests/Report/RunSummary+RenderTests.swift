@@ -47,7 +47,7 @@ struct RunSummaryRenderTests {
             statuses: 100 200, 5 400, 2 410
             reasons: 5 BadDeviceToken, 2 Unregistered, 2 token '…' is not hex (line N), 1 ConnectionLost
             latency: p50 47.0ms, p90 89.9ms, p99 99.1ms, max 100.0ms
-            connections: 4 opened, 1 GOAWAY
+            connections: 4 opened, 0 reconnects, 1 GOAWAY
 
             """)
     }
