@@ -76,6 +76,13 @@ public struct CircuitBreaker: Sendable, Equatable {
         }
     }
 
+    /// Hands back probes granted by `permits` that were not sent (no row was due, the rate limiter said no):
+    /// otherwise a probing circuit could wait forever for answers to probes that never went out.
+    public mutating func giveBack(_ unsent: Int) {
+        guard unsent > 0, case .probing(let sent, let succeeded) = state else { return }
+        state = .probing(sent: Swift.max(0, sent - unsent), succeeded: succeeded)
+    }
+
     /// When the open circuit lets probes go, if it is open.
     public var reopensAtNs: UInt64? {
         if case .open(let until) = state { return until }
@@ -160,6 +167,12 @@ public final class SharedCircuitBreaker: Sendable {
         }
         if closed { log?("circuit closed: the probes succeeded; sending again") }
         return result
+    }
+
+    /// Probes granted by `pass` that were not sent after all.
+    public func giveBack(_ unsent: Int) {
+        guard unsent > 0 else { return }
+        state.withLock { $0.giveBack(unsent) }
     }
 
     /// A connection could not be made (the server was reachable before): a server failure.

@@ -105,7 +105,8 @@ final class ConnectionWorker: @unchecked Sendable {
     /// of this round (each attempt's own deadline is cut to what is left of it).
     private func connect(policy: inout ReconnectPolicy, random: inout SplitMix64) -> TLSConnection? {
         let endpoint = settings.endpoint
-        let deadline = Clock.monotonicNanoseconds() + UInt64(settings.connectTimeoutMs) * 1_000_000
+        let timeoutNs = UInt64(settings.connectTimeoutMs) * 1_000_000
+        var deadline = Clock.monotonicNanoseconds() + timeoutNs
         while !control.isStopping {
             do {
                 let tls = try handshake(deadline: deadline)
@@ -129,6 +130,9 @@ final class ConnectionWorker: @unchecked Sendable {
                     // no retries) while the back-off grows; the circuit breaker shows the pause.
                     breaker.connectFailed(now: now)
                     sleep(milliseconds: policy.connectFailed { random.next(upTo: $0) })
+                    // Each attempt after the wait gets a whole --connect-timeout again: the deadline of the first
+                    // attempt passed long ago, and would fail every handshake at once.
+                    deadline = Clock.monotonicNanoseconds() + timeoutNs
                     continue
                 }
                 if now >= deadline {

@@ -95,8 +95,10 @@ public struct APNsResponse: Sendable, Equatable {
     }
 
     /// The answer, read once: the status, the reason and (for 410) the timestamp from the error body, or why the
-    /// answer cannot be used. A body that is not APNs' JSON leaves the reason nil; a 410 timestamp that is not a
-    /// number of milliseconds between 1970 and 9999 (`1e19`, `1e400`, `-1e300`) is a protocol error.
+    /// answer cannot be used. A body that is not APNs' JSON leaves the reason nil. A 410 timestamp that is not a
+    /// number of milliseconds between 1970 and 9999 (`1e19`, `1e400`, `-1e300`) is dropped, never converted: the
+    /// status and reason are still APNs' final word about the token (resending to a token APNs called gone would
+    /// break its rule never to retry 410), only the informative time is unusable.
     public func interpret() -> Answer {
         guard let status else {
             return .protocolError(statusMalformed ? "malformed :status" : "no :status")
@@ -111,11 +113,8 @@ public struct APNsResponse: Sendable, Equatable {
                                 : String(decoding: text.utf8.prefix(Self.maxReasonBytes), as: UTF8.self))
         }
         var unregisteredAt: Int64?
-        if status == 410, let field = object["timestamp"] {
-            guard case .number(let text) = field, let milliseconds = Self.timestampMs(text) else {
-                return .protocolError("410 timestamp out of range")
-            }
-            unregisteredAt = milliseconds
+        if status == 410, case .number(let text)? = object["timestamp"] {
+            unregisteredAt = Self.timestampMs(text)
         }
         return .answered(status: status, reason: reason, unregisteredAt: unregisteredAt)
     }

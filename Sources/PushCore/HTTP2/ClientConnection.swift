@@ -194,6 +194,9 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     private func submitWork() -> Bool {
         wakeAtNs = nil
         var free = machine.freeSlots(connectionWindow: session.remoteWindowSize)
+        // Rows the breaker granted while it holds rows back (probes): what is not sent goes back to it.
+        var probesGranted = 0
+        defer { if probesGranted > 0 { settings.circuitBreaker?.giveBack(probesGranted) } }
         if let breaker = settings.circuitBreaker {
             let (granted, tripped) = breaker.pass(successes: machine.breakerSuccesses, failures: machine.breakerFailures,
                                                   wanted: free, now: Clock.monotonicNanoseconds())
@@ -201,6 +204,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             machine.breakerFailures = 0
             machine.holdsAttempts = tripped
             free = granted
+            if tripped { probesGranted = granted }
         }
         if free > 0, let rateLimiter {
             let (granted, waitNs) = rateLimiter.acquire(upTo: free)
@@ -241,6 +245,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                             + requestHeaders.trace)
                     }
                     machine.submitted(delivery, stream: stream, tag: tag, now: now)
+                    if probesGranted > 0 { probesGranted -= 1 }
                 } catch {
                     machine.releaseTag(tag)
                     queue.reschedule(([delivery] + taken.reversed()).map { ($0, 0) })

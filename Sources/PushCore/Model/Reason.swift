@@ -52,7 +52,7 @@ public struct Reason: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let connectionLost = Reason(rawValue: "ConnectionLost")
     /// No response arrived before the per-request deadline.
     public static let timeout = Reason(rawValue: "Timeout")
-    /// The server's answer could not be used (a malformed `:status`, a 410 timestamp out of range).
+    /// The server's answer could not be used (a malformed or missing `:status`).
     public static let protocolError = Reason(rawValue: "ProtocolError")
 }
 

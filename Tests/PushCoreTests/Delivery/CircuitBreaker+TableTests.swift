@@ -24,6 +24,21 @@ struct CircuitBreakerTableTests {
         #expect(breaker.state == .probing(sent: 3, succeeded: 0))
     }
 
+    @Test("probes granted but not sent (no row due, the rate limiter) go back: the circuit never waits for nothing")
+    func unsentProbesGoBack() {
+        var breaker = CircuitBreaker(window: 4, threshold: 4, probes: 3, firstPauseMs: 1000)
+        _ = breaker.record(successes: 0, failures: 4, now: 0)
+        #expect(breaker.permits(10, now: 1000 * ms) == 3)
+        breaker.giveBack(2)
+        #expect(breaker.state == .probing(sent: 1, succeeded: 0))
+        #expect(breaker.permits(10, now: 1001 * ms) == 2, "the probes given back are granted again")
+        breaker.giveBack(5)
+        #expect(breaker.state == .probing(sent: 0, succeeded: 0), "never below none sent")
+        var closed = CircuitBreaker()
+        closed.giveBack(3)
+        #expect(closed.state == .closed, "only a probing circuit takes probes back")
+    }
+
     @Test("probes that succeed close it and reset the pause; a failed probe reopens it for twice as long, capped")
     func probes() {
         var breaker = CircuitBreaker(window: 4, threshold: 4, probes: 2, firstPauseMs: 1000, maxPauseMs: 3000)

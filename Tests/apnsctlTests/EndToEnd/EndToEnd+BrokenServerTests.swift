@@ -30,8 +30,7 @@ extension EndToEndTests {
         /// The tolerance for a run bounded by a time limit: 10 % plus one second.
         static func bound(_ limitSeconds: Double) -> Double { limitSeconds * 1.1 + 1 }
 
-        @Test("A client certificate from another CA, refused after the TLS 1.3 handshake: exit 3 within 5 connections, naming the certificate",
-              .disabled("needs the connection engine rewrite"))
+        @Test("A client certificate from another CA, refused after the TLS 1.3 handshake: exit 3 within 5 connections, naming the certificate")
         func refusedClientCertificate() throws {
             // The mock trusts one local CA; the client presents a certificate (CN localhost, valid one year) from
             // another.
@@ -71,8 +70,7 @@ extension EndToEndTests {
             #expect(seconds < 15)
         }
 
-        @Test("A server that closes every connection right after the handshake: exit 3 within a handful of connections",
-              .disabled("needs the connection engine rewrite"))
+        @Test("A server that closes every connection right after the handshake: exit 3 within a handful of connections")
         func closeOnConnect() throws {
             let fixture = try MockFixture(mockArguments: ["--close-on-connect"])
             let run = try Self.timedSend(fixture, rows: 50, [])
@@ -88,8 +86,7 @@ extension EndToEndTests {
             #expect(run.seconds < Self.bound(10) + 5)
         }
 
-        @Test("GOAWAY right after SETTINGS on every connection: exit 3 within a handful of connections, no row failed Refused",
-              .disabled("needs the connection engine rewrite"))
+        @Test("GOAWAY right after SETTINGS on every connection: exit 3 within a handful of connections, no row failed Refused")
         func goAwayOnConnect() throws {
             let fixture = try MockFixture(mockArguments: ["--goaway-on-connect"])
             let run = try Self.timedSend(fixture, rows: 1_000, [])
@@ -106,8 +103,7 @@ extension EndToEndTests {
             #expect(!run.report.contains { $0.outcome == .delivered })
         }
 
-        @Test("A healthy server that sends GOAWAY every 97 requests: all 20,000 rows delivered",
-              .disabled("needs the connection engine rewrite"))
+        @Test("A healthy server that sends GOAWAY every 97 requests: all 20,000 rows delivered")
         func goAwayEvery97() throws {
             let fixture = try MockFixture(mockArguments: ["--goaway-every", "97"])
             let run = try Self.timedSend(fixture, rows: 20_000, ["--concurrency", "500", "--connections", "2"])
@@ -131,8 +127,7 @@ extension EndToEndTests {
             var testDescription: String { mockArguments.joined(separator: " ") }
         }
 
-        @Test("Zero streams, no SETTINGS, a stalled handshake, stalled reads: over within the time limits, rows failed",
-              .disabled("needs the connection engine rewrite"), arguments: [
+        @Test("Zero streams, no SETTINGS, a stalled handshake, stalled reads: over within the time limits, rows failed", arguments: [
             Silence(mockArguments: ["--max-streams", "0"], statuses: [1, 3]),
             Silence(mockArguments: ["--no-settings"], statuses: [1, 3]),
             Silence(mockArguments: ["--stall", "handshake"], statuses: [3]),
@@ -150,7 +145,7 @@ extension EndToEndTests {
             if run.result.status == 1 { #expect(run.report.count == 10) }
         }
 
-        @Test("--connect-timeout 5s against a stalled handshake: exit 3 after about 5 s", .disabled("needs the connection engine rewrite"))
+        @Test("--connect-timeout 5s against a stalled handshake: exit 3 after about 5 s")
         func connectTimeoutStalled() throws {
             try connectTimeout(stalled: true)
         }
@@ -177,7 +172,7 @@ extension EndToEndTests {
             #expect(seconds >= 4.5 && seconds <= Self.bound(5), "\(seconds) s")
         }
 
-        @Test("SIGINT while the TLS handshake is stalled: apnsctl exits at once (< 2 s) with 130", .disabled("needs the connection engine rewrite"))
+        @Test("SIGINT while the TLS handshake is stalled: apnsctl exits at once (< 2 s) with 130")
         func interruptDuringStalledHandshake() throws {
             let fixture = try MockFixture(mockArguments: ["--stall", "handshake"])
             let input = try Self.recipients(fixture, count: 5)
