@@ -176,7 +176,8 @@ public struct RunSummary: Sendable, Equatable {
         if endpoint != nil && !isDryRun {
             lines.append("connections: \(connectionsOpened) opened, \(goAways) GOAWAY" + (goAways == 1 ? "" : "s"))
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Reasons come from servers and from report files: no control character reaches the terminal.
+        return lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n"
     }
 
     /// `12.1ms`; two decimals below 10 ms (loopback latencies are sub-millisecond).
