@@ -23,7 +23,7 @@ extension CommandSpec {
     static let report = CommandSpec(
         name: "report",
         summary: "Summarise a report; list the rows to retry, the tokens to prune",
-        synopsis: ["FILE [--failed FILE] [--prune-list FILE] [--quiet]"],
+        synopsis: ["FILE [--failed FILE] [--prune-list FILE]", "[--file-mode MODE] [--quiet]"],
         description: [
             "Reads a report written by send or check (JSONL or CSV, gzip-compressed or not; - is stdin) and prints "
                 + "its summary: rows by outcome, HTTP status and reason, latency percentiles, and any input line "
@@ -33,7 +33,7 @@ extension CommandSpec {
         ],
         operand: OperandSpec(name: "FILE", choices: [], optional: false,
                              summary: "The report to read (- for stdin)"),
-        options: [Report.failed, Report.pruneList, .quiet, .help],
+        options: [Report.failed, Report.pruneList, OptionSpec.Send.fileMode, .quiet, .help],
         examples: [
             CommandExample(
                 description: "Send again the rows that got no answer, with the same template (keep its fields).",
@@ -52,6 +52,7 @@ struct ReportOptions: Equatable, Sendable {
     var report: String
     var failed: String?
     var pruneList: String?
+    var fileMode: UInt32 = FileIO.privateMode
     var quiet = false
 
     static func build(from values: inout OptionValues, operands: [String]) throws(UsageError) -> ReportOptions {
@@ -62,7 +63,8 @@ struct ReportOptions: Equatable, Sendable {
             throw values.error("report reads one file; unexpected '\(operands[1])'")
         }
         let options = ReportOptions(report: path, failed: values.string(Report.failed),
-                                    pruneList: values.string(Report.pruneList), quiet: values.flag(.quiet))
+                                    pruneList: values.string(Report.pruneList), fileMode: try values.fileMode(),
+                                    quiet: values.flag(.quiet))
         if options.failed == "-" && options.pruneList == "-" {
             throw values.error("--failed and --prune-list cannot both write to stdout")
         }

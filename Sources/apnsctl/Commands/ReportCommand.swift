@@ -7,8 +7,8 @@ func runReport(_ options: ReportOptions) -> Int32 {
     var prune: PruneListWriter?
     do {
         reader = try ReportReader(path: options.report)
-        if let path = options.failed { retry = try RetryInputWriter(path: path) }
-        if let path = options.pruneList { prune = try PruneListWriter(path: path) }
+        if let path = options.failed { retry = try RetryInputWriter(path: path, fileMode: options.fileMode) }
+        if let path = options.pruneList { prune = try PruneListWriter(path: path, fileMode: options.fileMode) }
     } catch {
         Output.standardError("apnsctl: \(error)\n")
         return ExitStatus.fatal.rawValue

@@ -110,6 +110,7 @@ final class MockFixture {
         caPath = directory.appendingPathComponent("mock-ca.pem").path
         logPath = directory.appendingPathComponent("mock-requests.jsonl").path
         try ES256PrivateKey.generate().pkcs8PEM().write(toFile: keyPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)   // as a key should be
 
         let verifyKey = try verifyKeyPath?(self) ?? keyPath
         let portFile = directory.appendingPathComponent("mock.port").path
