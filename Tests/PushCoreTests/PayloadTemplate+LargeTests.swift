@@ -3,20 +3,15 @@ import Testing
 
 @Suite("Templates with very many keys and placeholders compile in linear time")
 struct PayloadTemplateLargeTests {
-    static func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
     @Test("100,000 custom keys, each with its own placeholder, compile and render")
     func manyKeys() throws {
         let members = (0..<100_000).map { #""k\#($0)":"{{f\#($0)}}""# }
         let text = #"{"aps":{"alert":"hi"},"# + members.joined(separator: ",") + "}"
         var template: PayloadTemplate?
-        let elapsed = try Self.seconds { template = try PayloadTemplate(text: text) }
-        #expect(elapsed < 10, "took \(elapsed) s")
+        // Quadratic key and placeholder checks took over 20 s here (release); linear work takes about 5 s in a
+        // debug build (1.2 s for a quarter of the keys). The bound leaves room for a loaded machine.
+        let elapsed = try elapsedSeconds { template = try PayloadTemplate(text: text) }
+        #expect(elapsed < 30, "took \(elapsed) s")
         #expect(template?.fieldNames.count == 100_000)
         #expect(template?.shape.customKeys.count == 100_000)
     }

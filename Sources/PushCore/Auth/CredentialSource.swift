@@ -140,32 +140,21 @@ enum Base64Text {
     }
 
     /// The decoded bytes, or nil for a character outside the alphabet, `=` anywhere but the end, or a length
-    /// that cannot be base64. Blanks and line breaks are skipped.
+    /// that cannot be base64. Blanks and line breaks are skipped; the rest is base64url's decoding.
     static func decode(_ text: [UInt8]) -> [UInt8]? {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        var digits = 0
+        var urlSafe: [UInt8] = []
+        urlSafe.reserveCapacity(text.count)
         var padding = 0
-        for byte in text {
-            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+        for byte in text where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
             if byte == UInt8(ascii: "=") {
                 padding += 1
                 continue
             }
-            guard padding == 0, let sextet = value(byte) else { return nil }
-            digits += 1
-            accumulator = accumulator << 6 | UInt32(sextet)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
-            }
+            guard padding == 0, value(byte) != nil else { return nil }
+            urlSafe.append(byte == UInt8(ascii: "+") ? UInt8(ascii: "-") : byte == UInt8(ascii: "/") ? UInt8(ascii: "_") : byte)
         }
-        if digits % 4 == 1 || padding > 2 || (padding > 0 && (digits + padding) % 4 != 0) { return nil }
-        return output
+        if padding > 2 || (padding > 0 && (urlSafe.count + padding) % 4 != 0) { return nil }
+        return Base64URL.decode(String(decoding: urlSafe, as: UTF8.self))
     }
 }
 

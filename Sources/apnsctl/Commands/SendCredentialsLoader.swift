@@ -69,9 +69,10 @@ func loadCredentials(_ options: SendOptions, environment: [String: String], now:
             throw .fatal(error.description)
         }
         let info = identity.info
-        let shown = files.certificate.label("certificate")
-        log?("certificate \(shown): \(info.summary)")
-        if let warning = info.expiryWarning(now: now, source: shown) { warn(warning) }
+        let source = files.certificate.label("certificate")
+        log?("certificate \(source): \(info.summary)")
+        if let warning = info.expiryWarning(now: now, source: source) { warn(warning) }
+        let shown = files.certificate.isFile ? "the certificate in \(source)" : source
         guard let topic = options.topic ?? info.bundleID else {
             throw .usage("--topic is required: \(shown) names no bundle ID "
                 + "(no UID in its subject)")

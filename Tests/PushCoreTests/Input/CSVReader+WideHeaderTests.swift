@@ -3,13 +3,6 @@ import Testing
 
 @Suite("CSV: a very wide header costs linear time")
 struct CSVReaderWideHeaderTests {
-    static func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
     @Test("150,000 columns in a 980 KB header: read with its rows in seconds, not minutes")
     func wideHeader() throws {
         let names = (0..<150_000).map { "co" + String($0, radix: 36) }
@@ -17,9 +10,10 @@ struct CSVReaderWideHeaderTests {
         #expect(header.utf8.count > 900_000 && header.utf8.count < InputDefaults.maxLineBytes)
         let row = "ab12," + String(repeating: "x,", count: names.count - 1) + "y\n"
         var result: (columns: [String], records: [RecordSummary])?
-        // Quadratic duplicate checks took close to a minute here; linear work is well under a second.
-        let elapsed = try Self.seconds { result = try csvSummaries(header + row + row) }
-        #expect(elapsed < 10, "took \(elapsed) s")
+        // Quadratic duplicate checks took close to a minute here (release); linear work takes about 2 s in a debug
+        // build. The bound leaves room for a loaded machine.
+        let elapsed = try elapsedSeconds { result = try csvSummaries(header + row + row) }
+        #expect(elapsed < 30, "took \(elapsed) s")
         #expect(result?.columns.count == 150_001)
         #expect(result?.records.count == 2)
     }
