@@ -33,6 +33,17 @@ struct APNsResponseParsingTests {
         #expect(bad.reportRow(for: notification, attempts: 1, latencyMs: 1, finishedAtMs: 1).unregisteredAt == nil)
     }
 
+    @Test("a timestamp past Int64 (found by the fuzzer: it trapped) is no timestamp; a float one is truncated",
+          arguments: [("1e300", nil), ("-1e19", nil), ("9223372036854775808", nil), ("1.5e3", 1500), ("12.9", 12)]
+              as [(String, Int64?)])
+    func outOfRangeTimestamp(text: String, expected: Int64?) {
+        var gone = APNsResponse()
+        gone.header(":status", "410")
+        Array(#"{"reason":"Unregistered","timestamp":\#(text)}"#.utf8).withUnsafeBufferPointer { gone.data($0) }
+        let row = gone.reportRow(for: notification, attempts: 1, latencyMs: 1, finishedAtMs: 1)
+        #expect(row.reason == "Unregistered" && row.unregisteredAt == expected)
+    }
+
     @Test("a body that is not APNs' JSON still gives a reason; odd statuses are not parsed as numbers")
     func oddAnswers() {
         var response = APNsResponse()

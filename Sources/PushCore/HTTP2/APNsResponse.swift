@@ -73,7 +73,8 @@ public struct APNsResponse: Sendable, Equatable {
         let reason = object["reason"]?.stringValue
         var timestamp: Int64?
         if case .number(let text)? = object["timestamp"] {
-            timestamp = Int64(text) ?? Double(text).map { Int64($0) }
+            // A number past Int64 (1e300 from a misbehaving server) is no timestamp: nil, not a trap.
+            timestamp = Int64(text) ?? Double(text).flatMap { Int64(exactly: $0.rounded(.towardZero)) }
         }
         return (reason, timestamp)
     }
