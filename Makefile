@@ -4,7 +4,7 @@ SWIFT ?= swift
 # What `make install` installs: the toolchain-free binary `make dist` builds (it runs without Swift installed).
 BIN := .build-dist/apnsctl
 
-.PHONY: all build debug test demo bench docs install uninstall bootstrap clean stamp dist deb dist-check
+.PHONY: all build debug test demo bench docs install uninstall bootstrap clean stamp dist deb dist-check fuzz sanitize
 
 all: build
 
@@ -53,6 +53,16 @@ deb: dist
 dist-check: deb
 	scripts/dist-check
 
+# libFuzzer targets for every parser (Fuzz/, seeds in Tests/Fuzz/), FUZZ_SECONDS (60) each; fails on a crash, leak
+# or timeout. Built apart (.build-fuzz) with -sanitize=fuzzer,address; not part of `make test`.
+fuzz: bootstrap
+	scripts/fuzz
+
+# The test suite under ThreadSanitizer, then under AddressSanitizer (own scratch paths; leaks that live until exit
+# by design are listed in Tests/Sanitizers/lsan.supp). SANITIZE_FILTER narrows both runs (swift test --filter).
+sanitize: bootstrap
+	scripts/sanitize
+
 # Regenerates the man page, the completions and README's config settings table from the option table (a test
 # fails when they drift).
 docs: debug
@@ -80,4 +90,4 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/apnsctl.fish
 
 clean:
-	rm -rf .build .build-dist dist demo/out bench/out bench/profile Sources/CBuildStamp/stamp.h
+	rm -rf .build .build-dist .build-fuzz .build-tsan .build-asan dist demo/out bench/out bench/profile Sources/CBuildStamp/stamp.h

@@ -28,3 +28,14 @@ let package = Package(
         .testTarget(name: "apnsctlTests", dependencies: ["apnsctl", "PushCore", "PushMock"]),
     ]
 )
+
+// Fuzz targets (libFuzzer), built only by `make fuzz` (APNSCTL_FUZZ=1, with -sanitize=fuzzer,address): one small
+// executable per parser under Fuzz/. Left out of every other build, so `swift build` and `swift test` never see them.
+if Context.environment["APNSCTL_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for name in ["FuzzCSV", "FuzzJSON", "FuzzTemplate", "FuzzReport", "FuzzProxyResponse", "FuzzCertificate",
+                 "FuzzConfigFile", "FuzzAPNsResponse"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["PushCore", "FuzzSupport"],
+                                                 path: "Fuzz/\(name)"))
+    }
+}

@@ -42,9 +42,11 @@ _apnsctl() {
                 --expiration) COMPREPLY=(); return ;;
                 --collapse-id) COMPREPLY=(); return ;;
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-env) COMPREPLY=(); return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
                 --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-env) COMPREPLY=(); return ;;
                 --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
@@ -61,6 +63,7 @@ _apnsctl() {
                 --rate) COMPREPLY=(); return ;;
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --file-mode) COMPREPLY=(); return ;;
                 --progress) _apnsctl_reply "$prefix" -W 'auto always never' -- "$cur"; return ;;
                 --summary-json) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --metrics-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -72,7 +75,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -88,9 +91,11 @@ _apnsctl() {
                 --expiration) COMPREPLY=(); return ;;
                 --collapse-id) COMPREPLY=(); return ;;
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-env) COMPREPLY=(); return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
                 --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-env) COMPREPLY=(); return ;;
                 --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
@@ -107,6 +112,7 @@ _apnsctl() {
                 --rate) COMPREPLY=(); return ;;
                 --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --file-mode) COMPREPLY=(); return ;;
                 --progress) _apnsctl_reply "$prefix" -W 'auto always never' -- "$cur"; return ;;
                 --summary-json) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --metrics-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -118,16 +124,17 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-id --team-id --cert --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         report)
             case $prev in
                 --failed) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --input) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --file-mode) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                _apnsctl_reply "" -W '--failed --input --prune-list --quiet --help -q -h' -- "$cur"
+                _apnsctl_reply "" -W '--failed --input --prune-list --file-mode --quiet --help -q -h' -- "$cur"
             else
                 compopt -o filenames 2>/dev/null; _apnsctl_reply "" -f -- "$cur"
             fi
@@ -135,12 +142,13 @@ _apnsctl() {
         token)
             case $prev in
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-env) COMPREPLY=(); return ;;
                 --key-id) COMPREPLY=(); return ;;
                 --team-id) COMPREPLY=(); return ;;
                 --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --profile) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--key --key-id --team-id --config --profile --help -h' -- "$cur"
+            _apnsctl_reply "" -W '--key --key-env --key-id --team-id --config --profile --help -h' -- "$cur"
             ;;
         config)
             case $prev in

@@ -16,6 +16,7 @@
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/provider.h>
+#include <sys/prctl.h>
 
 static inline int apnsctl_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
@@ -78,4 +79,9 @@ static inline X509 *apnsctl_sk_X509_value(const STACK_OF(X509) *sk, int i) { ret
 static inline void apnsctl_sk_X509_pop_free(STACK_OF(X509) *sk) { sk_X509_pop_free(sk, X509_free); }
 static inline void apnsctl_OPENSSL_free(void *p) { OPENSSL_free(p); }
 static inline int apnsctl_SSL_VERIFY_PEER_REQUIRED(void) { return SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT; }
+// prctl is variadic, which Swift cannot call. Lives here, beside the key handling it protects: after loading a
+// private key the process is marked not dumpable, so no core file (or same-user ptrace) can carry the key away.
+static inline int apnsctl_set_not_dumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+static inline int apnsctl_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
+
 #endif

@@ -46,6 +46,10 @@ struct SendCertificateAndProxyTests {
         do {
             try "\(password)\n".write(toFile: f.path("password"), atomically: true, encoding: .utf8)
             try "not the password\n".write(toFile: f.path("wrong-password"), atomically: true, encoding: .utf8)
+            // Private, as secrets should be (a file others may read gets a warning; tests of that are elsewhere).
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: f.path(name))
+            }
         } catch {
             throw TestFailure("cannot write the password files: \(error)")
         }

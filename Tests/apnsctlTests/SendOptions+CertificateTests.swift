@@ -11,11 +11,11 @@ struct SendOptionsCertificateTests {
     @Test("--cert alone: no key, no topic needed; --cert-key and --cert-password-file land in their fields")
     func certificate() throws {
         #expect(sendOptions(Self.certSend)?.credentials
-            == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+            == .certificate(CertificateFiles(certificate: .file("push.p12"), key: nil, passwordFile: nil)))
         #expect(sendOptions(Self.certSend)?.topic == nil)
         let full = try #require(sendOptions(Self.certSend + ["--cert-key", "k.pem", "--cert-password-file", "pw",
                                                              "--topic", "com.example.app.voip"]))
-        #expect(full.credentials == .certificate(CertificateFiles(certificate: "push.p12", key: "k.pem", passwordFile: "pw")))
+        #expect(full.credentials == .certificate(CertificateFiles(certificate: .file("push.p12"), key: "k.pem", passwordFile: "pw")))
         #expect(full.topic == "com.example.app.voip")
     }
 
@@ -23,7 +23,7 @@ struct SendOptionsCertificateTests {
     func certWinsOverEnvironmentKey() {
         let env = ["APNSCTL_KEY": "env.p8", "APNSCTL_KEY_ID": "ENVKEY0001", "APNSCTL_TEAM_ID": "ENVTEAM001"]
         #expect(sendOptions(Self.certSend, environment: env)?.credentials
-            == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+            == .certificate(CertificateFiles(certificate: .file("push.p12"), key: nil, passwordFile: nil)))
     }
 
     static let errorCases: [([String], String)] = [

@@ -36,7 +36,7 @@ struct SendOptionsValidationTests {
             input: "list.jsonl", format: .jsonl, tokenField: "device_token", devices: [],
             template: nil, payload: #"{"aps":{}}"#, topic: "com.example.app.voip", pushType: .voip,
             priority: 5, expiration: 1_700_000_000, collapseID: "news",
-            credentials: .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"),
+            credentials: .token(key: .file("AuthKey_ABC123DEFG.p8"), keyID: "ABC123DEFG", teamID: "DEF123GHIJ"),
             environment: .production, endpoint: Endpoint(host: "::1", port: 2197),
             proxy: HTTPProxy(host: "proxy.example", port: 3128), caFile: "ca.pem",
             concurrency: 500, connections: 4, report: "out.CSV", reportFormat: .csv, verbosity: 1, quiet: true,
@@ -55,7 +55,8 @@ struct SendOptionsValidationTests {
         parsed.values["device"] = nil
         parsed.values["payload"] = nil
         parsed.values["proxy"] = ["http://127.0.0.1:3128"]
-        for certificateOption in ["cert", "cert-key", "cert-password-file"] { parsed.values[certificateOption] = nil }
+        for certificateOption in ["cert", "cert-env", "cert-key", "cert-password-file"] { parsed.values[certificateOption] = nil }
+        parsed.values["key-env"] = nil   // instead of --key, not with it
         parsed.values["environment"] = nil  // --production stands for it; giving both is an error
         parsed.values["shard"] = ["1/2"]
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
@@ -102,10 +103,10 @@ struct SendOptionsValidationTests {
         let args = removing("--key", from: removing("--key-id", from: removing("--team-id", from: validSend)))
         let env = ["APNSCTL_KEY": "env.p8", "APNSCTL_KEY_ID": "ENVKEY0001", "APNSCTL_TEAM_ID": "ENVTEAM001"]
         let options = try #require(sendOptions(args, environment: env))
-        #expect(options.credentials == .token(keyFile: "env.p8", keyID: "ENVKEY0001", teamID: "ENVTEAM001"))
+        #expect(options.credentials == .token(key: .file("env.p8"), keyID: "ENVKEY0001", teamID: "ENVTEAM001"))
         // The command line wins over the environment; an empty variable counts as unset.
         #expect(sendOptions(validSend, environment: env)?.credentials
-            == .token(keyFile: "AuthKey_ABC123DEFG.p8", keyID: "ABC123DEFG", teamID: "DEF123GHIJ"))
+            == .token(key: .file("AuthKey_ABC123DEFG.p8"), keyID: "ABC123DEFG", teamID: "DEF123GHIJ"))
         #expect(usageMessage(args, environment: ["APNSCTL_KEY": ""])
             == "--key is required (the .p8 signing key; or set APNSCTL_KEY, or 'key = ...' in the config file)")
     }

@@ -164,7 +164,7 @@ struct SettingsPrecedenceTests {
         let files = [Self.configPath: "[default]\nkey = k.p8\nteam-id = TEAM000001\n[profile p]\nkey-id = PKEY000001\n"]
         let result = Self.parse(["token", "--profile", "p"], env: ["HOME": Self.home, "APNSCTL_TEAM_ID": "ENVTEAM001"],
                                 files: files)
-        #expect(result == .success(.token(TokenOptions(keyFile: "/home/ada/.config/apnsctl/k.p8", keyID: "PKEY000001",
+        #expect(result == .success(.token(TokenOptions(key: .file("/home/ada/.config/apnsctl/k.p8"), keyID: "PKEY000001",
                                                        teamID: "ENVTEAM001"))))
         #expect(Self.message(["token", "--key", "k.p8", "--team-id", "T"], files: [:])
             == "--key-id is required (the key's 10-character ID; or set APNSCTL_KEY_ID, or 'key-id = ...' in the config file)")
@@ -174,7 +174,9 @@ struct SettingsPrecedenceTests {
 
 /// The token credentials' parts, for the precedence tests (nil with certificate authentication).
 extension SendOptions {
-    var keyFile: String? { if case .token(let file, _, _) = credentials { file } else { nil } }
+    var keyFile: String? {
+        if case .token(.file(let path), _, _) = credentials { path } else { nil }
+    }
     var keyID: String? { if case .token(_, let id, _) = credentials { id } else { nil } }
     var teamID: String? { if case .token(_, _, let team) = credentials { team } else { nil } }
 }
@@ -189,7 +191,7 @@ struct CertificatePrecedenceTests {
     @Test("APNSCTL_CERT alone authenticates with the certificate")
     func certificateFromEnvironment() throws {
         let options = try #require(P.send(Self.send, env: Self.noConfig.merging(["APNSCTL_CERT": "push.p12"]) { $1 }, files: [:]))
-        #expect(options.credentials == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+        #expect(options.credentials == .certificate(CertificateFiles(certificate: .file("push.p12"), key: nil, passwordFile: nil)))
     }
 
     @Test("--key on the command line sets aside APNSCTL_CERT; --cert sets aside APNSCTL_KEY")
@@ -197,10 +199,10 @@ struct CertificatePrecedenceTests {
         let keyFlags = ["--key", "k.p8", "--key-id", "KEYID00001", "--team-id", "TEAM000001"]
         let withKey = try #require(P.send(Self.send + keyFlags,
                                           env: Self.noConfig.merging(["APNSCTL_CERT": "push.p12"]) { $1 }, files: [:]))
-        #expect(withKey.credentials == .token(keyFile: "k.p8", keyID: "KEYID00001", teamID: "TEAM000001"))
+        #expect(withKey.credentials == .token(key: .file("k.p8"), keyID: "KEYID00001", teamID: "TEAM000001"))
         let withCert = try #require(P.send(Self.send + ["--cert", "push.p12"],
                                            env: Self.noConfig.merging(["APNSCTL_KEY": "k.p8"]) { $1 }, files: [:]))
-        #expect(withCert.credentials == .certificate(CertificateFiles(certificate: "push.p12", key: nil, passwordFile: nil)))
+        #expect(withCert.credentials == .certificate(CertificateFiles(certificate: .file("push.p12"), key: nil, passwordFile: nil)))
     }
 
     @Test("both only in the environment: a usage error saying how to choose")

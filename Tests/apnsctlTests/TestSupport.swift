@@ -95,7 +95,13 @@ enum Tool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        if var environment {
+            // A test under `make sanitize` hands its sanitizer options (suppressions, unwinder) to the child too.
+            for name in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"] where environment[name] == nil {
+                environment[name] = ProcessInfo.processInfo.environment[name]
+            }
+            process.environment = environment
+        }
         process.standardOutput = outHandle
         process.standardError = errHandle
         let input = Pipe()

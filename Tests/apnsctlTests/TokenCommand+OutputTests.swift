@@ -18,6 +18,7 @@ struct TokenCommandOutputTests {
         let key = try ES256PrivateKey.generate()
         let keyPath = directory.appendingPathComponent("AuthKey_ABC123DEFG.p8").path
         try Data(key.pkcs8PEM().utf8).write(to: URL(fileURLWithPath: keyPath))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
 
         let before = Clock.wallSeconds()
         let result = try Tool.run(try BinarySmokeTests.binary(),
@@ -67,6 +68,7 @@ struct TokenCommandOutputTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let keyPath = directory.appendingPathComponent("k.p8").path
         try Data(ES256PrivateKey.generate().pkcs8PEM().utf8).write(to: URL(fileURLWithPath: keyPath))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
         let badID = try Tool.run(try BinarySmokeTests.binary(),
                                  ["token", "--key", keyPath, "--key-id", "abc123defg", "--team-id", "DEF123GHIJ"],
                                  environment: [:])

@@ -38,12 +38,13 @@ public struct CSVReader: RecordReader {
             throw InputError("\(name): line \(line): cannot read the header row: \(message)", kind: .unusable)
         }
         var names: [String] = []
+        var seen = Set<String>(minimumCapacity: scanner.fieldCount)   // a wide header stays linear
         for i in 0..<scanner.fieldCount {
             guard let text = scanner.fieldText(i) else {
                 throw InputError("\(name): line \(line): the header row has invalid UTF-8 in field \(i + 1)", kind: .unusable)
             }
             let trimmed = CSVReader.trimSpaces(text)
-            if names.contains(trimmed) {
+            if !seen.insert(trimmed).inserted {
                 throw InputError("\(name): line \(line): the header row names field '\(trimmed)' twice", kind: .unusable)
             }
             names.append(trimmed)

@@ -29,6 +29,22 @@ package final class ClientIdentity: @unchecked Sendable {
         return try load(certificate: bytes, source: certificateFile, key: key, password: password)
     }
 
+    /// Loads the certificate from wherever `source` says (a file, stdin, the value itself: PEM, or the base64 of a
+    /// .p12 or .cer file), and the key from `keyFile` when given. Messages name the source, never the value.
+    package static func load(source: CredentialSource, keyFile: String? = nil,
+                             password: String?) throws(ClientIdentityError) -> ClientIdentity {
+        if case .file(let path) = source { return try load(certificateFile: path, keyFile: keyFile, password: password) }
+        let label = source.label("certificate")
+        let bytes: [UInt8]
+        do {
+            bytes = try source.read()
+        } catch {
+            throw .unreadable(source: label, reason: FileIO.message(error.errno))
+        }
+        let key = try keyFile.map { (path) throws(ClientIdentityError) in (bytes: try read(path), source: path) }
+        return try load(certificate: bytes, source: label, key: key, password: password)
+    }
+
     /// Loads from bytes; `source` and `key.source` name them in messages (usually the file names).
     package static func load(certificate bytes: [UInt8], source: String, key: (bytes: [UInt8], source: String)? = nil,
                              password: String?) throws(ClientIdentityError) -> ClientIdentity {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Why a TCP connection could not be made, in words a user can act on.
 public struct ConnectError: Error, CustomStringConvertible, Sendable {
@@ -165,10 +166,12 @@ package enum Socket {
     package static func ignoreSIGPIPE() { signal(SIGPIPE, SIG_IGN) }
 }
 
-/// The write end of the pipe the signal handler writes to (-1: none). Written before the handler is installed.
-nonisolated(unsafe) private var signalWakeFD: Int32 = -1
-/// The last signal the handler caught (0: none).
-nonisolated(unsafe) private var lastCaughtSignal: Int32 = 0
+/// The write end of the pipe the signal handler writes to (-1: none). Set before the handler is installed; atomic
+/// because a waker's deinit may clear it while a signal is being handled on another thread.
+private let signalWakeFD = Atomic<Int32>(-1)
+/// The last signal the handler caught (0: none). Atomic: the handler stores into it on whatever thread the
+/// signal lands, while the run loop reads it on another (a lock-free atomic is async-signal-safe; a lock is not).
+private let lastCaughtSignal = Atomic<Int32>(0)
 
 /// A self-pipe that wakes a thread blocked in `poll`. Any thread (and a signal handler) may `wake()`: it only
 /// writes one byte and never blocks. The owner polls `readFD` and calls `drain()`; a pipe that is never drained
@@ -192,7 +195,7 @@ package final class Waker: @unchecked Sendable {
     }
 
     deinit {
-        if signalWakeFD == writeFD { signalWakeFD = -1 }
+        _ = signalWakeFD.compareExchange(expected: writeFD, desired: -1, ordering: .acquiringAndReleasing)
         Glibc.close(readFD)
         Glibc.close(writeFD)
     }
@@ -222,7 +225,10 @@ package final class Waker: @unchecked Sendable {
     }
 
     /// The last signal caught by the handler of `wakeOnSignals` (nil: none), e.g. to exit 130 after SIGINT.
-    package static var caughtSignal: Int32? { lastCaughtSignal == 0 ? nil : lastCaughtSignal }
+    package static var caughtSignal: Int32? {
+        let caught = lastCaughtSignal.load(ordering: .acquiring)
+        return caught == 0 ? nil : caught
+    }
 
     /// Makes `signals` wake this waker, process-wide. The handler only calls write(2). One waker at a time
     /// receives signals: a later call moves them. Keep the waker alive while the handler is installed.
@@ -232,7 +238,7 @@ package final class Waker: @unchecked Sendable {
     /// signal, as Swift test runners do) would otherwise leave SIGTERM pending forever. Call it on the thread
     /// that lives as long as the handler should work (the main thread); threads it starts later inherit the mask.
     package func wakeOnSignals(_ signals: [Int32] = Waker.stopSignals) {
-        signalWakeFD = writeFD
+        signalWakeFD.store(writeFD, ordering: .releasing)
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for signo in signals { sigaddset(&unblock, signo) }
@@ -240,9 +246,9 @@ package final class Waker: @unchecked Sendable {
         for signo in signals {
             signal(signo) { caught in
                 let saved = errno
-                lastCaughtSignal = caught
+                lastCaughtSignal.store(caught, ordering: .releasing)
                 var byte: UInt8 = 1
-                _ = Glibc.write(signalWakeFD, &byte, 1)
+                _ = Glibc.write(signalWakeFD.load(ordering: .acquiring), &byte, 1)
                 errno = saved
             }
         }

@@ -26,9 +26,10 @@ public struct PayloadShape: Sendable, Equatable {
     public init(_ object: JSONObject) {
         var aps = APS.absent
         var custom: [String] = []
+        var seen = Set<String>()   // a payload with many keys stays linear
         for member in object.members {
             guard member.key == "aps" else {
-                if !custom.contains(member.key) { custom.append(member.key) }
+                if seen.insert(member.key).inserted { custom.append(member.key) }
                 continue
             }
             if case .object(let dictionary) = member.value {

@@ -57,6 +57,7 @@ public final class PayloadTemplate: Sendable {
         self.segments = compiled
         self.shape = PayloadShape(skeleton)
         var names: [String] = []
+        var slots: [String: Int] = [:]   // name → its index in `names`: many placeholders stay linear
         var literals: [UInt8] = []
         var steps: [Step] = []
         var literalStart = 0
@@ -69,8 +70,15 @@ public final class PayloadTemplate: Sendable {
             case .stringField(let n): (name, inString) = (n, true)
             case .valueField(let n): (name, inString) = (n, false)
             }
-            if !names.contains(name) { names.append(name) }
-            steps.append(Step(literal: literalStart..<literals.count, field: names.firstIndex(of: name)!, inString: inString))
+            let slot: Int
+            if let known = slots[name] {
+                slot = known
+            } else {
+                slot = names.count
+                slots[name] = slot
+                names.append(name)
+            }
+            steps.append(Step(literal: literalStart..<literals.count, field: slot, inString: inString))
             literalStart = literals.count
         }
         self.fieldNames = names

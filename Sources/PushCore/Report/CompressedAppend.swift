@@ -32,6 +32,8 @@ enum CompressedAppend {
         // Rewrite the whole lines into a fresh member, then put it in place of the cut-off file.
         let temporary = path + ".repair-\(getpid())"
         let output = try LineOutput(path: temporary, append: false, compressed: true)
+        // The repaired file takes the place of the old one, and its permissions with it.
+        if let mode = FileIO.permissions(path) { FileIO.setPermissions(output.fd, mode) }
         var written = 0
         do {
             _ = try decompress(path) { chunk in

@@ -22,13 +22,17 @@ public struct FileIOError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// The few POSIX calls apnsctl's file handling needs, each with its EINTR retry in one place.
-package enum FileIO {
+public enum FileIO {
     package static func message(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)
     }
 
-    package static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(FileIOError) -> Int32 {
+    /// The permissions of files apnsctl creates unless `--file-mode` says otherwise: reports, prune lists and
+    /// summaries hold device tokens, which are personal data.
+    public static let privateMode: UInt32 = 0o600
+
+    package static func open(_ path: String, flags: Int32, mode: mode_t = privateMode) throws(FileIOError) -> Int32 {
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -58,6 +62,11 @@ package enum FileIO {
     package static func readAll(path: String, limit: Int = 16 << 20) throws(FileIOError) -> [UInt8] {
         let fd = try open(path, flags: O_RDONLY)
         defer { _ = Glibc.close(fd) }
+        return try readAll(fd, path: path, limit: limit)
+    }
+
+    /// Everything left to read on `fd` (stdin for `--key -`); `path` names it in errors.
+    package static func readAll(_ fd: Int32, path: String, limit: Int) throws(FileIOError) -> [UInt8] {
         var bytes: [UInt8] = []
         while try read(fd, into: &bytes, count: 64 << 10, path: path) > 0 {
             if bytes.count > limit { throw FileIOError(path: path, operation: "read (larger than \(limit) bytes)", errno: EFBIG) }
@@ -80,5 +89,29 @@ package enum FileIO {
                 throw FileIOError(path: path, operation: "write", errno: n < 0 ? errno : EIO)
             }
         }
+    }
+
+    /// True when `path` names something that exists (a file apnsctl may read).
+    package static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// The permission bits of an existing file, or nil when it cannot be examined.
+    package static func permissions(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// The permission bits of an open file.
+    package static func permissions(_ fd: Int32) -> mode_t? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    /// Sets the permission bits of an open file (a temporary file that replaces one with other permissions).
+    package static func setPermissions(_ fd: Int32, _ mode: mode_t) {
+        _ = fchmod(fd, mode)
     }
 }

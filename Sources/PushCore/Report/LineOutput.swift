@@ -22,8 +22,9 @@ package final class LineOutput {
     private(set) var closed = false
 
     /// Opens `path` (`-` = stdout, never compressed): truncated, or for appending when `append`.
-    /// Compressed when `compressed`, by default when the name ends in `.gz`.
-    package init(path: String, append: Bool, compressed: Bool? = nil) throws {
+    /// Compressed when `compressed`, by default when the name ends in `.gz`. A file it creates gets `mode` (less
+    /// the umask); one that exists keeps its permissions.
+    package init(path: String, append: Bool, compressed: Bool? = nil, mode: UInt32 = FileIO.privateMode) throws {
         self.path = path
         if path == "-" {
             fd = STDOUT_FILENO
@@ -34,7 +35,7 @@ package final class LineOutput {
         }
         isCompressed = compressed ?? path.lowercased().hasSuffix(".gz")
         let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
-        fd = try FileIO.open(path, flags: flags)
+        fd = try FileIO.open(path, flags: flags, mode: mode)
         ownsDescriptor = true
         do {
             compressor = isCompressed ? try GzipCompressor() : nil

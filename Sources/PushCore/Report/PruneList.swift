@@ -16,9 +16,10 @@ public final class PruneListWriter {
     private let output: LineOutput
 
     /// Truncates `path`, or appends to it (a resumed run adds to the list of the runs before).
-    public init(path: String, append: Bool = false) throws {
+    /// A list it creates gets `fileMode` (less the umask); one that exists keeps its permissions.
+    public init(path: String, append: Bool = false, fileMode: UInt32 = FileIO.privateMode) throws {
         self.path = path
-        output = try LineOutput(path: path, append: append)
+        output = try LineOutput(path: path, append: append, mode: fileMode)
     }
 
     /// Adds the token of every prunable row.

@@ -57,7 +57,7 @@ public struct ReportAnalysis: Sendable {
 
     /// The summary block, headed by the report's name and time span, with a line for duplicates.
     public func render(name: String) -> String {
-        var text = summary.render(headline: headline(name: name))
+        var text = summary.render(headline: headline(name: name))   // escaped for the terminal
         if duplicateLines > 0 {
             text += "duplicates: \(duplicateLines) row\(duplicateLines == 1 ? "" : "s") for input lines already in the report\n"
         }
@@ -77,22 +77,39 @@ public struct ReportAnalysis: Sendable {
     }
 }
 
-/// A set of positive line numbers as a bitmap: 1.25 MB per 10 million lines.
+/// A set of positive line numbers: a bitmap for the dense part (1.25 MB per 10 million lines), a hash set for
+/// line numbers far beyond the rows seen so far. A report row's `line` is untrusted: one row claiming line 9e18
+/// must not make the bitmap allocate for every line before it.
 struct LineSet: Sendable {
     private var words: [UInt64] = []
+    private var sparse: Set<Int> = []
+    private var count = 0
+
+    /// The bitmap may always cover this many words (256 Ki lines, 32 KB), and beyond that 4 words per 64 lines
+    /// inserted: at most a few bits per row, whatever the line numbers.
+    static let freeWords = 1 << 12
 
     /// Adds `line`; false when it was already there.
     mutating func insert(_ line: Int) -> Bool {
         guard line >= 0 else { return true }
         let word = line >> 6, bit = UInt64(1) << UInt64(line & 63)
-        if word >= words.count { words.append(contentsOf: repeatElement(0, count: Swift.max(word + 1 - words.count, words.count))) }
+        if !sparse.isEmpty, sparse.contains(line) { return false }
+        if word >= words.count {
+            guard word < Self.freeWords + count / 16 else {
+                count += 1
+                return sparse.insert(line).inserted
+            }
+            words.append(contentsOf: repeatElement(0, count: Swift.max(word + 1 - words.count, words.count)))
+        }
         if words[word] & bit != 0 { return false }
         words[word] |= bit
+        count += 1
         return true
     }
 
     func contains(_ line: Int) -> Bool {
-        guard line >= 0, line >> 6 < words.count else { return false }
-        return words[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0
+        guard line >= 0 else { return false }
+        if line >> 6 < words.count, words[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0 { return true }
+        return sparse.contains(line)
     }
 }

@@ -44,7 +44,9 @@ public final class ReportWriter {
     private var fd: Int32 { output.fd }
 
     /// Opens `path` (`-` = stdout) for writing: truncated, or appended to when `append` is true.
-    public init(path: String, format: ReportFormat, append: Bool = false, keptFields: [String] = []) throws {
+    /// A report it creates gets `fileMode` (less the umask): it holds device tokens. One that exists keeps its mode.
+    public init(path: String, format: ReportFormat, append: Bool = false, keptFields: [String] = [],
+                fileMode: UInt32 = FileIO.privateMode) throws {
         self.path = path
         self.format = format
         self.keptFields = keptFields
@@ -56,7 +58,7 @@ public final class ReportWriter {
                 try Self.checkFirstLine(firstLine, format: format, header: header, path: path)
             }
         }
-        output = try LineOutput(path: path, append: append && path != "-")
+        output = try LineOutput(path: path, append: append && path != "-", mode: fileMode)
         output.buffer.reserveCapacity(Self.flushThreshold + 4096)
         do {
             let existing = append && path != "-" ? (compressed ? existingCompressed : try prepareForAppend()) : 0

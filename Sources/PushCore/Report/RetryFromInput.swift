@@ -12,14 +12,15 @@ public enum RetryFromInput {
 
     /// Writes the records of `input` at the lines of `tokens` (line → token, from the report) to `path`; returns how
     /// many. `path` must name the input's format (`.csv` for CSV), `-` is stdout.
-    public static func write(tokens: [Int: String], input: String, to path: String) throws -> Int {
+    public static func write(tokens: [Int: String], input: String, to path: String,
+                             fileMode: UInt32 = FileIO.privateMode) throws -> Int {
         var reader = try openRecordReader(path: input, format: nil, tokenField: nil)
         let csvColumns = (reader as? CSVReader)?.columns
         if path != "-", (ReportFormat(path: path) == .csv) != (csvColumns != nil) {
             throw Mismatch(description: "--failed: \(path) would not be in the input's format (\(csvColumns != nil ? "CSV" : "JSONL")): "
                 + "name it \(csvColumns != nil ? ".csv" : ".jsonl")")
         }
-        let output = try LineOutput(path: path, append: false)
+        let output = try LineOutput(path: path, append: false, mode: fileMode)
         if let csvColumns {
             for (i, name) in csvColumns.enumerated() {
                 if i > 0 { output.buffer.append(UInt8(ascii: ",")) }

@@ -32,10 +32,11 @@ public final class RetryInputWriter {
     private var keptFields: [String] = []
     private var started = false
 
-    public init(path: String) throws {
+    /// A file it creates gets `fileMode` (less the umask); one that exists keeps its permissions.
+    public init(path: String, fileMode: UInt32 = FileIO.privateMode) throws {
         self.path = path
         format = ReportFormat(path: path) == .csv ? .csv : .jsonl
-        output = try LineOutput(path: path, append: false)
+        output = try LineOutput(path: path, append: false, mode: fileMode)
     }
 
     /// Fixes the kept fields and writes the CSV header; done by the first `write` or by `close`.

@@ -199,7 +199,8 @@ public struct RunSummary: Sendable, Equatable {
                     + " for server-wide trouble")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        // Reasons come from servers and from report files: no control character reaches the terminal.
+        return lines.map { TerminalText.escape($0) }.joined(separator: "\n") + "\n"
     }
 
     /// `rows: 100 total, 90 delivered, …`: rows per outcome (`label` names the line). A dry run has only valid and

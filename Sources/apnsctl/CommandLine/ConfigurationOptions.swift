@@ -1,8 +1,8 @@
 import PushCore
 
-/// What `apnsctl token` was asked to do: the key (by path, never its contents) and the two IDs.
+/// What `apnsctl token` was asked to do: where the key comes from (never printable) and the two IDs.
 struct TokenOptions: Equatable, Sendable {
-    var keyFile: String
+    var key: CredentialSource
     var keyID: String
     var teamID: String
 }
@@ -13,10 +13,12 @@ extension TokenOptions {
         try values.rejectOperands()
         _ = values.string(.config)
         _ = values.string(.profile)
-        guard let keyFile = values.string(O.key) else { throw values.missing(O.key, "the .p8 signing key") }
+        guard let key = try values.credential(O.key, variable: O.keyEnv, fileExists: FileIO.exists)?.source else {
+            throw values.missing(O.key, "the .p8 signing key")
+        }
         guard let keyID = values.string(O.keyID) else { throw values.missing(O.keyID, "the key's 10-character ID") }
         guard let teamID = values.string(O.teamID) else { throw values.missing(O.teamID, "your 10-character team ID") }
-        return TokenOptions(keyFile: keyFile, keyID: keyID, teamID: teamID)
+        return TokenOptions(key: key, keyID: keyID, teamID: teamID)
     }
 }
 
@@ -60,10 +62,22 @@ extension ConfigReport {
                 continue
             }
             try check(spec, resolved, in: &values)
-            entries.append(Entry(setting: spec.long, value: resolved.value, source: resolved.source))
+            entries.append(Entry(setting: spec.long, value: shown(spec, resolved), source: resolved.source))
         }
         return ConfigReport(configPath: config?.file.displayPath ?? defaultPath, configExists: config != nil,
                             profile: config?.profile, profiles: config?.file.profileNames ?? [], entries: entries)
+    }
+
+    /// The value as printed: a key or certificate given as the value itself (APNSCTL_KEY holding the PEM text)
+    /// is not shown, only said to be there.
+    private static func shown(_ spec: OptionSpec, _ resolved: (value: String, source: SettingSource)) -> String {
+        guard spec == OptionSpec.Send.key || spec == OptionSpec.Send.cert else { return resolved.value }
+        if case .config = resolved.source { return resolved.value }
+        switch try? CredentialSource.classify(resolved.value, origin: "", isFile: FileIO.exists) {
+        case .file(let path)?: return path
+        case .standardInput?: return resolved.value
+        case .inline?, nil: return "(\(spec == OptionSpec.Send.key ? "the key" : "the certificate") itself, not shown)"
+        }
     }
 
     /// The checks `send` makes on the setting's value.

@@ -18,7 +18,7 @@ extension CommandSpec {
     static let token = CommandSpec(
         name: "token",
         summary: "Print a fresh provider token (JWT), for curl and debugging",
-        synopsis: ["--key FILE --key-id ID --team-id ID", "[--config FILE] [--profile NAME]"],
+        synopsis: ["(--key FILE | --key-env NAME) --key-id ID --team-id ID", "[--config FILE] [--profile NAME]"],
         description: [
             "Signs a provider token with the .p8 key and prints it on stdout, followed by a newline, and nothing "
                 + "else. The key, key ID and team ID come from the options, the environment or the config file, "
@@ -28,7 +28,7 @@ extension CommandSpec {
                 + "cannot be read or used.",
         ],
         operand: nil,
-        options: [OptionSpec.Send.key, OptionSpec.Send.keyID, OptionSpec.Send.teamID, .config, .profile, .help],
+        options: [OptionSpec.Send.key, OptionSpec.Send.keyEnv, OptionSpec.Send.keyID, OptionSpec.Send.teamID, .config, .profile, .help],
         examples: [
             CommandExample(
                 description: "One notification with curl, with the key of the prod-app profile.",

@@ -91,6 +91,17 @@ struct OptionValues {
         return ms
     }
 
+    /// `--file-mode`: octal permissions (`600`, `0640`) for the files apnsctl creates; 0600 when absent.
+    mutating func fileMode() throws(UsageError) -> UInt32 {
+        guard let (text, source) = resolved(OptionSpec.Send.fileMode) else { return FileIO.privateMode }
+        let digits = text.hasPrefix("0o") ? text.dropFirst(2) : Substring(text)
+        guard (1...4).contains(digits.count), let mode = UInt32(digits, radix: 8), mode <= 0o777 else {
+            throw error("\(source.label(for: OptionSpec.Send.fileMode)): '\(text)' is not an octal file mode "
+                + "(for example 600 or 640)")
+        }
+        return mode
+    }
+
     func error(_ message: String) -> UsageError {
         UsageError(message, command: command)
     }

@@ -31,7 +31,7 @@ extension CommandSpec {
     static let report = CommandSpec(
         name: "report",
         summary: "Summarise a report; list the rows to retry, the tokens to prune",
-        synopsis: ["FILE [--failed FILE [--input FILE]]", "[--prune-list FILE] [--quiet]"],
+        synopsis: ["FILE [--failed FILE [--input FILE]]", "[--prune-list FILE] [--file-mode MODE] [--quiet]"],
         description: [
             "Reads a report written by send or check (JSONL or CSV, gzip-compressed or not; - is stdin) and prints "
                 + "its summary: rows by outcome, HTTP status and reason, latency percentiles, and any input line "
@@ -42,7 +42,7 @@ extension CommandSpec {
         ],
         operand: OperandSpec(name: "FILE", choices: [], optional: false,
                              summary: "The report to read (- for stdin)"),
-        options: [Report.failed, Report.input, Report.pruneList, .quiet, .help],
+        options: [Report.failed, Report.input, Report.pruneList, OptionSpec.Send.fileMode, .quiet, .help],
         examples: [
             CommandExample(
                 description: "Send again the rows that got no answer: their input rows, every field the template uses.",
@@ -61,6 +61,7 @@ struct ReportOptions: Equatable, Sendable {
     var report: String
     var failed: String?
     var pruneList: String?
+    var fileMode: UInt32 = FileIO.privateMode
     var quiet = false
     /// `--input`: the campaign's input, for a retry file with every field.
     var input: String? = nil
@@ -73,8 +74,8 @@ struct ReportOptions: Equatable, Sendable {
             throw values.error("report reads one file; unexpected '\(operands[1])'")
         }
         let options = ReportOptions(report: path, failed: values.string(Report.failed),
-                                    pruneList: values.string(Report.pruneList), quiet: values.flag(.quiet),
-                                    input: values.string(Report.input))
+                                    pruneList: values.string(Report.pruneList), fileMode: try values.fileMode(),
+                                    quiet: values.flag(.quiet), input: values.string(Report.input))
         if options.input != nil && options.failed == nil {
             throw values.error("--input goes with --failed (it names the input the failed rows are taken from)")
         }

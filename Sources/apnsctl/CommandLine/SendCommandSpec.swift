@@ -89,8 +89,14 @@ extension OptionSpec {
         static let key = OptionSpec(
             "key", value: "FILE", category: .credentials,
             summary: "The .p8 signing key (AuthKey_KEYID.p8) for provider tokens",
-            longHelp: ["The key never appears in output or error messages."],
+            longHelp: ["FILE may also be the key itself, as CI systems hand secrets over: PEM text (-----BEGIN "
+                + "PRIVATE KEY-----...) or the base64 of the .p8 file; - reads it from standard input. The key never "
+                + "appears in output or error messages. A key file readable by group or others gets a warning."],
             completion: .file, environmentVariable: "APNSCTL_KEY", inConfigFile: true)
+        static let keyEnv = OptionSpec(
+            "key-env", value: "NAME", category: .credentials,
+            summary: "Take --key from the environment variable NAME (its content or a file name)",
+            longHelp: ["For CI systems that store the key under a name of their own. Instead of --key."])
         static let keyID = OptionSpec(
             "key-id", value: "ID", category: .credentials,
             summary: "The 10-character key ID of --key",
@@ -107,8 +113,13 @@ extension OptionSpec {
                 + "(.p12, .pfx: modern AES exports and legacy RC2/3DES ones), PEM holding the certificate and its key "
                 + "(PKCS#1 or PKCS#8, encrypted or not), or a certificate alone (PEM or DER .cer) with --cert-key. "
                 + "The password comes from --cert-password-file or APNSCTL_CERT_PASSWORD, never from the command "
-                + "line. A warning is printed when the certificate expires within 30 days."],
+                + "line. A warning is printed when the certificate expires within 30 days. FILE may also be the "
+                + "certificate itself: PEM text, or the base64 of a .p12 or .cer file; - reads it from standard input."],
             completion: .file, environmentVariable: "APNSCTL_CERT", inConfigFile: true)
+        static let certEnv = OptionSpec(
+            "cert-env", value: "NAME", category: .credentials,
+            summary: "Take --cert from the environment variable NAME (its content or a file name)",
+            longHelp: ["For CI systems that store the certificate under a name of their own. Instead of --cert."])
         static let certKey = OptionSpec(
             "cert-key", value: "FILE", category: .credentials,
             summary: "The private key of --cert, when it is in a PEM file of its own",
@@ -231,6 +242,12 @@ extension OptionSpec {
             summary: "Format of the report: jsonl or csv",
             defaultText: "csv when FILE ends in .csv or .csv.gz, else jsonl",
             completion: .choices(ReportFormatChoice.allCases.map(\.rawValue)))
+        static let fileMode = OptionSpec(
+            "file-mode", value: "MODE", category: .report,
+            summary: "Permissions (octal) of the files apnsctl creates: report, prune list, summary, metrics",
+            longHelp: ["They hold device tokens, which are personal data: by default only you may read them. The "
+                + "umask still applies; a file that exists keeps its permissions."],
+            defaultText: "600")
     }
 }
 
@@ -244,8 +261,8 @@ extension CommandSpec {
             "[--template FILE | --payload JSON]",
             "[--topic TOPIC] [--push-type TYPE] [--priority 10|5|1]",
             "[--expiration UNIX-SECONDS] [--collapse-id ID]",
-            "(--key FILE --key-id ID --team-id ID",
-            " | --cert FILE [--cert-key FILE]",
+            "((--key FILE | --key-env NAME) --key-id ID --team-id ID",
+            " | (--cert FILE | --cert-env NAME) [--cert-key FILE]",
             "   [--cert-password-file FILE])",
             "[--environment ENV | --production | --sandbox]",
             "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
@@ -254,6 +271,7 @@ extension CommandSpec {
             "[--pause-max DURATION] [--grace-period DURATION]",
             "[--retries N] [--rate N]",
             "[--report FILE] [--report-format jsonl|csv]",
+            "[--file-mode MODE]",
             "[--progress auto|always|never] [--summary-json FILE]",
             "[--metrics-file FILE] [--campaign NAME]",
             "[--log-format text|json]",
@@ -276,11 +294,11 @@ extension CommandSpec {
             Send.input, Send.format, Send.tokenField, Send.device,
             Send.template, Send.payload,
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
-            Send.key, Send.keyID, Send.teamID, Send.cert, Send.certKey, Send.certPasswordFile,
+            Send.key, Send.keyEnv, Send.keyID, Send.teamID, Send.cert, Send.certEnv, Send.certKey, Send.certPasswordFile,
             Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,
             Send.concurrency, Send.connections,
             Send.timeout, Send.connectTimeout, Send.pauseMax, Send.gracePeriod, Send.retries, Send.rate,
-            Send.report, Send.reportFormat,
+            Send.report, Send.reportFormat, Send.fileMode,
             Send.progress, Send.summaryJSON, Send.metricsFile, Send.campaign, Send.logFormat,
             .config, .profile,
             OptionSpec.Campaign.dryRun,

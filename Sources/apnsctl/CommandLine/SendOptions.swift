@@ -10,19 +10,29 @@ enum ReportFormatChoice: String, Sendable, CaseIterable {
     case jsonl, csv
 }
 
-/// How `apnsctl send` authenticates: paths and ids only, never key bytes or passwords.
+/// How `apnsctl send` authenticates: where the key or certificate comes from (its bytes only when the value was
+/// the secret itself, and then never printable) and ids; never a password.
 enum SendCredentials: Equatable, Sendable {
     /// Provider tokens signed with the `.p8` key.
-    case token(keyFile: String, keyID: String, teamID: String)
+    case token(key: CredentialSource, keyID: String, teamID: String)
     /// A TLS client certificate.
     case certificate(CertificateFiles)
     /// None: a dry run (`check`) sends nothing.
     case none
+
+    /// The key or certificate is read from stdin (`--key -`, `--cert -`).
+    var readsStandardInput: Bool {
+        switch self {
+        case .token(let key, _, _): return key == .standardInput
+        case .certificate(let files): return files.certificate == .standardInput
+        case .none: return false
+        }
+    }
 }
 
 /// `--cert`, `--cert-key`, `--cert-password-file`.
 struct CertificateFiles: Equatable, Sendable {
-    var certificate: String
+    var certificate: CredentialSource
     var key: String?
     /// The password's file; nil means APNSCTL_CERT_PASSWORD, or no password.
     var passwordFile: String?
@@ -74,6 +84,8 @@ struct SendOptions: Equatable, Sendable {
     var progress: ProgressMode = MonitoringDefaults.progress
     /// `--summary-json` path, `-` for stdout.
     var summaryJSON: String?
+    /// `--file-mode`: permissions of the files created (report, prune list, summary, metrics).
+    var fileMode: UInt32 = FileIO.privateMode
     var metricsFile: String?
     /// The metrics' `campaign` label.
     var campaign: String = defaultCampaignName(input: nil)
@@ -122,6 +134,9 @@ extension SendOptions {
         // whatever credentials are given only to know the topic, and needs none.
         let credentials: SendCredentials = plan.dryRun && !plan.connect
             ? ((try? buildCredentials(from: &values)) ?? .none) : try buildCredentials(from: &values)
+        if input == "-", credentials.readsStandardInput {
+            throw values.error("--input - and a key or certificate read from standard input (-) cannot share stdin")
+        }
 
         // Headers
         let topic = values.string(O.topic)
@@ -182,6 +197,7 @@ extension SendOptions {
         if plan.resume && report == "-" {
             throw values.error("--resume needs --report FILE: the report on stdout cannot be read back")
         }
+        let fileMode = try values.fileMode()
         let reportFormat = values.string(O.reportFormat).flatMap(ReportFormatChoice.init(rawValue:))
             ?? (ReportFormat(path: report) == .csv ? .csv : .jsonl)
 
@@ -209,7 +225,7 @@ extension SendOptions {
             rate: rate,
             report: report, reportFormat: reportFormat,
             verbosity: values.count(.verbose), quiet: values.flag(.quiet),
-            progress: progress, summaryJSON: summaryJSON, metricsFile: metricsFile, campaign: campaign,
+            progress: progress, summaryJSON: summaryJSON, fileMode: fileMode, metricsFile: metricsFile, campaign: campaign,
             logFormat: logFormat, plan: plan)
         options.pauseMaxMs = pauseMaxMs
         return options
@@ -239,17 +255,19 @@ extension SendOptions {
     /// both on the command line is a mistake.
     private static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
         typealias O = OptionSpec.Send
-        let cert = values.string(O.cert)
+        let certificate = try values.credential(O.cert, variable: O.certEnv, fileExists: FileIO.exists)
+        let cert = certificate?.source
         let certKey = values.string(O.certKey)
         let passwordFile = values.string(O.certPasswordFile)
-        let keyGiven = values.given(O.key)
+        let token = try values.credential(O.key, variable: O.keyEnv, fileExists: FileIO.exists)
+        let keyGiven = token?.given ?? false
         let keyIDGiven = values.given(O.keyID)
         let teamIDGiven = values.given(O.teamID)
-        let keyFile = values.string(O.key)
+        let keyFile = token?.source
         let keyID = values.string(O.keyID)
         let teamID = values.string(O.teamID)
 
-        let certGiven = values.given(O.cert)
+        let certGiven = certificate?.given ?? false
         // Flags win over the environment and the config file: a --key on the command line sets aside a
         // certificate that only came from APNSCTL_CERT or the profile, and the other way round.
         if cert != nil, !certGiven, keyFile != nil, !keyGiven {
@@ -272,7 +290,7 @@ extension SendOptions {
         guard let keyFile else { throw values.missing(O.key, "the .p8 signing key") }
         guard let keyID else { throw values.missing(O.keyID, "the key's 10-character ID") }
         guard let teamID else { throw values.missing(O.teamID, "your 10-character team ID") }
-        return .token(keyFile: keyFile, keyID: keyID, teamID: teamID)
+        return .token(key: keyFile, keyID: keyID, teamID: teamID)
     }
 
     /// `--proxy`, else the proxy environment variables as they apply to `target`.

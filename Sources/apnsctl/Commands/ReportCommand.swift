@@ -7,8 +7,10 @@ func runReport(_ options: ReportOptions) -> Int32 {
     var prune: PruneListWriter?
     do {
         reader = try ReportReader(path: options.report)
-        if let path = options.failed, options.input == nil { retry = try RetryInputWriter(path: path) }
-        if let path = options.pruneList { prune = try PruneListWriter(path: path) }
+        if let path = options.failed, options.input == nil {
+            retry = try RetryInputWriter(path: path, fileMode: options.fileMode)
+        }
+        if let path = options.pruneList { prune = try PruneListWriter(path: path, fileMode: options.fileMode) }
     } catch {
         Output.standardError("apnsctl: \(error)\n")
         return ExitStatus.fatal.rawValue
@@ -19,7 +21,7 @@ func runReport(_ options: ReportOptions) -> Int32 {
         try retry?.close(keptFields: analysis.keptFields)
         try prune?.close()
         if let input = options.input, let failed = options.failed {
-            _ = try RetryFromInput.write(tokens: analysis.retryTokens, input: input, to: failed)
+            _ = try RetryFromInput.write(tokens: analysis.retryTokens, input: input, to: failed, fileMode: options.fileMode)
         }
     } catch let error as FileIOError where error.isBrokenPipe {
         return ExitStatus.success.rawValue

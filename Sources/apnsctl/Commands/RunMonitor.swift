@@ -80,13 +80,16 @@ final class RunMonitor: @unchecked Sendable {
 final class MetricsWriter: @unchecked Sendable {
     let path: String
     let campaign: String
+    /// Permissions of the file when it is created (`--file-mode`).
+    let fileMode: UInt32
     /// The last-success time an earlier run left in the file, kept when this run does not succeed.
     let previousLastSuccessMs: Int64?
     private let lock = NSLock()
     private var warned = false
 
-    init(path: String, campaign: String) {
+    init(path: String, campaign: String, fileMode: UInt32 = FileIO.privateMode) {
         self.path = path
+        self.fileMode = fileMode
         self.campaign = campaign
         if case .text(let old) = Files.read(path) {
             previousLastSuccessMs = PrometheusMetrics.lastSuccess(in: old, campaign: campaign)
@@ -118,6 +121,6 @@ final class MetricsWriter: @unchecked Sendable {
             lastSuccessMs: succeeded ? (progress.summary.endedAtMs ?? now) : previousLastSuccessMs, nowMs: now)
         metrics.campaignTotals = campaignTotals
         metrics.paused = progress.paused
-        try Files.replace(path, with: metrics.render())
+        try Files.replace(path, with: metrics.render(), mode: fileMode)
     }
 }

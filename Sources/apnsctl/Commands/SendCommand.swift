@@ -141,7 +141,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let report: ReportWriter
     do {
         report = try ReportWriter(path: options.report, format: reportFormat, append: options.plan.resume,
-                                  keptFields: options.plan.keep)
+                                  keptFields: options.plan.keep, fileMode: options.fileMode)
     } catch {
         return fatal("\(error)")
     }
@@ -156,7 +156,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         var pruneList: PruneListWriter?
         if let path = options.plan.pruneList {
             do {
-                pruneList = try PruneListWriter(path: path, append: options.plan.resume)
+                pruneList = try PruneListWriter(path: path, append: options.plan.resume, fileMode: options.fileMode)
             } catch {
                 return fatal("\(error)")
             }
@@ -177,7 +177,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         let campaign = Campaign(settings: settings, tlsContext: tlsContext, auth: credentials.authorization,
                                 report: report, pruneList: pruneList, summary: summary, log: log)
         // The metrics file is written once before anything is sent: a path that cannot be written stops here.
-        metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign) }
+        metrics = options.metricsFile.map { MetricsWriter(path: $0, campaign: options.campaign, fileMode: options.fileMode) }
         do {
             try metrics?.writeFinal(campaign.progress(), exitStatus: nil, succeeded: false, finished: false)
         } catch {
@@ -323,7 +323,7 @@ private func finishOutputs(_ options: SendOptions, result: CampaignResult, campa
         ]
         if let campaignTotals { extra.append(("campaign_rows", campaignTotals.rowsJSON)) }
         do {
-            try Files.replace(path, with: result.summary.renderJSON(extra: extra))
+            try Files.replace(path, with: result.summary.renderJSON(extra: extra), mode: options.fileMode)
         } catch {
             Output.standardError("apnsctl: --summary-json: \(error)\n")
             if status.rawValue < ExitStatus.fatal.rawValue { status = .fatal }
@@ -341,8 +341,9 @@ private func finishOutputs(_ options: SendOptions, result: CampaignResult, campa
     return status
 }
 
+/// A fatal message may quote a server (a refusal's reason): its control characters are escaped.
 private func fatal(_ message: String) -> Int32 {
-    Output.standardError("apnsctl: \(message)\n")
+    Output.standardError("apnsctl: \(TerminalText.escapeLines(message))\n")
     return ExitStatus.fatal.rawValue
 }
 

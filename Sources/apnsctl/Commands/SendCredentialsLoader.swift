@@ -19,15 +19,22 @@ enum CredentialFailure: Error {
 
 /// Loads the key or certificate that `options` name. `environment` supplies APNSCTL_CERT_PASSWORD; `now` (UNIX
 /// seconds) dates the expiry warning; `warn` prints warnings, `log` the `-v` details (never a secret).
+/// Before anything secret is read, core dumps are turned off for the process: a crash must not write the key
+/// or a provider token to a core file.
 func loadCredentials(_ options: SendOptions, environment: [String: String], now: Int64,
                      warn: (String) -> Void, log: EventLog?) throws(CredentialFailure) -> LoadedCredentials {
+    if case .none = options.credentials {
+        return LoadedCredentials(authorization: NoAuthorization(), identity: nil, topic: options.topic)
+    }
+    if let problem = CoreDumps.disable() { warn(problem) }
     switch options.credentials {
     case .none:
         return LoadedCredentials(authorization: NoAuthorization(), identity: nil, topic: options.topic)
-    case .token(let keyFile, let keyID, let teamID):
-        // The key file must hold the P-256 .p8 key; ids are 10 characters.
+    case .token(let keySource, let keyID, let teamID):
+        // The key must be the P-256 .p8 key; ids are 10 characters.
+        warnIfShared(keySource, what: "key", warn: warn)
         do {
-            let key = try ES256PrivateKey(pemFile: keyFile)
+            let key = try ES256PrivateKey(source: keySource)
             let tokens = try ProviderTokenSource(key: key, keyID: keyID, teamID: teamID)
             _ = try tokens.authorization()   // sign once now: a key that cannot sign fails before anything is read
             return LoadedCredentials(authorization: tokens, identity: nil, topic: options.topic)
@@ -39,7 +46,14 @@ func loadCredentials(_ options: SendOptions, environment: [String: String], now:
 
     case .certificate(let files):
         let password: String?
+        // The certificate's file holds its key too, unless --cert-key names the key's own file.
+        if let path = files.key {
+            warnIfShared(.file(path), what: "certificate key", warn: warn)
+        } else {
+            warnIfShared(files.certificate, what: "certificate", warn: warn)
+        }
         if let path = files.passwordFile {
+            warnIfShared(.file(path), what: "password", warn: warn)
             do {
                 password = CertificatePassword.fromFileContents(try FileIO.readAll(path: path, limit: 64 << 10))
             } catch {
@@ -50,21 +64,30 @@ func loadCredentials(_ options: SendOptions, environment: [String: String], now:
         }
         let identity: ClientIdentity
         do {
-            identity = try ClientIdentity.load(certificateFile: files.certificate, keyFile: files.key, password: password)
+            identity = try ClientIdentity.load(source: files.certificate, keyFile: files.key, password: password)
         } catch {
             throw .fatal(error.description)
         }
         let info = identity.info
-        log?("certificate \(files.certificate): \(info.summary)")
-        if let warning = info.expiryWarning(now: now, source: files.certificate) { warn(warning) }
+        let source = files.certificate.label("certificate")
+        log?("certificate \(source): \(info.summary)")
+        if let warning = info.expiryWarning(now: now, source: source) { warn(warning) }
+        let shown = files.certificate.isFile ? "the certificate in \(source)" : source
         guard let topic = options.topic ?? info.bundleID else {
-            throw .usage("--topic is required: the certificate in \(files.certificate) names no bundle ID "
+            throw .usage("--topic is required: \(shown) names no bundle ID "
                 + "(no UID in its subject)")
         }
         if let given = options.topic, !info.topics.isEmpty, !info.topics.contains(given) {
-            warn("--topic \(given) is not among the topics of the certificate in \(files.certificate) "
+            warn("--topic \(given) is not among the topics of \(shown) "
                 + "(\(info.topics.joined(separator: ", "))): APNs will answer TopicDisallowed")
         }
         return LoadedCredentials(authorization: CertificateAuthorization(), identity: identity, topic: topic)
     }
+}
+
+/// The ssh-style warning when a secret's file is readable by group or others (nothing for a value or stdin).
+func warnIfShared(_ source: CredentialSource, what: String, warn: (String) -> Void) {
+    guard case .file(let path) = source, let mode = FileIO.permissions(path),
+          let warning = SecretFilePermissions.warning(path: path, mode: UInt32(mode), what: what) else { return }
+    warn(warning)
 }

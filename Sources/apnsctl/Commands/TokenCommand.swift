@@ -4,7 +4,9 @@ import PushCore
 func runToken(_ options: TokenOptions) -> Int32 {
     let token: String
     do {
-        let key = try ES256PrivateKey(pemFile: options.keyFile)
+        warnIfShared(options.key, what: "key") { Output.standardError("apnsctl: warning: \($0)\n") }
+        if let problem = CoreDumps.disable() { Output.standardError("apnsctl: warning: \(problem)\n") }
+        let key = try ES256PrivateKey(source: options.key)
         token = try ProviderToken.make(keyID: options.keyID, teamID: options.teamID,
                                        issuedAt: Clock.wallSeconds(), key: key)
     } catch let error as ProviderTokenError {

@@ -12,9 +12,13 @@ enum ManPageProse {
             + "or the config file (see FILES). `apnsctl mock` runs an APNs-compatible server on a local address "
             + "for tests and CI. `apnsctl generate` prints this page and the shell completion scripts."),
         .paragraph("Data (a report written to `-`, generated files) goes to stdout; messages for people go to "
-            + "stderr. Secrets are never taken from the command line and never printed: the signing key is read "
-            + "from the file that `--key` names, a certificate's password from the file that `--cert-password-file` "
-            + "names or from APNSCTL_CERT_PASSWORD, and a proxy password is shown as ***."),
+            + "stderr. Secrets are never printed, not even in an error message: the signing key is read from the "
+            + "file that `--key` names, or is the value itself (PEM or base64, as CI systems hand secrets over, in "
+            + "APNSCTL_KEY or the variable `--key-env` names, or on stdin with `--key -`; the same for `--cert`), a "
+            + "certificate's password from the file that `--cert-password-file` names or from APNSCTL_CERT_PASSWORD, "
+            + "and a proxy password is shown as ***. A secret file others may read gets a warning; core dumps are "
+            + "off once credentials are loaded; files apnsctl creates are mode 0600 unless `--file-mode` says "
+            + "otherwise; text from servers is printed with its control characters escaped."),
     ]
 
     static let inputFormat = DocSection(title: "INPUT FORMAT", blocks: [

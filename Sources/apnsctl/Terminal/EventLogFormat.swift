@@ -13,7 +13,8 @@ enum EventLogFormat {
     static func line(_ message: String, format: LogFormat, timeMs: Int64) -> String {
         switch format {
         case .text:
-            return "apnsctl: \(message)\n"
+            // GOAWAY debug data and other server text: escaped, so a server cannot drive the terminal.
+            return "apnsctl: \(TerminalText.escape(message))\n"
         case .json:
             let event = parse(message)
             var object = JSONObject()

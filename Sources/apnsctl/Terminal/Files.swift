@@ -20,8 +20,8 @@ enum Files {
 
     /// Writes `text` to a temporary file next to `path`, then renames it over `path`, so a reader (node_exporter's
     /// textfile collector, a script polling the file) sees the old content or the new, never half of it.
-    /// `-` writes to stdout instead.
-    static func replace(_ path: String, with text: String) throws(FileIOError) {
+    /// `-` writes to stdout instead. A new file gets `mode` (less the umask); a file replaced keeps its permissions.
+    static func replace(_ path: String, with text: String, mode: UInt32 = FileIO.privateMode) throws(FileIOError) {
         if path == "-" {
             try writeAll(STDOUT_FILENO, text, path: "-")
             return
@@ -31,7 +31,8 @@ enum Files {
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         // A dot name: the textfile collector only reads *.prom, so it never picks up the temporary file.
         let temporary = directory + "." + name + ".tmp-\(getpid())"
-        let fd = try FileIO.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+        let fd = try FileIO.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        if let existing = FileIO.permissions(path) { FileIO.setPermissions(fd, existing) }
         do throws(FileIOError) {
             try writeAll(fd, text, path: temporary)
             if fsync(fd) != 0 && errno != EINVAL { throw FileIOError(path: temporary, operation: "fsync", errno: errno) }

@@ -119,4 +119,27 @@ struct ReportAnalysisExtractionTests {
         #expect(!set.contains(9_999_999))
         #expect(!set.contains(20_000_000))
     }
+
+    @Test("Hostile line numbers (9e18, 4e9) cost a hash entry, not a bitmap up to them; duplicates still found")
+    func hugeLines() {
+        var set = LineSet()
+        let huge = 9_000_000_000_000_000_000, big = 4_000_000_000
+        #expect(set.insert(huge) && set.insert(big) && set.insert(3))
+        #expect(!set.insert(huge) && !set.insert(big) && !set.insert(3))
+        #expect(set.contains(huge) && set.contains(big) && !set.contains(big + 1))
+        // Dense lines past the free part still go to the bitmap as rows accumulate; a line kept in the hash set
+        // earlier is still known once the bitmap covers it.
+        var dense = LineSet()
+        let early = dense.insert(300_000)
+        for line in 1...400_000 where line != 300_000 { _ = dense.insert(line) }
+        let again = dense.insert(300_000)
+        #expect(early && !again && dense.contains(399_999) && !dense.contains(400_001))
+
+        var analysis = ReportAnalysis()
+        let large = huge / 10   // the row helper multiplies the line by 10
+        for row in [Self.row(large, .delivered, 200), Self.row(big, .delivered, 200), Self.row(large, .delivered, 200)] {
+            analysis.record(row)
+        }
+        #expect(analysis.duplicateLines == 1)
+    }
 }

@@ -82,6 +82,9 @@ extension EndToEndTests {
             let missing = fixture.path("AuthKey_MISSING.p8")
             let garbage = try fixture.write("AuthKey_GARBAGE.p8", "this is not a key: s3cr3t-material\n")
             let notP256 = try fixture.write("AuthKey_CERT.p8", try String(contentsOfFile: fixture.caPath, encoding: .utf8))
+            for key in [garbage, notP256] {   // private, as keys should be: no permission warning first
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+            }
             var results: [String: ChildProcess.Result] = [:]
             for key in [missing, garbage, notP256] {
                 results[key] = try fixture.send(["--input", input, "--payload", Self.payload, "--topic", MockFixture.topic,

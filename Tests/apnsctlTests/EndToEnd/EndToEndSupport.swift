@@ -115,6 +115,7 @@ final class MockFixture {
         logPath = directory.appendingPathComponent("mock-requests.jsonl").path
         statsPath = directory.appendingPathComponent("mock-stats.json").path
         try ES256PrivateKey.generate().pkcs8PEM().write(toFile: keyPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)   // as a key should be
 
         let verifyKey = try verifyKeyPath?(self) ?? keyPath
         let portFile = directory.appendingPathComponent("mock.port").path

@@ -1,0 +1,1 @@
+../../Sources/apnsctl/CommandLine/ConfigFile.swift

@@ -1,0 +1,1 @@
+../../Sources/apnsctl/CommandLine/OptionSpec.swift
