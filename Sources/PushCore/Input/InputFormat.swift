@@ -88,7 +88,7 @@ public func openRecordReader(source: any ByteSource, name: String, format: Input
 /// extra decompression pass; does nothing for a file that is not gzip. Throws the `InputError` that reading
 /// would have thrown.
 public func verifyCompressedInput(path: String) throws(InputError) {
-    var file = try FileByteSource(path: path)
+    let file = try FileByteSource(path: path)
     var head: [UInt8] = []
     do {
         while head.count < 2, try file.read(into: &head, max: 2 - head.count) > 0 {}
