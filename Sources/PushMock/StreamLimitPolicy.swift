@@ -35,7 +35,7 @@ public struct StreamLimitPolicy: Sendable, Equatable {
     /// Records the status of a response on the connection; returns the limit to announce when it changes.
     public mutating func record(status: Int) -> Int? {
         guard maxStreams > 0 else { return nil }
-        let next = status == 200 ? maxStreams : (dropOnRejection ? 1 : current)
+        let next = (200...299).contains(status) ? maxStreams : (dropOnRejection ? 1 : current)
         guard next != current else { return nil }
         current = next
         return current

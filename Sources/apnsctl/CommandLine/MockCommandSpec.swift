@@ -257,6 +257,10 @@ extension CommandSpec {
             "[--close-on-connect | --goaway-on-connect | --no-settings |",
             " --stall handshake|read]",
             "[--outage FROM..TO [--outage-mode 503|refuse]] [--quiet]",
+            "[--manage-listen HOST:PORT [--manage-port-file FILE]]",
+            "[--broadcast-disabled] [--channel-limit N]",
+            "[--respond-channel PREFIX=STATUS:REASON[:K]...]",
+            "[--respond-manage OP=STATUS:REASON[:K]...]",
         ],
         description: [
             "Serves the APNs provider API over TLS and HTTP/2 on a local address, answers each "
@@ -278,8 +282,7 @@ extension CommandSpec {
             Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.timestamp, Mock.latency,
             Mock.goAwayAfter, Mock.goAwayEvery, Mock.dropAfter, Mock.dropEvery, Mock.dropMode, Mock.streamDrop,
             Mock.closeOnConnect, Mock.goAwayOnConnect, Mock.noSettings, Mock.stall, Mock.outage, Mock.outageMode,
-            .quiet, .help,
-        ],
+        ] + Mock.broadcastOptions + [.quiet, .help],
         examples: [
             CommandExample(
                 description: "A CI smoke push: start the mock on a free port, send to one device with a "
