@@ -23,7 +23,8 @@ extension OptionSpec.Mock {
     static let managePortFile = OptionSpec(
         "manage-port-file", value: "FILE", category: .server,
         summary: "Write the management port actually listened on to FILE once ready",
-        longHelp: ["Needs --manage-listen. Written, like --port-file, before the mock serves."],
+        longHelp: ["Needs --manage-listen. Written before the --port-file, so a script that waits for the "
+            + "--port-file can read both."],
         completion: .file)
     static let broadcastDisabled = OptionSpec(
         "broadcast-disabled", category: .responses,

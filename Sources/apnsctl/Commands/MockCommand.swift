@@ -42,10 +42,11 @@ func runMock(_ options: MockOptions) -> Int32 {
     do {
         server = try MockServer(configuration: configuration, certificatePEM: certificatePEM, keyPEM: keyPEM)
         port = try server.start()
-        if let portFile = options.portFile { try writeAtomically("\(port)\n", to: portFile) }
+        // The management port first: a script that waits for --port-file finds both.
         if let portFile = options.managePortFile, let managePort = server.managePort {
             try writeAtomically("\(managePort)\n", to: portFile)
         }
+        if let portFile = options.portFile { try writeAtomically("\(port)\n", to: portFile) }
     } catch {
         Output.standardError("apnsctl: mock: \(error)\n")
         return ExitStatus.fatal.rawValue
