@@ -185,8 +185,8 @@ public final class MockServer: @unchecked Sendable {
     /// Poll slots: the stop pipe, the push listener, the management listener, then the connections.
     private static let firstConnectionSlot = 3
 
-    /// `--outage … --outage-mode refuse`: closes the listening socket and every connection when the outage begins,
-    /// listens again on the same port when it ends. Returns when to look again (monotonic ms; `.max`: never).
+    /// `--outage … --outage-mode refuse`: closes the push listener and every push connection when the outage
+    /// begins, listens again on the same port when it ends. Returns when to look again (monotonic ms; `.max`: never).
     private func applyOutage(_ engine: MockEngine, _ connections: inout [MockConnection]) -> Int64 {
         guard let outage = engine.outage else { return .max }
         let now = MockEngine.monotonicMs()
@@ -195,8 +195,9 @@ public final class MockServer: @unchecked Sendable {
         case .close:
             Socket.close(listener)
             listener = -1
-            for connection in connections { connection.close() }
-            connections.removeAll()
+            // The management port is not part of the outage.
+            for connection in connections where connection.port == .push { connection.close() }
+            connections.removeAll { $0.port == .push }
         case .reopen:
             do {
                 listener = try Socket.listen(host: configuration.listen.host, port: port ?? 0).fd

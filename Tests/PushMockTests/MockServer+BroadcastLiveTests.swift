@@ -21,10 +21,10 @@ struct MockServerBroadcastLiveTests {
         }
     }
 
-    /// One request with curl; `management` picks the management port.
+    /// One request with curl; `management` picks the management port. Status 0: no answer (curl failed).
     static func send(_ running: LiveTestSupport.RunningServer, _ method: String, _ path: String, management: Bool,
                      headers: [String: String] = [:], body: String? = nil,
-                     authorization: String? = "bearer x") throws -> Reply {
+                     authorization: String? = "bearer x", extra: [String] = []) throws -> Reply {
         let port = management ? try #require(running.server.managePort) : running.port
         let bodyPath = running.directory.appendingPathComponent("reply-\(UUID().uuidString)").path
         var arguments = ["curl", "--http2", "--cacert", running.certificatePath, "-sS", "--max-time", "10",
@@ -33,9 +33,9 @@ struct MockServerBroadcastLiveTests {
         if let authorization { allHeaders["authorization"] = authorization }
         for (name, value) in allHeaders.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
         if let body { arguments += ["--data-binary", body] }
+        arguments += extra
         arguments.append("https://127.0.0.1:\(port)\(path)")
         let result = try LiveTestSupport.run(arguments)
-        try #require(result.status == 0, "curl: \(result.error)")
         let lines = result.output.split(separator: "\n", maxSplits: 1)
         let status = Int(lines.first ?? "") ?? -1
         var headerValues: [String: String] = [:]
@@ -232,5 +232,30 @@ struct MockServerBroadcastLiveTests {
                                       body: Self.update, authorization: "bearer good")
         #expect(broadcast.status == 400 && broadcast.reason == "FeatureNotEnabled")
         #expect(running.server.channels.count == 0)
+    }
+
+    @Test func managementPortAsksForTheSameClientCertificates() throws {
+        let identities = try MockServerClientCertificateLiveTests.makeIdentities()
+        let running = try LiveTestSupport.startServer { configuration, _ in
+            configuration.clientCertificateCAFile = identities.caPath
+            configuration.requireProviderToken = false
+            configuration.broadcast.manageListen = Endpoint(host: "127.0.0.1", port: 0)
+        }
+        defer { _ = running.stop() }
+        let body = #"{"message-storage-policy":1,"push-type":"LiveActivity"}"#
+        let path = "/1/apps/\(Self.bundle)/channels"
+        let anonymous = try Self.send(running, "POST", path, management: true, body: body, authorization: nil)
+        #expect(anonymous.status == 0, "no certificate, no handshake")
+        let member = ["--cert", identities.clientCertificate, "--key", identities.clientKey]
+        let created = try Self.send(running, "POST", path, management: true, body: body, authorization: nil,
+                                    extra: member)
+        #expect(created.status == 201, "certificate auth needs no provider token")
+        let channel = try #require(created.headers["apns-channel-id"])
+        let sent = try Self.send(running, "POST", "/4/broadcasts/apps/\(Self.bundle)", management: false,
+                                 headers: ["apns-channel-id": channel, "apns-push-type": "liveactivity",
+                                           "apns-priority": "5", "apns-expiration": "0"],
+                                 body: Self.update, authorization: nil, extra: member)
+        #expect(sent.status == 200)
+        #expect(running.server.statistics.tlsFailures == 1)
     }
 }

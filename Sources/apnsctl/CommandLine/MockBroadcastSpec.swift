@@ -19,7 +19,12 @@ extension OptionSpec.Mock {
             + "apns-channel-id header; GET /1/apps/BUNDLE/all-channels lists {\"channels\":[...]}. Every answer "
             + "carries apns-request-id (the request's, else a new UUID). The channels, per bundle id, are shared "
             + "with POST /4/broadcasts/apps/BUNDLE on the push port. Without this option broadcasts only ever "
-            + "find unregistered channels."])
+            + "find unregistered channels.",
+            "--latency, --outage (503) and --stream-drop apply to both ports; the connection misbehaviours "
+            + "(--goaway-after, --goaway-every, --drop-after, --drop-every, --close-on-connect, "
+            + "--goaway-on-connect, --no-settings, --stall, --outage-mode refuse) to the push port only. "
+            + "--stats counts the requests of both ports in requests, accepted and rejected, the management "
+            + "port's connections in broadcast.manage_connections (connections counts the push port's)."])
     static let managePortFile = OptionSpec(
         "manage-port-file", value: "FILE", category: .server,
         summary: "Write the management port actually listened on to FILE once ready",
