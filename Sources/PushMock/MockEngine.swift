@@ -74,7 +74,7 @@ final class MockEngine {
     var operationAttempts: [ChannelOperation: Int] = [:]
 
     init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore,
-         startedAtMs: Int64 = MockEngine.monotonicMs(), channels: SharedChannelStore = SharedChannelStore()) {
+         startedAtMs: Int64 = MockEngine.monotonicMs(), channels: SharedChannelStore) {
         self.channels = channels
         channelValidator = ChannelValidator(authentication: RequestValidator(configuration: configuration),
                                             broadcast: configuration.broadcast)
@@ -174,7 +174,9 @@ final class MockEngine {
         }
         statistics.update { stats in
             stats.recordAnswer(status: decision.status, reason: decision.reason)
-            if let answer = decision.channel { stats.broadcast.record(answer, status: decision.status, reason: decision.reason) }
+            if let answer = decision.channel {
+                stats.broadcast.record(answer, status: decision.status, reason: decision.reason)
+            }
             if acceptedAgain { stats.tokensAcceptedMoreThanOnce += 1 }
             if order.late { stats.lateAnswers += 1 }
             if order.newMaximum { stats.recordReorder(connection: connection, reorder: order.reorder) }

@@ -10,8 +10,9 @@ import PushCore
 /// (the JSON object as sent, or a string when the body is not a JSON object), `status`, `reason`. Absent headers
 /// are `null`. Broadcasts and management requests add `operation` (create, read, delete, list, broadcast; `null`
 /// for a path refused on the management port) and `channel_id` (created, or the request's) after `path`, and
-/// their `apns_id` is the `apns-request-id` answered. A request never answered on purpose (`--silent`) has `apns_id`, `status` and `reason` `null`,
-/// and is logged when it arrives; answered ones are logged when the answer is sent.
+/// their `apns_id` is the `apns-request-id` answered. A request never answered on purpose (`--silent`) has
+/// `apns_id`, `status` and `reason` `null`, and is logged when it arrives; answered ones are logged when the answer
+/// is sent.
 public enum RequestLogLine {
     /// Appends the line (with its newline) to `out`. `decision` nil: the request is not answered.
     public static func append(timeMs: Int64, connection: Int, stream: Int32, attempt: Int = 0, request: MockRequest,

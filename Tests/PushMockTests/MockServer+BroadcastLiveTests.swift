@@ -258,4 +258,22 @@ struct MockServerBroadcastLiveTests {
         #expect(sent.status == 200)
         #expect(running.server.statistics.tlsFailures == 1)
     }
+
+    @Test func aTakenManagementPortFailsTheStartAndFreesThePushPort() throws {
+        let running = try Self.startServer()
+        defer { _ = running.stop() }
+        var configuration = MockConfiguration(listen: Endpoint(host: "127.0.0.1", port: 0), quiet: true)
+        configuration.broadcast.manageListen = Endpoint(host: "127.0.0.1", port: try #require(running.server.managePort))
+        let identity = try LiveTestSupport.makeCertificate(in: running.directory)
+        let second = try MockServer(configuration: configuration, certificatePEM: identity.certificatePEM,
+                                    keyPEM: identity.keyPEM)
+        #expect(throws: MockServerError.self) { try second.start() }
+        #expect(second.port == nil && second.managePort == nil)
+        do {
+            try second.start()
+        } catch {
+            #expect(error.description.hasPrefix("management port: "))
+            #expect(error.description.contains("--manage-listen 127.0.0.1:0"))
+        }
+    }
 }
