@@ -62,8 +62,13 @@ package struct FileDescriptor: Sendable, Hashable {
 
     /// Opens `path` (close-on-exec); a file it creates gets `permissions` less the umask.
     package static func open(_ path: String, _ mode: Mode, permissions: UInt32 = 0o600) throws(Errno) -> FileDescriptor {
+        try open(path, flags: mode.flags, permissions: permissions)
+    }
+
+    /// Opens `path` with raw `open(2)` flags (close-on-exec added), for the few callers that need other flags.
+    package static func open(_ path: String, flags: Int32, permissions: UInt32 = 0o600) throws(Errno) -> FileDescriptor {
         while true {
-            let fd = Glibc.open(path, mode.flags | O_CLOEXEC, mode_t(permissions))
+            let fd = Glibc.open(path, flags | O_CLOEXEC, mode_t(permissions))
             if fd >= 0 { return FileDescriptor(rawValue: fd) }
             if errno != EINTR { throw .current }
         }

@@ -43,11 +43,7 @@ public enum FileIO {
 
     package static func open(_ path: String, flags: Int32, mode: mode_t = privateMode) throws(FileIOError) -> Int32 {
         do throws(Errno) {
-            while true {
-                let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
-                if fd >= 0 { return fd }
-                if errno != EINTR { throw Errno.current }
-            }
+            return try FileDescriptor.open(path, flags: flags, permissions: UInt32(mode)).rawValue
         } catch {
             throw FileIOError(path: path, operation: "open", error)
         }
