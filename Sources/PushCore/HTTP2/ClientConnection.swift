@@ -50,7 +50,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     let id: Int
     private let tls: TLSConnection
-    private let session: HTTP2ClientSession
+    /// Made right after `init`'s first phase: the session is given its delegate (`self`) when it is created.
+    private var session: HTTP2ClientSession!
     let settings: ConnectionSettings
     let queue: WorkQueue
     private let sink: RowSink
@@ -63,14 +64,14 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
     /// Every protocol decision of this connection. nghttp2's callbacks reach it (from inside `receive`/`send`),
     /// so its accesses stay checked.
     private(set) var machine: ConnectionStateMachine
-    // `@exclusivity(unchecked)` on the next four: only `serve`'s own loop touches them, never an nghttp2 callback
-    // (`submit` queues a request without calling back; bodies are read later, from the session's own table), so no
-    // access can overlap; the profile showed their dynamic checks on every request.
+    // `@exclusivity(unchecked)` on the next two: only `submitWork` touches them, never an nghttp2 callback (a submit
+    // queues a request without calling back; bodies are read later, from the session's own table), so no access
+    // can overlap another; the profile showed their dynamic checks on every request.
     /// Rows taken from the queue for this pass, last first (`WorkQueue.take(max:waker:nowNs:reversedInto:)`).
     @exclusivity(unchecked) private var taken: [Delivery] = []
     @exclusivity(unchecked) private var requestHeaders = APNsRequestHeaders()
-    @exclusivity(unchecked) private var output: [UInt8] = []
-    @exclusivity(unchecked) private var outputOffset = 0
+    private var output: [UInt8] = []
+    private var outputOffset = 0
     /// The `authorization` value this connection sends now (the machine numbers its changes).
     private var authorization: String?
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -99,9 +100,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             settingsTimeoutNs: UInt64(settings.connectTimeoutMs) * 1_000_000,
             pingAfterNs: UInt64(settings.pingAfterMs) * 1_000_000, retryPolicy: settings.retryPolicy,
             recyclesPayloads: queue.payloadBuffers != nil), now: now, seed: now &+ UInt64(id))
-        self.session = try HTTP2ClientSession(initialMaxStreams: 1)
         super.init()
-        session.delegate = self
+        self.session = try HTTP2ClientSession(delegate: self, initialMaxStreams: 1)
     }
 
     /// Runs until the campaign is done and every stream settled (`.finished`), or the connection is lost or
@@ -234,6 +234,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 return false
             }
             let now = Clock.monotonicNanoseconds()
+            let session: HTTP2ClientSession = self.session
             // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
             while let delivery = taken.popLast() {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
@@ -360,7 +361,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
 
     private func closeGracefully(exhausted: Bool) -> Ending {
         session.goAway()
-        try? session.send(into: &output)
+        _ = try? session.send(into: &output)
         try? flushOutput()
         tls.shutdown()
         let now = Clock.monotonicNanoseconds()

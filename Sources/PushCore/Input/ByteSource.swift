@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Something bytes are read from in chunks: a file, stdin, a memory buffer, later a gzip stream.
 public protocol ByteSource {
     /// Appends up to `max` bytes to the end of `buffer` and returns how many were appended;
@@ -34,20 +28,18 @@ public final class FileByteSource: ByteSource {
             self.closeOnDeinit = false
             return
         }
-        var fd: Int32
-        repeat {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            throw InputError("\(path): cannot open: \(FileByteSource.errorText(errno))")
+        let fd: FileDescriptor
+        do throws(Errno) {
+            fd = try FileDescriptor.open(path, .readOnly)
+        } catch {
+            throw InputError("\(path): cannot open: \(error)")
         }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
+        if (try? fd.status())?.isDirectory == true {
+            fd.close()
             throw InputError("\(path): cannot read: it is a directory")
         }
         self.name = path
-        self.descriptor = fd
+        self.descriptor = fd.rawValue
         self.closeOnDeinit = true
     }
 
@@ -59,35 +51,16 @@ public final class FileByteSource: ByteSource {
     }
 
     deinit {
-        if closeOnDeinit { close(descriptor) }
+        if closeOnDeinit { FileDescriptor(rawValue: descriptor).close() }
     }
 
     public func read(into buffer: inout [UInt8], max: Int) throws -> Int {
         precondition(max > 0, "read size must be positive")
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: max))
-        var result: Int
-        repeat {
-            result = buffer.withUnsafeMutableBufferPointer { all in
-                #if canImport(Glibc)
-                Glibc.read(descriptor, all.baseAddress! + old, max)
-                #else
-                Darwin.read(descriptor, all.baseAddress! + old, max)
-                #endif
-            }
-        } while result < 0 && errno == EINTR
-        if result < 0 {
-            let code = errno
-            buffer.removeLast(max)
-            throw InputError("\(name): cannot read: \(FileByteSource.errorText(code))")
+        do throws(Errno) {
+            return try FileDescriptor(rawValue: descriptor).read(appendingTo: &buffer, count: max)
+        } catch {
+            throw InputError("\(name): cannot read: \(error)")
         }
-        buffer.removeLast(max - result)
-        return result
-    }
-
-    static func errorText(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
     }
 }
 

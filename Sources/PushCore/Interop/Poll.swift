@@ -39,5 +39,11 @@ package struct PollSet {
         return n < 0 ? 0 : Int(n)
     }
 
+    /// Blocks until a descriptor is ready, waiting again after an interruption (EINTR); returns at once on any
+    /// other failure (the events then read empty).
+    package mutating func waitUntilReady() {
+        while fds.withUnsafeMutableBufferPointer({ poll($0.baseAddress, nfds_t($0.count), -1) }) < 0 && errno == EINTR {}
+    }
+
     package func events(at index: Int) -> PollEvents { PollEvents(rawValue: fds[index].revents) }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Appending to a gzip report (`--resume` with `report.jsonl.gz`): the new rows go into a new gzip member
 /// after the existing ones (gzip readers read concatenated members as one stream). A file cut off in the
 /// middle of a member (a run killed with SIGKILL) is first rewritten to hold exactly its whole lines, so
@@ -8,7 +6,7 @@ enum CompressedAppend {
     /// Checks the existing report at `path` (its first line with `checkFirstLine`) and repairs a cut-off
     /// file. Returns the number of decompressed bytes kept (0: empty or missing).
     static func prepare(path: String, checkFirstLine: ([UInt8]) throws -> Void) throws -> Int {
-        guard access(path, F_OK) == 0 else { return 0 }
+        guard FileIO.exists(path) else { return 0 }
         var firstLine: [UInt8] = []
         var sawNewline = false
         var total = 0
@@ -30,7 +28,7 @@ enum CompressedAppend {
         guard truncated || lastNewlineEnd != total else { return total }
 
         // Rewrite the whole lines into a fresh member, then put it in place of the cut-off file.
-        let temporary = path + ".repair-\(getpid())"
+        let temporary = path + ".repair-\(FileIO.processID)"
         let output = try LineOutput(path: temporary, append: false, compressed: true)
         // The repaired file takes the place of the old one, and its permissions with it.
         if let mode = FileIO.permissions(path) { FileIO.setPermissions(output.fd, mode) }
@@ -44,10 +42,10 @@ enum CompressedAppend {
                 if output.buffer.count >= ReportWriter.flushThreshold { try output.flush() }
             }
             try output.close(sync: true)
-            guard rename(temporary, path) == 0 else { throw FileIOError(path: path, operation: "replace", errno: errno) }
+            try FileIO.rename(temporary, to: path)
         } catch {
             try? output.close()
-            unlink(temporary)
+            FileIO.remove(temporary)
             throw error
         }
         return lastNewlineEnd
@@ -55,7 +53,7 @@ enum CompressedAppend {
 
     /// Streams the decompressed bytes of `path` to `body`; returns true when the file ends mid-member.
     private static func decompress(_ path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Bool {
-        let file = FileByteSource(fileDescriptor: try FileIO.open(path, flags: O_RDONLY), name: path, closeWhenDone: true)
+        let file = FileByteSource(fileDescriptor: try FileIO.open(path, .readOnly).rawValue, name: path, closeWhenDone: true)
         let source = try GzipByteSource(source: file, name: path, tolerateTruncation: true)
         var buffer: [UInt8] = []
         while try source.read(into: &buffer, max: 64 << 10) > 0 {

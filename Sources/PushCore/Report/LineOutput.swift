@@ -1,5 +1,3 @@
-import Glibc
-
 /// A file (or stdout, `-`) that only ever grows by whole lines: the report and the prune list.
 ///
 /// Callers append complete lines to `buffer`; `flush()` writes them out with `write(2)` (after a `kill -9`
@@ -27,20 +25,19 @@ package final class LineOutput {
     package init(path: String, append: Bool, compressed: Bool? = nil, mode: UInt32 = FileIO.privateMode) throws {
         self.path = path
         if path == "-" {
-            fd = STDOUT_FILENO
+            fd = FileDescriptor.standardOutput.rawValue
             ownsDescriptor = false
             isCompressed = false
             compressor = nil
             return
         }
         isCompressed = compressed ?? path.lowercased().hasSuffix(".gz")
-        let flags = append ? (O_RDWR | O_CREAT | O_APPEND) : (O_WRONLY | O_CREAT | O_TRUNC)
-        fd = try FileIO.open(path, flags: flags, mode: mode)
+        fd = try FileIO.open(path, append ? .readAppending : .writeTruncating, permissions: mode).rawValue
         ownsDescriptor = true
         do {
             compressor = isCompressed ? try GzipCompressor() : nil
         } catch {
-            _ = Glibc.close(fd)
+            FileDescriptor(rawValue: fd).close()
             throw error
         }
     }
@@ -74,9 +71,7 @@ package final class LineOutput {
     /// than the writer's while the file is open (the report sink syncs outside its lock).
     package func syncWritten() throws {
         guard !closed else { return }
-        if fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
-            throw FileIOError(path: path, operation: "fsync", errno: errno)
-        }
+        try FileIO.sync(fd, path: path)
     }
 
     /// Flushes, ends a gzip member, fsyncs when `sync`, and closes the file (stdout stays open). Calling it
@@ -85,30 +80,17 @@ package final class LineOutput {
         guard !closed else { return }
         defer {
             closed = true
-            if ownsDescriptor { _ = Glibc.close(fd) }
+            if ownsDescriptor { FileDescriptor(rawValue: fd).close() }
         }
         try flush()
         if let compressor {
             compressor.compress(UnsafeRawBufferPointer(start: nil, count: 0), flush: .finish, into: &pending)
             try write(&pending)
         }
-        if sync && fsync(fd) != 0 && errno != EINVAL && errno != EROFS && errno != ENOTSUP {
-            throw FileIOError(path: path, operation: "fsync", errno: errno)
-        }
+        if sync { try FileIO.sync(fd, path: path) }
     }
 
     private func write(_ bytes: inout [UInt8]) throws {
-        guard !bytes.isEmpty else { return }
-        var written = 0
-        defer { bytes.removeFirst(written) }
-        let failure = bytes.withUnsafeBytes { raw -> FileIOError? in
-            do {
-                try FileIO.writeAll(fd, raw, path: path, written: &written)
-                return nil
-            } catch {
-                return error as? FileIOError ?? FileIOError(path: path, operation: "write", errno: EIO)
-            }
-        }
-        if let failure { throw failure }
+        try FileIO.writeAll(fd, &bytes, path: path)
     }
 }

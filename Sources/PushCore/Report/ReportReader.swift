@@ -1,5 +1,3 @@
-import Glibc
-
 /// A report line apnsctl cannot read back: "report.csv:12: field 'status': 'abc' is not an integer".
 public struct ReportReadError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
@@ -58,9 +56,9 @@ public final class ReportReader {
         self.path = path
         self.format = format ?? ReportFormat(path: path)
         if path == "-" {
-            source = FileByteSource(fileDescriptor: STDIN_FILENO, name: "stdin", closeWhenDone: false)
+            source = FileByteSource(fileDescriptor: FileDescriptor.standardInput.rawValue, name: "stdin", closeWhenDone: false)
         } else {
-            source = FileByteSource(fileDescriptor: try FileIO.open(path, flags: O_RDONLY), name: path, closeWhenDone: true)
+            source = FileByteSource(fileDescriptor: try FileIO.open(path, .readOnly).rawValue, name: path, closeWhenDone: true)
         }
         buffer = []
         endOfFile = false

@@ -1,5 +1,3 @@
-import Glibc
-
 /// A report file that cannot be used as asked (wrong kind of file to append to, compressed name).
 public struct ReportFileError: Error, CustomStringConvertible, Sendable, Equatable {
     public var path: String
@@ -142,10 +140,11 @@ public final class ReportWriter {
 
     /// For appending: checks the existing content and cuts a torn last line. Returns the size left.
     private func prepareForAppend() throws -> Int {
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileIOError(path: path, operation: "stat", errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return 0 }
-        var size = Int(info.st_size)
+        let file = FileDescriptor(rawValue: fd)
+        let info: FileStatus
+        do throws(Errno) { info = try file.status() } catch { throw FileIOError(path: path, operation: "stat", error) }
+        guard info.isRegular, info.size > 0 else { return 0 }
+        var size = info.size
 
         let head = try readAt(offset: 0, count: min(size, 4096))
         try Self.checkFirstLine(Array(head.prefix { $0 != 0x0A }), format: format, header: csvHeader, path: path)
@@ -157,7 +156,9 @@ public final class ReportWriter {
                 throw ReportFileError(path: path, message: "cannot append: the file does not end with a complete line")
             }
             size = size - tailLength + lastNewline + 1
-            guard ftruncate(fd, off_t(size)) == 0 else { throw FileIOError(path: path, operation: "truncate the incomplete last line", errno: errno) }
+            do throws(Errno) { try file.truncate(to: size) } catch {
+                throw FileIOError(path: path, operation: "truncate the incomplete last line", error)
+            }
         }
         return size
     }
@@ -165,12 +166,18 @@ public final class ReportWriter {
     private func readAt(offset: Int, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
+        let file = FileDescriptor(rawValue: fd)
         while filled < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, count - filled, off_t(offset + filled)) }
-            if n > 0 { filled += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            if n == 0 { break }
-            throw FileIOError(path: path, operation: "read", errno: errno)
+            let read = bytes.withUnsafeMutableBytes { all in
+                Result { () throws(Errno) in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: all[filled...]), at: offset + filled)
+                }
+            }
+            switch read {
+            case .success(0): return Array(bytes.prefix(filled))
+            case .success(let n): filled += n
+            case .failure(let error): throw FileIOError(path: path, operation: "read", error)
+            }
         }
         return Array(bytes.prefix(filled))
     }

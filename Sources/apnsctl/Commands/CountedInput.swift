@@ -1,4 +1,3 @@
-import Glibc
 import PushCore
 import Synchronization
 
@@ -28,9 +27,8 @@ func openCountedInput(path: String, format: InputFormat?, tokenField: String)
     let file = try FileByteSource(path: path)
     let counter = ByteCounter()
     var total = ProgressTotal.unknown
-    var info = stat()
-    if path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
-        total = .bytes(Int(info.st_size))
+    if path != "-", let info = FileIO.status(path), info.isRegular, info.size > 0 {
+        total = .bytes(info.size)
     }
     let reader = try openRecordReader(source: CountingByteSource(base: file, counter: counter), name: file.name,
                                       format: format ?? InputFormat(path: path), tokenField: tokenField)

@@ -84,10 +84,12 @@ func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> 
 
 /// Writes via a temporary file and rename, so a reader polling for the file never sees it half written.
 private func writeAtomically(_ text: String, to path: String) throws {
-    let temporary = path + ".tmp-\(getpid())"
+    let temporary = path + ".tmp-\(FileIO.processID)"
     try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-    guard rename(temporary, path) == 0 else {
-        unlink(temporary)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+    do throws(FileIOError) {
+        try FileIO.rename(temporary, to: path)
+    } catch {
+        FileIO.remove(temporary)
+        throw error
     }
 }

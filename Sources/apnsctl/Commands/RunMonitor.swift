@@ -45,10 +45,11 @@ final class RunMonitor: @unchecked Sendable {
     private func loop() {
         var history: [ProgressSample] = []
         var lastMetrics = Clock.monotonicNanoseconds()
-        var pfd = pollfd(fd: waker.readFD, events: Int16(POLLIN), revents: 0)
+        var pollSet = PollSet(capacity: 1)
+        pollSet.add(waker.readFD, .readable)
         while true {
-            let ready = poll(&pfd, 1, Int32(configuration.tickMs))
-            if ready > 0 { return }
+            // Woken (the run ended) or a tick passed; an interrupted wait counts as a tick.
+            if pollSet.wait(timeoutMs: Int32(configuration.tickMs)) > 0 { return }
             let current = sample()
             if let line = configuration.statusLine {
                 // The rate is measured over the last second or so (the oldest of the last four samples).

@@ -365,10 +365,11 @@ final class InterruptWatcher: @unchecked Sendable {
         let done = self.done
         let finished = self.finished
         thread = Thread {
-            var fds = [pollfd(fd: waker.readFD, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: done.readFD, events: Int16(POLLIN), revents: 0)]
-            while poll(&fds, 2, -1) < 0 && errno == EINTR {}
-            if fds[0].revents != 0 {
+            var pollSet = PollSet(capacity: 2)
+            pollSet.add(waker.readFD, .readable)
+            pollSet.add(done.readFD, .readable)
+            pollSet.waitUntilReady()
+            if !pollSet.events(at: 0).isEmpty {
                 for signo in Waker.stopSignals { signal(signo, SIG_DFL) }
                 onInterrupt()
             }

@@ -1,4 +1,3 @@
-import Glibc
 import PushCore
 
 /// The few file operations the command line does itself: reading the config file and replacing a file
@@ -13,7 +12,7 @@ enum Files {
             }
             return .text(text)
         } catch {
-            if error.errno == ENOENT { return .missing }
+            if error.isMissingFile { return .missing }
             return .failed(FileIO.message(error.errno))
         }
     }
@@ -23,65 +22,52 @@ enum Files {
     /// `-` writes to stdout instead. A new file gets `mode` (less the umask); a file replaced keeps its permissions.
     static func replace(_ path: String, with text: String, mode: UInt32 = FileIO.privateMode) throws(FileIOError) {
         if path == "-" {
-            try writeAll(STDOUT_FILENO, text, path: "-")
+            try writeAll(FileDescriptor.standardOutput.rawValue, text, path: "-")
             return
         }
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         // A dot name: the textfile collector only reads *.prom, so it never picks up the temporary file.
-        let temporary = directory + "." + name + ".tmp-\(getpid())"
-        let fd = try FileIO.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
-        if let existing = FileIO.permissions(path) { FileIO.setPermissions(fd, existing) }
+        let temporary = directory + "." + name + ".tmp-\(FileIO.processID)"
+        let fd = try FileIO.open(temporary, .writeTruncating, permissions: mode)
+        if let existing = FileIO.permissions(path) { fd.setPermissions(UInt32(existing)) }
         do throws(FileIOError) {
-            try writeAll(fd, text, path: temporary)
-            if fsync(fd) != 0 && errno != EINVAL { throw FileIOError(path: temporary, operation: "fsync", errno: errno) }
+            try writeAll(fd.rawValue, text, path: temporary)
+            try FileIO.sync(fd.rawValue, path: temporary)
         } catch {
-            _ = close(fd)
-            _ = unlink(temporary)
+            fd.close()
+            FileIO.remove(temporary)
             throw error
         }
-        _ = close(fd)
-        if rename(temporary, path) != 0 {
-            let code = errno
-            _ = unlink(temporary)
-            throw FileIOError(path: path, operation: "replace", errno: code)
+        fd.close()
+        do throws(FileIOError) {
+            try FileIO.rename(temporary, to: path)
+        } catch {
+            FileIO.remove(temporary)
+            throw error
         }
     }
 
     private static func writeAll(_ fd: Int32, _ text: String, path: String) throws(FileIOError) {
-        let bytes = Array(text.utf8)
-        let failure = bytes.withUnsafeBytes { buffer -> FileIOError? in
-            var written = 0
-            do {
-                try FileIO.writeAll(fd, buffer, path: path, written: &written)
-                return nil
-            } catch {
-                return error as? FileIOError ?? FileIOError(path: path, operation: "write", errno: EIO)
-            }
-        }
-        if let failure { throw failure }
+        var bytes = Array(text.utf8)
+        try FileIO.writeAll(fd, &bytes, path: path)
     }
 
     /// Why a file could not be created at `path` (its directory is missing or not writable), or nil.
     static func unwritableDirectory(of path: String) -> String? {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let shown = directory.isEmpty ? "/" : directory
-        if access(shown, W_OK) == 0 { return nil }
-        return "cannot write into \(shown): \(FileIO.message(errno))"
+        return FileIO.unwritableDirectoryReason(shown).map { "cannot write into \(shown): \($0)" }
     }
 
     /// True for a regular file, false for anything else (a pipe, a device), nil when `path` does not exist.
     static func isRegularFile(_ path: String) -> Bool? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return (info.st_mode & S_IFMT) == S_IFREG
+        FileIO.status(path)?.isRegular
     }
 
     /// The size of the file at `path`, nil when it cannot be seen.
     static func size(_ path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Int(info.st_size)
+        FileIO.status(path)?.size
     }
 }

@@ -46,7 +46,8 @@ struct NGHTTP2MemoryPoolReuseTests {
 
     @Test("a real session allocates from its pool: more blocks held with 100 requests queued than before")
     func sessionUsesPool() throws {
-        let session = try HTTP2ClientSession(initialMaxStreams: 100)
+        let owner = HTTP2ClientSessionDelegate()
+        let session = try HTTP2ClientSession(delegate: owner, initialMaxStreams: 100)
         let idle = session.memoryBlocksInUse
         #expect(idle > 0)   // the session itself
         var block = APNsRequestHeaders()
