@@ -36,6 +36,7 @@ complete -c apnsctl -n '__fish_apnsctl_using send' -l token-field -x -d 'Column 
 complete -c apnsctl -n '__fish_apnsctl_using send' -s d -l device -x -d 'Send to this device token instead of reading --input (repeatable)'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l template -r -F -d 'Read the payload template from FILE'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l payload -x -d 'Use JSON text as the payload template'
+complete -c apnsctl -n '__fish_apnsctl_using send' -l content-state-schema -r -F -d 'Refuse Live Activity rows whose content-state the app could not decode'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l topic -x -d 'The app\'s topic: its bundle ID'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
 complete -c apnsctl -n '__fish_apnsctl_using send' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
@@ -93,6 +94,7 @@ complete -c apnsctl -n '__fish_apnsctl_using check' -l token-field -x -d 'Column
 complete -c apnsctl -n '__fish_apnsctl_using check' -s d -l device -x -d 'Send to this device token instead of reading --input (repeatable)'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l template -r -F -d 'Read the payload template from FILE'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l payload -x -d 'Use JSON text as the payload template'
+complete -c apnsctl -n '__fish_apnsctl_using check' -l content-state-schema -r -F -d 'Refuse Live Activity rows whose content-state the app could not decode'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l topic -x -d 'The app\'s topic: its bundle ID'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
 complete -c apnsctl -n '__fish_apnsctl_using check' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
@@ -162,6 +164,7 @@ complete -c apnsctl -n '__fish_apnsctl_using token' -s h -l help -d 'Print help 
 
 # apnsctl config
 complete -c apnsctl -n '__fish_apnsctl_using config' -a 'show'
+complete -c apnsctl -n '__fish_apnsctl_using config' -l content-state-schema -r -F -d 'Refuse Live Activity rows whose content-state the app could not decode'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l topic -x -d 'The app\'s topic: its bundle ID'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'

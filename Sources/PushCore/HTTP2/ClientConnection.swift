@@ -235,7 +235,13 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             let now = Clock.monotonicNanoseconds()
             // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
-            while let delivery = taken.popLast() {
+            var wallSeconds: Int64?   // read once per batch, and only when a row has send-time values
+            while var delivery = taken.popLast() {
+                if let sendTime = delivery.notification.sendTime {   // `{{$now}}`, `--expiration 1h`: the time of this attempt
+                    let now = wallSeconds ?? Clock.wallSeconds()
+                    wallSeconds = now
+                    sendTime.apply(to: &delivery.notification, nowSeconds: now)
+                }
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = machine.reserveTag()
                 do {
