@@ -154,7 +154,6 @@ _apnsctl() {
             ;;
         config)
             case $prev in
-                --content-state-schema) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --topic) COMPREPLY=(); return ;;
                 --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
                 --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
@@ -177,7 +176,7 @@ _apnsctl() {
                 --profile) COMPREPLY=(); return ;;
             esac
             if [[ $cur == -* ]]; then
-                _apnsctl_reply "" -W '--content-state-schema --topic --push-type --priority --key --key-id --team-id --cert --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
+                _apnsctl_reply "" -W '--topic --push-type --priority --key --key-id --team-id --cert --environment --endpoint --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --production --sandbox --config --profile --help -c -h' -- "$cur"
             else
                 _apnsctl_reply "" -W 'show' -- "$cur"
             fi

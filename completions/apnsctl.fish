@@ -164,7 +164,6 @@ complete -c apnsctl -n '__fish_apnsctl_using token' -s h -l help -d 'Print help 
 
 # apnsctl config
 complete -c apnsctl -n '__fish_apnsctl_using config' -a 'show'
-complete -c apnsctl -n '__fish_apnsctl_using config' -l content-state-schema -r -F -d 'Refuse Live Activity rows whose content-state the app could not decode'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l topic -x -d 'The app\'s topic: its bundle ID'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l push-type -x -a 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -d 'The apns-push-type of every notification'
 complete -c apnsctl -n '__fish_apnsctl_using config' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'

@@ -97,7 +97,7 @@ extension OptionSpec {
                 + "{\"score\": \"integer\", \"note\": \"string?\"}. A liveactivity row whose content-state misses a "
                 + "key or has a value of another type is invalid before anything is sent (APNs would accept it and "
                 + "the app would drop it)."],
-            completion: .file, inConfigFile: true)
+            completion: .file)
         static let collapseID = OptionSpec(
             "collapse-id", value: "ID", category: .headers,
             summary: "Collapse notifications that share this ID into one on the device")

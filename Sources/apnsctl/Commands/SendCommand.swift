@@ -252,10 +252,10 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                          metrics: metrics).rawValue
 }
 
-/// `check` (and `-v`) say which push type the run sends when no row sets its own: "push type: alert (inferred from
-/// the template)".
+/// `check` says which push type the run sends when no row sets its own: "push type: alert (inferred from the
+/// template)". A real run shows it per request with `-vv`.
 private func pushTypeLine(_ preparer: RowPreparer, options: SendOptions, dryRun: Bool) -> String {
-    guard dryRun || options.verbosity > 0, let type = preparer.defaultType else { return "" }
+    guard dryRun, let type = preparer.defaultType else { return "" }
     let source = options.pushType != nil ? "--push-type" : "inferred from \(preparer.template?.name ?? "the payload")"
     return "push type: \(type.rawValue) (\(source))\n"
 }

@@ -144,6 +144,14 @@ extension EndToEndTests {
                 #expect(row.reason == check.reason, "line \(index + 1)")
             }
             #expect(result.stderr.contains("1 Live Activity end event has no content-state"))
+
+            // The push type a template gives is worked out once and shown by check.
+            let typed = try ChildProcess(try BinarySmokeTests.binary(),
+                                         ["check", "--device", deviceToken("c4", 99), "--topic", MockFixture.topic, "--payload",
+                                          #"{"aps":{"event":"end","timestamp":{{$now}},"content-state":{}}}"#],
+                                         name: "check", directory: fixture.directory).wait(seconds: MockFixture.sendTimeLimit)
+            #expect(typed.status == 0, "stderr:\n\(typed.stderr)")
+            #expect(typed.stderr.contains("push type: liveactivity (inferred from --payload)\n"))
         }
 
         @Test("The push type is inferred from each payload and sent on every request (-vv shows it)")
