@@ -235,13 +235,8 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             }
             let now = Clock.monotonicNanoseconds()
             // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
-            var wallSeconds: Int64?   // read once per batch, and only when a row has send-time values
-            while var delivery = taken.popLast() {
-                if let sendTime = delivery.notification.sendTime {   // `{{$now}}`, `--expiration 1h`: the time of this attempt
-                    let now = wallSeconds ?? Clock.wallSeconds()
-                    wallSeconds = now
-                    sendTime.apply(to: &delivery.notification, nowSeconds: now)
-                }
+            stampSendTimes()
+            while let delivery = taken.popLast() {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = machine.reserveTag()
                 do {
@@ -262,6 +257,19 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 }
             }
             return false
+        }
+    }
+
+    /// Sets the send-time values (`{{$now}}` digits, `--expiration 1h`) of the rows about to be submitted to the time
+    /// of this attempt, in place in `taken`: a retried row gets the time of its retry. The clock is read once per
+    /// batch, and only when a row has such values.
+    private func stampSendTimes() {
+        var wallSeconds: Int64?
+        for index in taken.indices {
+            guard let sendTime = taken[index].notification.sendTime else { continue }
+            let now = wallSeconds ?? Clock.wallSeconds()
+            wallSeconds = now
+            sendTime.apply(to: &taken[index].notification, nowSeconds: now)
         }
     }
 

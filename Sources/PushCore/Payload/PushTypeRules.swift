@@ -25,6 +25,12 @@ public enum PushTypeRules {
         return nil
     }
 
+    /// True for the push types with rules of their own (location, liveactivity, widgets, controls): the others
+    /// skip `check`, `checkContentChanged` and `LiveActivityRules`.
+    public static func hasRules(_ type: PushType) -> Bool {
+        type == .location || type == .liveactivity || type == .widgets || type == .controls
+    }
+
     /// Checks the rules of `type` that need no payload values (location).
     public static func check(_ type: PushType, priority: Int?, usesTokenAuth: Bool) throws(RowError) {
         guard type == .location else { return }

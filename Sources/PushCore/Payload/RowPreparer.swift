@@ -62,6 +62,10 @@ public struct RowPreparer: Sendable {
     /// The type inferred from the template's keys, once.
     private let templateType: PushType?
     private let liveActivityRules: LiveActivityRules
+    /// `defaultType` has checks of its own (`PushTypeRules.hasRules`); worked out once, not per row.
+    private let defaultTypeHasRules: Bool
+    /// The template's keys make it a background push and `--push-type` says nothing: priority 5 by default.
+    private let defaultIsInferredBackground: Bool
     /// What the rows deserve a word about once, at the end of the run.
     public let notes = PreparationNotes()
 
@@ -83,6 +87,8 @@ public struct RowPreparer: Sendable {
         self.templateType = template.flatMap { PushTypeRules.inferred(from: $0.shape) }
         self.defaultType = defaults.pushType ?? templateType
         self.liveActivityRules = LiveActivityRules(context: .device, schema: defaults.contentStateSchema)
+        self.defaultTypeHasRules = defaultType.map(PushTypeRules.hasRules) ?? false
+        self.defaultIsInferredBackground = defaults.pushType == nil && templateType == .background
         self.defaultTopic = defaults.topic.flatMap { [defaultType] in try? NotificationRules.topic($0, for: defaultType) }
         self.tokenLabel = "field '\(tokenField)'"
         self.fieldNames = [tokenField, "topic", "push_type", "priority", "expiration", "collapse_id", "apns_id", "payload"]
@@ -161,35 +167,40 @@ public struct RowPreparer: Sendable {
             if let t = try overrideText(reader, Slot.apnsID) { apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
         }
 
-        let payload: [UInt8], shape: PayloadShape, payloadLabel: String, inferred: PushType?
+        let payload: [UInt8], shape: PayloadShape, payloadLabel: String
         var patches: [SendTimeFields.Patch] = []
+        // True when the push type is the run's own (`defaultType`): its rules were looked up once, in `init`.
+        var typeIsDefault = typeOverride == nil
         if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
             (payload, shape, payloadLabel) = (own.0, own.1, "field 'payload'")
-            inferred = pushType == nil ? PushTypeRules.inferred(from: shape) : nil
+            if pushType == nil {   // the row's own payload says which type it is
+                typeIsDefault = false
+                pushType = PushTypeRules.inferred(from: shape)
+                if pushType == .background && priority == nil { priority = 5 }
+            }
         } else if let template {
             payload = try template.render(reader, firstSlot: Slot.firstTemplateField, patches: &patches)
-            (shape, payloadLabel, inferred) = (template.shape, template.name, templateType)
+            (shape, payloadLabel) = (template.shape, template.name)
+            if pushType == nil {
+                pushType = templateType
+                if defaultIsInferredBackground && priority == nil { priority = 5 }
+            }
         } else {
             throw RowError("no payload: give --template/--payload or a 'payload' field")
         }
         if pushType == nil {
-            if let inferred {
-                pushType = inferred
-                if inferred == .background && priority == nil { priority = 5 }   // what a background push must use
-            } else {
-                pushType = .alert   // APNs' reading of a push without the header; the run ends asking for --push-type
-                notes.recordUntyped()
-            }
+            pushType = .alert   // APNs' reading of a push without the header; the run ends asking for --push-type
+            notes.recordUntyped()
         }
 
-        if topicOverride == nil && typeOverride == nil && defaultTopic != nil && pushType == defaultType {
+        if topicOverride == nil && typeIsDefault && defaultTopic != nil {
             topic = defaultTopic
         } else if let given = topic {
             topic = try NotificationRules.topic(given, for: pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
         }
         try NotificationRules.checkPayloadSize(payload.count, pushType: pushType)
         try NotificationRules.checkPayload(shape, pushType: pushType, priority: priority)
-        if let pushType {
+        if let pushType, typeIsDefault ? defaultTypeHasRules : PushTypeRules.hasRules(pushType) {
             try PushTypeRules.check(pushType, priority: priority, usesTokenAuth: defaults.usesTokenAuth)
             try PushTypeRules.checkContentChanged(pushType, payload: payload, shape: shape)
             if pushType == .liveactivity {
