@@ -36,6 +36,7 @@ _apnsctl() {
                 --device|-d) COMPREPLY=(); return ;;
                 --template) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --payload) COMPREPLY=(); return ;;
+                --content-state-schema) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --topic) COMPREPLY=(); return ;;
                 --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
                 --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
@@ -75,7 +76,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --content-state-schema --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         check)
             case $prev in
@@ -85,6 +86,7 @@ _apnsctl() {
                 --device|-d) COMPREPLY=(); return ;;
                 --template) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --payload) COMPREPLY=(); return ;;
+                --content-state-schema) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --topic) COMPREPLY=(); return ;;
                 --push-type) _apnsctl_reply "$prefix" -W 'alert background complication controls fileprovider liveactivity location mdm pushtotalk voip widgets' -- "$cur"; return ;;
                 --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
@@ -124,7 +126,7 @@ _apnsctl() {
                 --prune-list) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --content-state-schema --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
         report)
             case $prev in

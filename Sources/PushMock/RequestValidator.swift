@@ -32,6 +32,9 @@ public struct MockDecision: Sendable, Equatable {
 /// Non-JSON bodies: APNs does not document its answer. The mock says 400 with this reason (not an APNs reason).
 extension Reason {
     public static let mockBadPayload = Reason(rawValue: "BadPayload")
+    /// A Live Activity payload that breaks `LiveActivityRules`: the reason APNs documents for a payload it refuses
+    /// (apns-protocol.md §9.3). For device tokens APNs often answers 200 and the device drops it; the mock is stricter.
+    public static let badRequestPayload = Reason(rawValue: "BadRequestPayload")
 }
 
 /// Decides how APNs would answer a request, checking in APNs' order (apns-protocol.md §3–§5). Pure: the clock and
@@ -56,6 +59,8 @@ extension Reason {
 /// | 14 | body not empty | 400 PayloadEmpty |
 /// | 15 | body within the push type's limit | 413 PayloadTooLarge |
 /// | 16 | body is a JSON object | 400 BadPayload (mock only) |
+/// | 16b | push type liveactivity: priority 5 or 10 | 400 BadPriority |
+/// | 16c | push type liveactivity: the payload passes `LiveActivityRules` (the client's own checks) | 400 BadRequestPayload |
 /// | 16a | the token is all zeros (never a device; what `apnsctl check --connect` sends) | 400 BadDeviceToken |
 /// | 17 | longest matching response rule, if it applies to this attempt (`:K`) | its status and reason (410 adds `timestamp`; a matching `--timestamp` rule sets its text) |
 /// | 18 | `failureRate` draws a failure for (token, attempt) | 500 InternalServerError |
@@ -136,6 +141,14 @@ public struct RequestValidator: Sendable {
         guard request.bodyLength <= (pushType ?? .alert).payloadLimit else { return reject(413, .payloadTooLarge) }
         let isObject = request.body.withUnsafeBytes { JSONSyntax.isObject($0) }
         guard isObject else { return reject(400, .mockBadPayload) }
+        if pushType == .liveactivity {
+            if request.header("apns-priority") == "1" { return reject(400, .badPriority) }
+            do {
+                _ = try LiveActivityRules(context: .device).check(payload: request.body, priority: nil, label: "payload")
+            } catch {
+                return reject(400, .badRequestPayload)
+            }
+        }
         // Like APNs: a well-formed request with valid credentials for the all-zero token is a BadDeviceToken.
         if token.utf8.allSatisfy({ $0 == UInt8(ascii: "0") }) { return reject(400, .badDeviceToken) }
 

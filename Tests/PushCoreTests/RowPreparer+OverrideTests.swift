@@ -22,13 +22,13 @@ import Testing
 
     @Test func csvOverrides() throws {
         let record = csvRecord(["token": "aa", "msg": "m", "topic": "com.example.app.voip", "push_type": "voip",
-                                "priority": "5", "expiration": "1700000000", "collapse_id": "g2",
+                                "priority": "5", "expiration": "2000000000", "collapse_id": "g2",
                                 "apns_id": "123E4567-E89B-12D3-A456-426614174000"])
         let n = try #require(notification(record))
         #expect(n.topic == "com.example.app.voip")
         #expect(n.pushType == .voip)
         #expect(n.priority == 5)
-        #expect(n.expiration == 1_700_000_000)
+        #expect(n.expiration == 2_000_000_000)
         #expect(n.collapseID == "g2")
         #expect(n.apnsID == "123e4567-e89b-12d3-a456-426614174000")
     }
@@ -47,9 +47,11 @@ import Testing
         ("priority", "7", "field 'priority': '7' is not 10, 5 or 1"),
         ("priority", "high", "field 'priority': 'high' is not 10, 5 or 1"),
         ("priority", "10.0", "field 'priority': '10.0' is not 10, 5 or 1"),
-        ("expiration", "-5", "field 'expiration': '-5' is not a non-negative integer (UNIX seconds)"),
-        ("expiration", "1.5", "field 'expiration': '1.5' is not a non-negative integer (UNIX seconds)"),
-        ("expiration", "99999999999999999999999", "field 'expiration': '99999999999999999999999' is not a non-negative integer (UNIX seconds)"),
+        ("expiration", "-5", "field 'expiration': '-5' is not 0, a UNIX time, a duration (30s, 15m, 1h, 2d) or an RFC 3339 time"),
+        ("expiration", "1.5", "field 'expiration': '1.5' is not 0, a UNIX time, a duration (30s, 15m, 1h, 2d) or an RFC 3339 time"),
+        ("expiration", "99999999999999999999999", "field 'expiration': '99999999999999999999999' is not 0, a UNIX time, a duration (30s, 15m, 1h, 2d) or an RFC 3339 time"),
+        ("expiration", "3600", "field 'expiration': '3600' looks like a number of seconds, but apns-expiration is a UNIX time; write a duration such as 1h (from when the push is sent), an RFC 3339 time or a UNIX time"),
+        ("expiration", "2020-01-01T00:00:00Z", "field 'expiration': '2020-01-01T00:00:00Z' is in the past (2020-01-01T00:00:00.000Z); APNs would not store it: give a later time, a duration such as 1h, or 0 to try once"),
         ("apns_id", "not-a-uuid", "field 'apns_id': 'not-a-uuid' is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)"),
         ("apns_id", "123e4567e89b12d3a456426614174000", "field 'apns_id': '123e4567e89b12d3a456426614174000' is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)"),
         ("apns_id", "123e4567-e89b-12d3-a456-42661417400g", "field 'apns_id': '123e4567-e89b-12d3-a456-42661417400g' is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-12d3-a456-426614174000)"),

@@ -17,14 +17,14 @@ import Testing
 
     @Test func rowPayloadWinsOverTheTemplate() throws {
         let preparer = RowPreparer(template: template, defaults: NotificationDefaults())
-        let row = try jsonlRow(#"{"token":"aa","msg":"from template","payload":{"own":true}}"#)
-        #expect(payloadText(preparer.prepare(row)) == #"{"own":true}"#)
+        let row = try jsonlRow(#"{"token":"aa","msg":"from template","payload":{"aps":{"badge":1},"own":true}}"#)
+        #expect(payloadText(preparer.prepare(row)) == #"{"aps":{"badge":1},"own":true}"#)
         let nullPayload = try jsonlRow(#"{"token":"aa","msg":"from template","payload":null}"#)
         #expect(payloadText(preparer.prepare(nullPayload)) == #"{"aps":{"alert":"from template"}}"#)
     }
 
     @Test func csvPayloadColumnHoldsJSON() {
-        let preparer = RowPreparer(template: template, defaults: NotificationDefaults())
+        let preparer = RowPreparer(template: template, defaults: NotificationDefaults(pushType: .alert))
         #expect(payloadText(preparer.prepare(csvRecord(["token": "aa", "payload": #"{"x":1}"#]))) == #"{"x":1}"#)
         #expect(payloadText(preparer.prepare(csvRecord(["token": "aa", "payload": "", "msg": "t"]))) == #"{"aps":{"alert":"t"}}"#)
         #expect(invalidMessage(preparer.prepare(csvRecord(["token": "aa", "payload": "{x}"]))) ==

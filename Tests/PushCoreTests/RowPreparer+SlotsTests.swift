@@ -32,18 +32,18 @@ struct RowPreparerSlotsTests {
         #expect(bySlots == byName)
         #expect(bySlots[0] == .notification(PushNotification(
             line: 2, token: "ab01", payload: Array(#"{"aps":{"alert":"Hi Ann","badge":3},"o":"A-1"}"#.utf8),
-            topic: "com.example.app", priority: 10)))
+            topic: "com.example.app", pushType: .alert, priority: 10)))
         #expect(bySlots[1] == .invalid(line: 3, token: "", message: "field 'device' is empty"))
         #expect(bySlots[2] == .invalid(line: 4, token: "cd02",
                                        message: "template field 'badge' must be a JSON number, true, false or null (found 'many')"))
         #expect(bySlots[3] == .invalid(line: 5, token: "", message: "expected 4 fields, found 2"))
         #expect(bySlots[4] == .notification(PushNotification(
             line: 2, token: "ef03", payload: Array(#"{"aps":{"alert":"Hi Di \"D\"","badge":null},"o":"B-1"}"#.utf8),
-            topic: "com.other", priority: 5, apnsID: "123e4567-e89b-12d3-a456-426614174000")))
+            topic: "com.other", pushType: .alert, priority: 5, apnsID: "123e4567-e89b-12d3-a456-426614174000")))
         #expect(bySlots[5] == .invalid(line: 3, token: "ab04", message: "field 'priority': '7' is not 10, 5 or 1"))
         #expect(bySlots[6] == .notification(PushNotification(
             line: 4, token: "ab05", payload: Array(#"{"aps":{"alert":"Hi Fay","badge":0},"o":"A-4"}"#.utf8),
-            topic: "com.example.app", priority: 10)))
+            topic: "com.example.app", pushType: .alert, priority: 10)))
     }
 
     @Test("A header without the token or a template field: every row says which field is missing")
@@ -76,10 +76,10 @@ struct RowPreparerSlotsTests {
         let bySlots = records.map { dotted.prepare($0, slots: &slots) }
         #expect(bySlots == records.map { dotted.prepare($0) })
         #expect(bySlots == [
-            .notification(PushNotification(line: 2, token: "aa", payload: Array(#"{"aps":{"alert":"flat"}}"#.utf8))),
-            .notification(PushNotification(line: 1, token: "bb", payload: Array(#"{"aps":{"alert":"nested"}}"#.utf8),
+            .notification(PushNotification(line: 2, token: "aa", payload: Array(#"{"aps":{"alert":"flat"}}"#.utf8), pushType: .alert)),
+            .notification(PushNotification(line: 1, token: "bb", payload: Array(#"{"aps":{"alert":"nested"}}"#.utf8), pushType: .alert,
                                            priority: 5)),
-            .notification(PushNotification(line: 1, token: "cc", payload: Array(#"{"aps":{"badge":2}}"#.utf8))),
+            .notification(PushNotification(line: 1, token: "cc", payload: Array(#"{"aps":{"badge":2}}"#.utf8), pushType: .alert)),
             .invalid(line: 1, token: "dd", message:
                 "template field 'user.name' is an array; a placeholder inside a string needs text, a number or a boolean"),
         ])

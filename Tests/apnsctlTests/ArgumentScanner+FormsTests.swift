@@ -77,7 +77,7 @@ struct ArgumentScannerFormsTests {
     @Test("A negative number reaches the value check instead of 'needs a value'")
     func negativeNumbers() {
         #expect(usageMessage(validSend + ["--expiration", "-1"])
-            == "--expiration: '-1' is not a non-negative integer")
+            == "--expiration: '-1' is not 0, a UNIX time, a duration (30s, 15m, 1h, 2d) or an RFC 3339 time")
         #expect(usageMessage(validSend + ["--concurrency", "-5"])
             == "--concurrency: '-5' is not a positive integer")
     }

@@ -48,9 +48,9 @@ struct HelpRendererContentTests {
         #expect(rows.dropFirst().contains(String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Default: 100"))
         #expect(rows.last == String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Config file: concurrency")
         // A label too wide for the column puts the description on the next line.
-        let wide = HelpRenderer.optionRows(OptionSpec.Send.expiration)
-        #expect(wide[0] == "      --expiration=<UNIX-SECONDS>")
-        #expect(wide[1].hasPrefix(String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Keep"))
+        let wide = HelpRenderer.optionRows(OptionSpec.Send.contentStateSchema)
+        #expect(wide[0] == "      --content-state-schema=<FILE>")
+        #expect(wide[1].hasPrefix(String(repeating: " ", count: HelpRenderer.descriptionColumn) + "Refuse"))
     }
 
     @Test("The overview lists every command, global option and exit status")

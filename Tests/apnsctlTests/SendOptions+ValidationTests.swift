@@ -26,7 +26,7 @@ struct SendOptionsValidationTests {
         let args = [
             "send", "-i", "list.jsonl", "--format", "jsonl", "--token-field", "device_token",
             "--payload", #"{"aps":{}}"#, "--topic", "com.example.app.voip", "--push-type", "voip",
-            "--priority", "5", "--expiration", "1700000000", "--collapse-id", "news",
+            "--priority", "5", "--expiration", "2000000000", "--collapse-id", "news",
             "--key", "AuthKey_ABC123DEFG.p8", "--key-id", "ABC123DEFG", "--team-id", "DEF123GHIJ",
             "--production", "--endpoint", "[::1]:2197", "--proxy", "http://proxy.example:3128", "--ca-file", "ca.pem",
             "--concurrency", "500", "--connections", "4", "-r", "out.CSV", "-v", "-q",
@@ -35,7 +35,7 @@ struct SendOptionsValidationTests {
         let expected = SendOptions(
             input: "list.jsonl", format: .jsonl, tokenField: "device_token", devices: [],
             template: nil, payload: #"{"aps":{}}"#, topic: "com.example.app.voip", pushType: .voip,
-            priority: 5, expiration: 1_700_000_000, collapseID: "news",
+            priority: 5, expiration: 2_000_000_000, collapseID: "news",
             credentials: .token(key: .file("AuthKey_ABC123DEFG.p8"), keyID: "ABC123DEFG", teamID: "DEF123GHIJ"),
             environment: .production, endpoint: Endpoint(host: "::1", port: 2197),
             proxy: HTTPProxy(host: "proxy.example", port: 3128), caFile: "ca.pem",
@@ -59,6 +59,7 @@ struct SendOptionsValidationTests {
         parsed.values["key-env"] = nil   // instead of --key, not with it
         parsed.values["environment"] = nil  // --production stands for it; giving both is an error
         parsed.values["shard"] = ["1/2"]
+        parsed.values["expiration"] = ["1h"]
         parsed.flags = ["production": 1, "verbose": 1, "quiet": 1]
         var values = OptionValues(parsed, environment: [:], command: command.name)
         _ = try SendOptions.build(from: &values)
@@ -129,7 +130,8 @@ struct SendOptionsValidationTests {
             + "or 'team-id = ...' in the config file)"),
         (validSend + ["--production", "--sandbox"], "--production and --sandbox exclude each other"),
         (removing("--report", from: validSend), "--report is required with --input (a file, or - for stdout)"),
-        (validSend + ["--expiration", "soon"], "--expiration: 'soon' is not a non-negative integer"),
+        (validSend + ["--expiration", "soon"], "--expiration: 'soon' is not 0, a UNIX time, a duration (30s, 15m, 1h, 2d) or an RFC 3339 time"),
+        (validSend + ["--expiration", "3600"], "--expiration: '3600' looks like a number of seconds, but apns-expiration is a UNIX time; write a duration such as 1h (from when the push is sent), an RFC 3339 time or a UNIX time"),
         (validSend + ["--concurrency", "x"], "--concurrency: 'x' is not a positive integer"),
         (validSend + ["--concurrency", "0"], "--concurrency: '0' is not a positive integer"),
         (validSend + ["--concurrency", "+5"], "--concurrency: '+5' is not a positive integer"),
@@ -154,6 +156,8 @@ struct SendOptionsValidationTests {
         #expect(sendOptions(validSend + ["--concurrency", "100000"])?.concurrency == 100_000)
         #expect(sendOptions(validSend + ["--connections", "64"])?.connections == 64)
         #expect(sendOptions(validSend + ["--expiration", "0"])?.expiration == 0)
+        #expect(sendOptions(validSend + ["--expiration", "90m"])?.expiresAfter == 5400)
+        #expect(sendOptions(validSend + ["--expiration", "2100-01-01T00:00:00Z"])?.expiration == 4_102_444_800)
     }
 
     @Test("Every known push type and priority is accepted")

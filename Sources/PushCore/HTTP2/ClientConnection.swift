@@ -236,6 +236,7 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
             let now = Clock.monotonicNanoseconds()
             let session: HTTP2ClientSession = self.session
             // In order, each moved out of `taken` (last first): iterating would copy (retain) every string of a row.
+            stampSendTimes()
             while let delivery = taken.popLast() {
                 requestHeaders.update(for: delivery.notification, authority: settings.authority, authorization: authorization)
                 let tag = machine.reserveTag()
@@ -257,6 +258,19 @@ final class ClientConnection: HTTP2ClientSessionDelegate {
                 }
             }
             return false
+        }
+    }
+
+    /// Sets the send-time values (`{{$now}}` digits, `--expiration 1h`) of the rows about to be submitted to the time
+    /// of this attempt, in place in `taken`: a retried row gets the time of its retry. The clock is read once per
+    /// batch, and only when a row has such values.
+    private func stampSendTimes() {
+        var wallSeconds: Int64?
+        for index in taken.indices {
+            guard let sendTime = taken[index].notification.sendTime else { continue }
+            let now = wallSeconds ?? Clock.wallSeconds()
+            wallSeconds = now
+            sendTime.apply(to: &taken[index].notification, nowSeconds: now)
         }
     }
 

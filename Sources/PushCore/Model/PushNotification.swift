@@ -16,6 +16,8 @@ public struct PushNotification: Sendable, Equatable {
     public var collapseID: String?
     /// Canonical lowercase UUID; nil lets APNs assign one.
     public var apnsID: String?
+    /// Values set when the request is sent (`{{$now}}` digits, an expiration from the send); nil for most rows.
+    public var sendTime: SendTimeFields?
 
     public init(line: Int, token: String, payload: [UInt8], topic: String? = nil,
                 pushType: PushType? = nil, priority: Int? = nil, expiration: Int? = nil,

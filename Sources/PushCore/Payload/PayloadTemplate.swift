@@ -23,8 +23,11 @@ public final class PayloadTemplate: Sendable {
     private struct Step: Sendable {
         /// Bytes of `literals` that come before the placeholder.
         var literal: Range<Int>
-        /// The placeholder's field: its position in `fieldNames`.
+        /// The placeholder's field: its position in `fieldNames`; `Step.now` for `{{$now±offset}}`.
         var field: Int
+        /// For `{{$now±offset}}`: the offset in seconds.
+        var nowDelta: Int32 = 0
+        static let now = -1
         /// Inside a JSON string (`stringField`) or standing alone as a value (`valueField`).
         var inString: Bool
     }
@@ -70,6 +73,11 @@ public final class PayloadTemplate: Sendable {
             case .stringField(let n): (name, inString) = (n, true)
             case .valueField(let n): (name, inString) = (n, false)
             }
+            if let delta = SendTimeFields.nowOffset(placeholder: name) {   // not an input field: filled in when sent
+                steps.append(Step(literal: literalStart..<literals.count, field: Step.now, nowDelta: Int32(delta), inString: inString))
+                literalStart = literals.count
+                continue
+            }
             let slot: Int
             if let known = slots[name] {
                 slot = known
@@ -85,7 +93,11 @@ public final class PayloadTemplate: Sendable {
         self.literals = literals
         self.steps = steps
         self.tail = literalStart..<literals.count
+        self.hasSendTime = steps.contains { $0.field == Step.now }
     }
+
+    /// True when the template has `{{$now}}` placeholders: its payloads are finished when sent (`SendTimeFields`).
+    public let hasSendTime: Bool
 
     /// Reads and compiles the template file at `path`. Throws `InputError` when the file cannot be
     /// read (or is over 1 MiB) and `TemplateError` when it is not a valid template.
@@ -108,22 +120,32 @@ public final class PayloadTemplate: Sendable {
     }
 
     /// Appends the payload for the row `reader` reads; the template's field `k` (of `fieldNames`) is in slot
-    /// `firstSlot + k`.
+    /// `firstSlot + k`. `{{$now}}` values are the time of rendering.
     func render(_ reader: SlotReader, firstSlot: Int, into out: inout [UInt8]) throws(RowError) {
         let bound = try renderedBound(reader, firstSlot: firstSlot)
-        ByteCursor.append(to: &out, atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+        var patches: [SendTimeFields.Patch] = []
+        let now = hasSendTime ? Clock.wallSeconds() : 0
+        ByteCursor.append(to: &out, atMost: bound) { write(reader, firstSlot: firstSlot, now: now, patches: &patches, to: &$0) }
     }
 
     /// The payload for the row `reader` reads (see `render(_:firstSlot:into:)`): checked and sized in a first pass,
     /// then written straight into an array of that size (no growing, no append per segment).
     /// The array is one the connections gave back to `buffers` when there is one.
     func render(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> [UInt8] {
+        var patches: [SendTimeFields.Patch] = []
+        return try render(reader, firstSlot: firstSlot, patches: &patches)
+    }
+
+    /// As `render(_:firstSlot:)`, and appends to `patches` where each `{{$now}}` value is (its 10 digits hold the
+    /// time of rendering until `SendTimeFields.apply` sets the time of sending).
+    func render(_ reader: SlotReader, firstSlot: Int, patches: inout [SendTimeFields.Patch]) throws(RowError) -> [UInt8] {
         let bound = try renderedBound(reader, firstSlot: firstSlot)
+        let now = hasSendTime ? Clock.wallSeconds() : 0
         guard var buffer = buffers.take() else {
-            return ByteCursor.array(atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+            return ByteCursor.array(atMost: bound) { write(reader, firstSlot: firstSlot, now: now, patches: &patches, to: &$0) }
         }
         buffer.removeAll(keepingCapacity: true)
-        ByteCursor.append(to: &buffer, atMost: bound) { write(reader, firstSlot: firstSlot, to: &$0) }
+        ByteCursor.append(to: &buffer, atMost: bound) { write(reader, firstSlot: firstSlot, now: now, patches: &patches, to: &$0) }
         return buffer
     }
 
@@ -133,7 +155,9 @@ public final class PayloadTemplate: Sendable {
     private func renderedBound(_ reader: SlotReader, firstSlot: Int) throws(RowError) -> Int {
         var bound = literals.count
         for step in steps {
-            if reader.isColumns {
+            if step.field == Step.now {
+                bound += SendTimeFields.width
+            } else if reader.isColumns {
                 guard let text = reader.columnText(firstSlot + step.field) else {
                     throw RowError("template field '\(fieldNames[step.field])' is missing")
                 }
@@ -175,10 +199,17 @@ public final class PayloadTemplate: Sendable {
     }
 
     /// Writes the payload of a row `renderedBound` accepted.
-    private func write(_ reader: SlotReader, firstSlot: Int, to out: inout ByteCursor) {
+    private func write(_ reader: SlotReader, firstSlot: Int, now: Int64, patches: inout [SendTimeFields.Patch],
+                       to out: inout ByteCursor) {
+        let start = out.position
         literals.withUnsafeBufferPointer { literals in
             for step in steps {
                 out.bytes(UnsafeBufferPointer(rebasing: literals[step.literal]))
+                if step.field == Step.now {
+                    patches.append(SendTimeFields.Patch(offset: Int32(out.position - start), delta: step.nowDelta))
+                    out.digits(UInt64(now + Int64(step.nowDelta)), width: SendTimeFields.width)
+                    continue
+                }
                 if reader.isColumns {
                     write(text: reader.columnText(firstSlot + step.field)!, step, to: &out)
                     continue

@@ -5,14 +5,24 @@ public struct NotificationDefaults: Sendable, Equatable {
     public var priority: Int?
     public var expiration: Int?
     public var collapseID: String?
+    /// `--expiration 1h`: `apns-expiration` is the send time plus this many seconds (`expiration` is then nil).
+    public var expiresAfter: Int?
+    /// False under certificate authentication (push type location needs a provider token).
+    public var usesTokenAuth: Bool
+    /// `--content-state-schema`: what a Live Activity's `content-state` must decode as.
+    public var contentStateSchema: ContentStateSchema?
 
     public init(topic: String? = nil, pushType: PushType? = nil, priority: Int? = nil,
-                expiration: Int? = nil, collapseID: String? = nil) {
+                expiration: Int? = nil, collapseID: String? = nil, expiresAfter: Int? = nil,
+                usesTokenAuth: Bool = true, contentStateSchema: ContentStateSchema? = nil) {
         self.topic = topic
         self.pushType = pushType
         self.priority = priority
         self.expiration = expiration
         self.collapseID = collapseID
+        self.expiresAfter = expiresAfter
+        self.usesTokenAuth = usesTokenAuth
+        self.contentStateSchema = contentStateSchema
     }
 }
 
@@ -34,15 +44,30 @@ public enum Prepared: Sendable, Equatable {
 ///   template is rendered; a row with neither is invalid. The payload must be a JSON object within
 ///   the push type's limit (the alert limit when no push type is set), with an `aps` dictionary or
 ///   custom keys; push type background also needs priority 5 and a silent `aps` (`NotificationRules`).
+/// - Push type: the row's, else `--push-type`, else inferred from the payload's keys (`PushTypeRules`: once per
+///   template); a payload that fits no type is sent as alert and the run ends with a warning asking for `--push-type`. Per-type rules follow, and for liveactivity the
+///   `LiveActivityRules` (the payload is parsed for those rows only).
+/// - Expiration: a UNIX time, or a duration from the send (`SendTimeFields`), like `{{$now}}` in the template.
 /// - Topic: the push type's suffix is appended to a bare bundle ID; a contradicting suffix is refused.
 public struct RowPreparer: Sendable {
     public let template: PayloadTemplate?
     public let defaults: NotificationDefaults
     public let tokenField: String
 
-    /// The defaults' topic with the defaults' push type suffix, worked out once (most rows override neither);
+    /// The defaults' topic with the suffix of `defaultType`, worked out once (most rows override neither);
     /// nil when there is no default topic or the two contradict (every such row is then reported invalid).
     private let defaultTopic: String?
+    /// `--push-type`, else the type inferred from the template (nil when neither says).
+    public let defaultType: PushType?
+    /// The type inferred from the template's keys, once.
+    private let templateType: PushType?
+    private let liveActivityRules: LiveActivityRules
+    /// `defaultType` has checks of its own (`PushTypeRules.hasRules`); worked out once, not per row.
+    private let defaultTypeHasRules: Bool
+    /// The template's keys make it a background push and `--push-type` says nothing: priority 5 by default.
+    private let defaultIsInferredBackground: Bool
+    /// What the rows deserve a word about once, at the end of the run.
+    public let notes = PreparationNotes()
 
     /// The names of the fields a row is read for, in slot order (`FieldSlots`): see `Slot`.
     public let fieldNames: [String]
@@ -59,7 +84,12 @@ public struct RowPreparer: Sendable {
         self.template = template
         self.defaults = defaults
         self.tokenField = tokenField
-        self.defaultTopic = defaults.topic.flatMap { try? NotificationRules.topic($0, for: defaults.pushType) }
+        self.templateType = template.flatMap { PushTypeRules.inferred(from: $0.shape) }
+        self.defaultType = defaults.pushType ?? templateType
+        self.liveActivityRules = LiveActivityRules(context: .device, schema: defaults.contentStateSchema)
+        self.defaultTypeHasRules = defaultType.map(PushTypeRules.hasRules) ?? false
+        self.defaultIsInferredBackground = defaults.pushType == nil && templateType == .background
+        self.defaultTopic = defaults.topic.flatMap { [defaultType] in try? NotificationRules.topic($0, for: defaultType) }
         self.tokenLabel = "field '\(tokenField)'"
         self.fieldNames = [tokenField, "topic", "push_type", "priority", "expiration", "collapse_id", "apns_id", "payload"]
             + (template?.fieldNames ?? [])
@@ -119,38 +149,70 @@ public struct RowPreparer: Sendable {
 
         // Settled in locals and put together into the notification once, at the end.
         var topic = defaults.topic, pushType = defaults.pushType, priority = defaults.priority
-        var expiration = defaults.expiration, collapseID = defaults.collapseID, apnsID: String?
-        var topicOverride: String?, typeOverride: String?
+        var expiration = defaults.expiration, expiresAfter = defaults.expiresAfter, collapseID = defaults.collapseID
+        var apnsID: String?, topicOverride: String?, typeOverride: String?
         if reader.mayHaveAny(Slot.topic...Slot.apnsID) {   // most CSV files have none of these columns
             topicOverride = try overrideText(reader, Slot.topic)
             if let t = topicOverride { topic = try NotificationRules.topic(t, label: "field 'topic'") }
             typeOverride = try overrideText(reader, Slot.pushType)
             if let t = typeOverride { pushType = try NotificationRules.pushType(t, label: "field 'push_type'") }
             if let t = try overrideText(reader, Slot.priority) { priority = try NotificationRules.priority(t, label: "field 'priority'") }
-            if let t = try overrideText(reader, Slot.expiration) { expiration = try NotificationRules.expiration(t, label: "field 'expiration'") }
+            if let t = try overrideText(reader, Slot.expiration) {
+                switch try ExpirationValue.parse(t, nowSeconds: Clock.wallSeconds(), label: "field 'expiration'") {
+                case .at(let time): (expiration, expiresAfter) = (time, nil)
+                case .after(let seconds): (expiration, expiresAfter) = (nil, seconds)
+                }
+            }
             if let t = try overrideText(reader, Slot.collapseID) { collapseID = try NotificationRules.collapseID(t, label: "field 'collapse_id'") }
             if let t = try overrideText(reader, Slot.apnsID) { apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
         }
 
-        if topicOverride == nil && typeOverride == nil && defaultTopic != nil {
+        let payload: [UInt8], shape: PayloadShape, payloadLabel: String
+        var patches: [SendTimeFields.Patch] = []
+        // True when the push type is the run's own (`defaultType`): its rules were looked up once, in `init`.
+        var typeIsDefault = typeOverride == nil
+        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
+            (payload, shape, payloadLabel) = (own.0, own.1, "field 'payload'")
+            if pushType == nil {   // the row's own payload says which type it is
+                typeIsDefault = false
+                pushType = PushTypeRules.inferred(from: shape)
+                if pushType == .background && priority == nil { priority = 5 }
+            }
+        } else if let template {
+            payload = try template.render(reader, firstSlot: Slot.firstTemplateField, patches: &patches)
+            (shape, payloadLabel) = (template.shape, template.name)
+            if pushType == nil {
+                pushType = templateType
+                if defaultIsInferredBackground && priority == nil { priority = 5 }
+            }
+        } else {
+            throw RowError("no payload: give --template/--payload or a 'payload' field")
+        }
+        if pushType == nil {
+            pushType = .alert   // APNs' reading of a push without the header; the run ends asking for --push-type
+            notes.recordUntyped()
+        }
+
+        if topicOverride == nil && typeIsDefault && defaultTopic != nil {
             topic = defaultTopic
         } else if let given = topic {
             topic = try NotificationRules.topic(given, for: pushType, label: topicOverride != nil ? "field 'topic'" : "--topic")
         }
-
-        let payload: [UInt8], shape: PayloadShape
-        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
-            (payload, shape) = own
-        } else if let template {
-            payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
-            shape = template.shape
-        } else {
-            throw RowError("no payload: give --template/--payload or a 'payload' field")
-        }
         try NotificationRules.checkPayloadSize(payload.count, pushType: pushType)
         try NotificationRules.checkPayload(shape, pushType: pushType, priority: priority)
-        return PushNotification(line: line, token: token, payload: payload, topic: topic, pushType: pushType,
-                                priority: priority, expiration: expiration, collapseID: collapseID, apnsID: apnsID)
+        if let pushType, typeIsDefault ? defaultTypeHasRules : PushTypeRules.hasRules(pushType) {
+            try PushTypeRules.check(pushType, priority: priority, usesTokenAuth: defaults.usesTokenAuth)
+            try PushTypeRules.checkContentChanged(pushType, payload: payload, shape: shape)
+            if pushType == .liveactivity {
+                notes.record(try liveActivityRules.check(payload: payload, priority: priority, label: payloadLabel))
+            }
+        }
+        var notification = PushNotification(line: line, token: token, payload: payload, topic: topic, pushType: pushType,
+                                            priority: priority, expiration: expiration, collapseID: collapseID, apnsID: apnsID)
+        if !patches.isEmpty || expiresAfter != nil {
+            notification.sendTime = SendTimeFields(patches: patches, expiresAfter: expiresAfter)
+        }
+        return notification
     }
 
     /// The row's own payload bytes and their shape, nil when it has none. `bytes`: a JSONL row's original bytes of it.

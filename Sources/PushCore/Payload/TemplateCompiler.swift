@@ -6,7 +6,8 @@ struct TemplateCompiler {
     private static func isNameByte(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"),
+             UInt8(ascii: "$"), UInt8(ascii: "+"):   // `$now+15m` (checked by `checkComputed`)
             return true
         default:
             return false
@@ -74,6 +75,7 @@ struct TemplateCompiler {
                 throw error("invalid placeholder: expected {{name}} with a field name made of letters, digits, '_', '.' or '-'", at: open)
             }
             let field = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
+            try checkComputed(field, at: open)
             let close = j + 2
             copyLiteral(literalStart..<open)
             if inString {
@@ -90,6 +92,15 @@ struct TemplateCompiler {
         copyLiteral(literalStart..<n)
         let skeleton = try validate(dummy: dummy, offsets: dummyOffsets)
         return (segments, skeleton)
+    }
+
+    /// `$` starts the name of a value computed when the push is sent (`SendTimeFields`): only `$now` and its offsets.
+    private func checkComputed(_ field: String, at open: Int) throws(TemplateError) {
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "+") }) else { return }
+        guard SendTimeFields.nowOffset(placeholder: field) != nil else {
+            throw error("unknown placeholder {{\(field)}}: the values computed when the push is sent are {{$now}} "
+                + "(UNIX seconds) and offsets such as {{$now+15m}} or {{$now-30s}} (s, m, h or d, up to a year)", at: open)
+        }
     }
 
     /// A value placeholder must be a whole JSON value: after ':', ',' or '[' and before ',', '}' or ']'.

@@ -71,7 +71,11 @@ extension OptionSpec {
         static let pushType = OptionSpec(
             "push-type", value: "TYPE", category: .headers,
             summary: "The apns-push-type of every notification",
-            longHelp: ["A row's push_type field overrides it."],
+            longHelp: ["A row's push_type field overrides it. Left out, the push type is inferred from the payload "
+                + "and sent on every request: liveactivity when aps has event, alert when it has alert, sound or "
+                + "badge, background (priority 5) when it has only content-available; a payload that fits none needs "
+                + "it. Checked per type: location needs --key and priority 5 or 10, liveactivity priority 5 or 10 and "
+                + "a valid Live Activity payload, widgets and controls \"content-changed\": true."],
             completion: .choices(PushType.known.map(\.rawValue)), inConfigFile: true)
         static let priority = OptionSpec(
             "priority", value: "N", category: .headers,
@@ -79,9 +83,21 @@ extension OptionSpec {
             longHelp: ["Left out, the header is not sent and APNs uses 10. A row's priority field overrides it."],
             completion: .choices(["10", "5", "1"]), inConfigFile: true)
         static let expiration = OptionSpec(
-            "expiration", value: "UNIX-SECONDS", category: .headers,
+            "expiration", value: "TIME", category: .headers,
             summary: "Keep retrying delivery until this time; 0 means try once",
-            longHelp: ["Left out, APNs applies its own storage policy. A row's expiration field overrides it."])
+            longHelp: ["TIME is a UNIX time, an RFC 3339 time (2026-12-05T18:00:00Z), or a duration from when each "
+                + "request is sent (30s, 15m, 1h, 2d; a retried row gets a later expiration). A time in the past and "
+                + "a small number that looks like a duration (3600) are refused. Left out, APNs applies its own "
+                + "storage policy. A row's expiration field overrides it and takes the same forms."])
+        static let contentStateSchema = OptionSpec(
+            "content-state-schema", value: "FILE", category: .payload,
+            summary: "Refuse Live Activity rows whose content-state the app could not decode",
+            longHelp: ["FILE is a JSON object of the app's ContentState keys and their JSON types: string, number, "
+                + "integer, boolean, object or array, with a ? at the end for an optional key, e.g. "
+                + "{\"score\": \"integer\", \"note\": \"string?\"}. A liveactivity row whose content-state misses a "
+                + "key or has a value of another type is invalid before anything is sent (APNs would accept it and "
+                + "the app would drop it)."],
+            completion: .file)
         static let collapseID = OptionSpec(
             "collapse-id", value: "ID", category: .headers,
             summary: "Collapse notifications that share this ID into one on the device")
@@ -260,7 +276,8 @@ extension CommandSpec {
             " | --device TOKEN...)",
             "[--template FILE | --payload JSON]",
             "[--topic TOPIC] [--push-type TYPE] [--priority 10|5|1]",
-            "[--expiration UNIX-SECONDS] [--collapse-id ID]",
+            "[--expiration TIME] [--collapse-id ID]",
+            "[--content-state-schema FILE]",
             "((--key FILE | --key-env NAME) --key-id ID --team-id ID",
             " | (--cert FILE | --cert-env NAME) [--cert-key FILE]",
             "   [--cert-password-file FILE])",
@@ -292,7 +309,7 @@ extension CommandSpec {
         operand: nil,
         options: [
             Send.input, Send.format, Send.tokenField, Send.device,
-            Send.template, Send.payload,
+            Send.template, Send.payload, Send.contentStateSchema,
             Send.topic, Send.pushType, Send.priority, Send.expiration, Send.collapseID,
             Send.key, Send.keyEnv, Send.keyID, Send.teamID, Send.cert, Send.certEnv, Send.certKey, Send.certPasswordFile,
             Send.environment, Send.production, Send.sandbox, Send.endpoint, Send.proxy, Send.caFile,

@@ -56,8 +56,18 @@ struct SendOptions: Equatable, Sendable {
     var pushType: PushType?
     /// 10, 5 or 1; nil leaves the header out.
     var priority: Int?
-    /// UNIX seconds; nil leaves the header out.
+    /// UNIX seconds; nil leaves the header out (or `expiresAfter` sets it per request).
     var expiration: Int?
+    /// `--expiration 1h`: the send time plus this many seconds.
+    var expiresAfter: Int?
+    /// `--content-state-schema` path.
+    var contentStateSchema: String?
+
+    /// Certificate authentication (`--cert`): push types that need a provider token are refused per row.
+    var usesCertificate: Bool {
+        if case .certificate = credentials { return true }
+        return false
+    }
     var collapseID: String?
     var credentials: SendCredentials
     var environment: APNsEnvironment = SendDefaults.environment
@@ -154,8 +164,16 @@ extension SendOptions {
             }
         }
         let priority = try values.choice(O.priority).flatMap { Int($0) }
-        let expiration = try values.string(O.expiration).map { (text) throws(UsageError) in
-            try ValueParser.integer(text, in: 0...Int.max, option: O.expiration, command: values.command)
+        var expiration: Int?, expiresAfter: Int?
+        if let text = values.string(O.expiration) {
+            do {
+                switch try ExpirationValue.parse(text, nowSeconds: Clock.wallSeconds(), label: O.expiration.longFlag) {
+                case .at(let time): expiration = time
+                case .after(let seconds): expiresAfter = seconds
+                }
+            } catch {
+                throw values.error(error.message)
+            }
         }
         let collapseID = values.string(O.collapseID)
         if let collapseID {
@@ -228,6 +246,8 @@ extension SendOptions {
             progress: progress, summaryJSON: summaryJSON, fileMode: fileMode, metricsFile: metricsFile, campaign: campaign,
             logFormat: logFormat, plan: plan)
         options.pauseMaxMs = pauseMaxMs
+        options.expiresAfter = expiresAfter
+        options.contentStateSchema = values.string(O.contentStateSchema)
         return options
     }
 

@@ -59,9 +59,19 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     } catch {
         return usageFailure("\(error)", command: command)
     }
+    var contentStateSchema: ContentStateSchema?
+    if let path = options.contentStateSchema {
+        do {
+            contentStateSchema = try ContentStateSchema.load(path: path)
+        } catch {
+            return usageFailure("--content-state-schema: \(error)", command: command)
+        }
+    }
     let defaults = NotificationDefaults(topic: credentials?.topic ?? options.topic, pushType: options.pushType,
                                         priority: options.priority, expiration: options.expiration,
-                                        collapseID: options.collapseID)
+                                        collapseID: options.collapseID, expiresAfter: options.expiresAfter,
+                                        usesTokenAuth: options.usesCertificate == false,
+                                        contentStateSchema: contentStateSchema)
     let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
     let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard,
                        dedupe: options.plan.dedupe)
@@ -167,6 +177,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         retryPolicy: RetryPolicy(maxRetries: options.retries), ratePerSecond: options.rate,
                                         campaignGuard: CampaignGuard(environmentFlag: options.endpoint == nil
                                             ? "--\(options.environment.rawValue)" : nil))
+        settings.campaignGuard?.topic = defaults.topic.map { (try? NotificationRules.topic($0, for: preparer.defaultType)) ?? $0 }
         settings.proxy = options.proxy
         settings.clientCertificate = credentials.identity?.info
         if options.verbosity > 1 { settings.trace = log }
@@ -230,7 +241,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         status = rowsStatus == 0 ? .success : .undelivered
     }
     if !options.quiet {
-        var text = result.summary.render()
+        for warning in preparer.notes.warnings { Output.standardError("apnsctl: warning: \(warning)\n") }
+        var text = pushTypeLine(preparer, options: options, dryRun: dryRun) + result.summary.render()
         if let campaignTotals { text += campaignTotals.rowsLine(label: "campaign") + " (the report's rows and this run's)\n" }
         Output.standardError(text)
     }
@@ -238,6 +250,14 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
 
     return finishOutputs(options, result: result, campaignTotals: campaignTotals, rowsRead: rowsRead, status: status,
                          metrics: metrics).rawValue
+}
+
+/// `check` says which push type the run sends when no row sets its own: "push type: alert (inferred from the
+/// template)". A real run shows it per request with `-vv`.
+private func pushTypeLine(_ preparer: RowPreparer, options: SendOptions, dryRun: Bool) -> String {
+    guard dryRun, let type = preparer.defaultType else { return "" }
+    let source = options.pushType != nil ? "--push-type" : "inferred from \(preparer.template?.name ?? "the payload")"
+    return "push type: \(type.rawValue) (\(source))\n"
 }
 
 /// "interrupted: 120 rows not sent yet; …": what a run that did not finish left, and how to continue it.

@@ -112,7 +112,7 @@ extension EndToEndTests {
                     let logged = try log.request(for: row.reportToken)
                     #expect(logged["payload"] == payload, "line \(row.line): the mock received the rendered payload")
                     #expect(logged["topic"] == .string(MockFixture.topic))
-                    #expect(logged["push_type"] == .null && logged["priority"] == .null && logged["collapse_id"] == .null)
+                    #expect(logged["push_type"] == "alert" && logged["priority"] == .null && logged["collapse_id"] == .null)
                     #expect(reported.apnsID != nil && reported.apnsID == logged["apns_id"]?.stringValue,
                             "line \(row.line): the report's apns_id is the one the server answered")
                     #expect(isUUID(reported.apnsID))

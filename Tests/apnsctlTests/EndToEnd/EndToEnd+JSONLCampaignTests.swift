@@ -61,8 +61,8 @@ extension EndToEndTests {
 
             // Sent rows: exactly these headers and payloads reached the server.
             let expected: [(line: Int, token: String, headers: Headers, payload: JSONValue)] = [
-                (1, t[0], Headers(), ["aps": ["alert": "Hi Ann"]]),
-                (2, t[1], Headers(), ["aps": ["alert": "own \"payload\""], "ids": [1, .number("2.50"), nil]]),
+                (1, t[0], Headers(pushType: "alert"), ["aps": ["alert": "Hi Ann"]]),
+                (2, t[1], Headers(pushType: "alert"), ["aps": ["alert": "own \"payload\""], "ids": [1, .number("2.50"), nil]]),
                 (3, t[2], Headers(topic: "com.example.other", pushType: "background", priority: 5,
                                   expiration: 1900000000, collapseID: "group-1"), ["aps": ["content-available": 1]]),
                 (4, t[3], Headers(pushType: "alert", priority: 10, expiration: 0), ["aps": ["alert": "Hi Cy"]]),
