@@ -65,7 +65,7 @@ extension ConnectionStateMachine {
             settle(flight, outcome: .rejected, status: status, reason: reason, unregisteredAt: nil,
                    latencyMs: latencyMs, wallMs: wallMs)
             let what = reason ?? Reason(rawValue: "HTTP \(status)")
-            return .stopRun("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
+            return .stopRun(what.stopRunMessage)
         }
         return action
     }

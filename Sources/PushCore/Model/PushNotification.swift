@@ -16,10 +16,12 @@ public struct PushNotification: Sendable, Equatable {
     public var collapseID: String?
     /// Canonical lowercase UUID; nil lets APNs assign one.
     public var apnsID: String?
+    /// Which request this is (`RequestKind`): a device push unless a broadcast or channel command made it.
+    public var kind: RequestKind = .device
 
     public init(line: Int, token: String, payload: [UInt8], topic: String? = nil,
                 pushType: PushType? = nil, priority: Int? = nil, expiration: Int? = nil,
-                collapseID: String? = nil, apnsID: String? = nil) {
+                collapseID: String? = nil, apnsID: String? = nil, kind: RequestKind = .device) {
         self.line = line
         self.token = token
         self.payload = payload
@@ -29,5 +31,6 @@ public struct PushNotification: Sendable, Equatable {
         self.expiration = expiration
         self.collapseID = collapseID
         self.apnsID = apnsID
+        self.kind = kind
     }
 }

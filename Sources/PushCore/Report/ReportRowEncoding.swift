@@ -5,13 +5,14 @@ package enum ReportRowEncoding {
     /// `{"line":1,"token":"…",…,"finished_at":"2026-11-26T15:18:39.123Z"}\n`
     /// Kept fields (`kept` names, values from `row.kept`) follow the standard ones.
     package static func appendJSONLine(_ row: ReportRow, kept: [String] = [], to buffer: inout [UInt8],
-                                       scratch: ByteScratch? = nil) {
-        withUnsafePointer(to: row) { appendJSONLine(at: $0, kept: kept, to: &buffer, scratch: scratch) }
+                                       scratch: ByteScratch? = nil, columns: ReportColumns = .device) {
+        withUnsafePointer(to: row) { appendJSONLine(at: $0, kept: kept, to: &buffer, scratch: scratch, columns: columns) }
     }
 
     /// The row read in place through `row` (no copy of the row: the report writer's path).
     static func appendJSONLine(at row: UnsafePointer<ReportRow>, kept: [String], to buffer: inout [UInt8],
-                               scratch: ByteScratch?) {
+                               scratch: ByteScratch?, columns: ReportColumns = .device) {
+        let broadcast = columns == .broadcast
         var bound = fixedBound + 6 * ReportRow.textBytes(row)
         for (index, name) in kept.enumerated() {
             bound += 6 * name.utf8.count + 8 + 6 * (index < row.pointee.kept.count ? row.pointee.kept[index]?.text.utf8.count ?? 0 : 0)
@@ -20,7 +21,7 @@ package enum ReportRowEncoding {
             out.byte(UInt8(ascii: "{"))
             for field in ReportField.ordered {
                 if field != .line { out.byte(UInt8(ascii: ",")) }
-                out.write(field.jsonKey)
+                out.write(broadcast ? field.broadcastJSONKey : field.jsonKey)
                 writeValue(field, of: row, to: &out, absent: "null", text: { $0.jsonString(utf8: $1) }) { out, ms in
                     out.byte(UInt8(ascii: "\""))
                     writeTime(ms, to: &out, scratch: scratch)
@@ -108,9 +109,10 @@ package enum ReportRowEncoding {
     package static let csvHeader: [UInt8] = Array((ReportRow.fieldNames.joined(separator: ",") + "\n").utf8)
 
     /// The header with kept field names after the standard ones.
-    package static func csvHeader(kept: [String]) -> [UInt8] {
-        guard !kept.isEmpty else { return csvHeader }
-        var header = Array(csvHeader.dropLast())
+    package static func csvHeader(kept: [String], columns: ReportColumns = .device) -> [UInt8] {
+        let standard = columns == .device ? csvHeader : Array((columns.fieldNames.joined(separator: ",") + "\n").utf8)
+        guard !kept.isEmpty else { return standard }
+        var header = Array(standard.dropLast())
         for name in kept {
             header.append(UInt8(ascii: ","))
             appendCSVField(name, to: &header)

@@ -26,7 +26,8 @@ enum ManPageRenderer {
         out.append("Before the command:")
         for option in CommandTable.globalOptions { out += optionEntry(option) }
         for command in CommandTable.commands { out += commandSection(command) }
-        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.reportFormat,
+        for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.broadcastChannels,
+                        ManPageProse.reportFormat,
                         ManPageProse.campaigns, ManPageProse.summaryAndMetrics] {
             out += self.section(section)
         }
