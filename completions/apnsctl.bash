@@ -289,8 +289,13 @@ _apnsctl() {
                 --stall) _apnsctl_reply "$prefix" -W 'handshake read' -- "$cur"; return ;;
                 --outage) COMPREPLY=(); return ;;
                 --outage-mode) _apnsctl_reply "$prefix" -W '503 refuse' -- "$cur"; return ;;
+                --manage-listen) COMPREPLY=(); return ;;
+                --manage-port-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --channel-limit) COMPREPLY=(); return ;;
+                --respond-channel) COMPREPLY=(); return ;;
+                --respond-manage) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --timestamp --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --close-on-connect --goaway-on-connect --no-settings --stall --outage --outage-mode --quiet --help -l -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --timestamp --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --close-on-connect --goaway-on-connect --no-settings --stall --outage --outage-mode --manage-listen --manage-port-file --broadcast-disabled --channel-limit --respond-channel --respond-manage --quiet --help -l -q -h' -- "$cur"
             ;;
         help)
             if [[ $cur == -* ]]; then

@@ -80,6 +80,8 @@ public struct MockConfiguration: Sendable {
     public var outage: MockOutage?
     /// Raw `timestamp` texts for error answers (`--timestamp PREFIX=TEXT`).
     public var timestampRules: [MockTimestampRule]
+    /// Broadcast channels: the management port, `/4/broadcasts` and their canned answers.
+    public var broadcast = MockBroadcastConfiguration()
 
     public init(listen: Endpoint = Endpoint(host: "127.0.0.1", port: 2197), maxStreams: Int = 1000,
                 responseRules: [MockResponseRule] = [], requireProviderToken: Bool = true,

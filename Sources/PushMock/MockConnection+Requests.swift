@@ -81,7 +81,7 @@ extension MockConnection {
             engine.statistics.update { $0.ignored += 1 }
             return
         }
-        engine.takenCount += 1
+        if port == .push { engine.takenCount += 1 }   // --goaway-every and --drop-every count push requests
         engine.statistics.update { $0.requests += 1 }
         // GOAWAY first: the client learns before it reads this answer that it must not reuse the connection.
         if case .takeThenGoAway(let lastStreamID) = intake, let session {
@@ -92,7 +92,7 @@ extension MockConnection {
                 engine.note("connection \(id): \(error)")
             }
         }
-        switch engine.plan(request) {
+        switch engine.plan(request, on: port) {
         case .silent(let attempt):
             engine.statistics.update { $0.silenced += 1 }
             engine.log?.append(timeMs: MockEngine.nowMs(), connection: id, stream: stream, attempt: attempt,

@@ -23,6 +23,8 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     static let lingerMs: Int64 = 1000
 
     let id: Int
+    /// The push port, or the channel-management port (which never misbehaves on purpose).
+    let port: MockPort
     let fd: Int32
     let tls: TLSConnection
     unowned let engine: MockEngine
@@ -57,20 +59,25 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     var requests: [Int32: MockRequest] = [:]
     var spare: [MockRequest] = []
 
-    init(id: Int, fd: Int32, tls: TLSConnection, engine: MockEngine) {
+    init(id: Int, fd: Int32, tls: TLSConnection, engine: MockEngine, port: MockPort = .push) {
         self.id = id
+        self.port = port
         self.fd = fd
         self.tls = tls
         self.engine = engine
         self.policy = StreamLimitPolicy(maxStreams: engine.maxStreams, tokenAuth: engine.tokenAuth,
                                         dropOnRejection: engine.dropStreamsOnRejection)
-        self.ending = ConnectionEnding(goAway: engine.goAwayTriggers, drop: engine.dropTriggers)
+        self.ending = port == .push ? ConnectionEnding(goAway: engine.goAwayTriggers, drop: engine.dropTriggers)
+            : ConnectionEnding(goAway: [], drop: [])
         output.reserveCapacity(1 << 16)
-        if engine.opening.onAccept == .discardRawInput {
+        if opening.onAccept == .discardRawInput {
             state = .mute
             muteRaw = true
         }
     }
+
+    /// How the connection opens: as `--close-on-connect` and the like say on the push port, served on the other.
+    private var opening: ConnectionOpening { port == .push ? engine.opening : .serve }
 
     /// What to poll the socket for: nothing but errors when stalled, room to write when output waits.
     var pollEvents: PollEvents {
@@ -151,7 +158,7 @@ final class MockConnection: HTTP2ServerSessionDelegate {
     /// Right after the handshake: serve, or misbehave as `ConnectionOpening` says. False when the connection is
     /// done for this pass (closed, mute or stalled).
     private func open(scratch: UnsafeMutableRawBufferPointer) throws -> Bool {
-        let step = engine.opening.onHandshake ?? .serve
+        let step = opening.onHandshake ?? .serve
         switch step {
         case .close:
             beginLingering()

@@ -66,9 +66,18 @@ final class MockEngine {
     var providerTokenUses = BoundedTally<String, Int>(limit: MockEngine.providerTokenMemory)
     var firstProviderToken: String?
     var delayed = DelayQueue<DelayedAnswer>()
+    /// Broadcast channels, shared with the server (tests read them while it runs).
+    let channels: SharedChannelStore
+    let channelValidator: ChannelValidator
+    /// Broadcasts per channel id and management requests per operation, for `:K` rules and the log's `attempt`.
+    var channelAttempts = BoundedTally<String, Int>(limit: MockEngine.tokenMemory)
+    var operationAttempts: [ChannelOperation: Int] = [:]
 
     init(configuration: MockConfiguration, log: RequestLogWriter?, statistics: MockStatisticsStore,
-         startedAtMs: Int64 = MockEngine.monotonicMs()) {
+         startedAtMs: Int64 = MockEngine.monotonicMs(), channels: SharedChannelStore) {
+        self.channels = channels
+        channelValidator = ChannelValidator(authentication: RequestValidator(configuration: configuration),
+                                            broadcast: configuration.broadcast)
         opening = configuration.opening
         outage = configuration.outage
         self.startedAtMs = startedAtMs
@@ -109,8 +118,12 @@ final class MockEngine {
         if !quiet { MockServer.note(message()) }
     }
 
-    /// Counts the attempt and decides: silent, or the answer.
-    func plan(_ request: MockRequest) -> MockPlan {
+    /// Counts the attempt and decides: silent, or the answer. Broadcasts and management requests:
+    /// `planChannelRequest`.
+    func plan(_ request: MockRequest, on port: MockPort = .push) -> MockPlan {
+        if port == .management || ChannelRoute.isBroadcastPath(request.path) {
+            return planChannelRequest(request, on: port)
+        }
         var attempt = 0
         var tokenKey: String?
         if let token = request.deviceToken, !token.isEmpty, tallyTokens || !silentPrefixes.isEmpty {
@@ -131,20 +144,21 @@ final class MockEngine {
             return .answer(MockDecision(status: 503, reason: .serviceUnavailable, apnsID: apnsID),
                            attempt: attempt, tokenKey: tokenKey)
         }
-        let decision = validator.decide(
-            request, attempt: max(1, attempt),
-            providerTokenUses: { jwt in
-                // Only the first provider token the server sees has "expired": a client must replace it once,
-                // and its replacement is good (a replacement refused too would mean a wrong client clock).
-                if self.firstProviderToken == nil { self.firstProviderToken = String(jwt) }
-                guard self.firstProviderToken.map({ $0 == jwt }) == true else { return 2 }
-                return self.providerTokenUses.update(String(jwt), initial: 0) { uses in
-                    uses += 1
-                    return uses
-                }
-            },
-            nowMs: Self.nowMs, newID: { self.ids.next() })
+        let decision = validator.decide(request, attempt: max(1, attempt), providerTokenUses: recordProviderTokenUse,
+                                        nowMs: Self.nowMs, newID: { self.ids.next() })
         return .answer(decision, attempt: attempt, tokenKey: tokenKey)
+    }
+
+    /// Records a use of a provider token that passed the verifier (`--expire-token-once`); returns its uses so far.
+    func recordProviderTokenUse(_ jwt: Substring) -> Int {
+        // Only the first provider token the server sees has "expired": a client must replace it once,
+        // and its replacement is good (a replacement refused too would mean a wrong client clock).
+        if firstProviderToken == nil { firstProviderToken = String(jwt) }
+        guard firstProviderToken.map({ $0 == jwt }) == true else { return 2 }
+        return providerTokenUses.update(String(jwt), initial: 0) { uses in
+            uses += 1
+            return uses
+        }
     }
 
     /// Records an answer that went out: statistics, the token's accepted count, and how far out of order it was
@@ -160,6 +174,9 @@ final class MockEngine {
         }
         statistics.update { stats in
             stats.recordAnswer(status: decision.status, reason: decision.reason)
+            if let answer = decision.channel {
+                stats.broadcast.record(answer, status: decision.status, reason: decision.reason)
+            }
             if acceptedAgain { stats.tokensAcceptedMoreThanOnce += 1 }
             if order.late { stats.lateAnswers += 1 }
             if order.newMaximum { stats.recordReorder(connection: connection, reorder: order.reorder) }

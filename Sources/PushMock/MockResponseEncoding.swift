@@ -30,7 +30,7 @@ public enum MockResponseEncoding {
 
     /// The response body: nil for 200, else the error JSON.
     public static func body(for decision: MockDecision) -> [UInt8]? {
-        guard !decision.isAccepted else { return nil }
+        guard !decision.isAccepted else { return decision.channel?.body }
         let reason = decision.reason ?? .internalServerError
         if let text = decision.timestampText { return errorBody(reason: reason, timestampText: text) }
         return errorBody(reason: reason, timestampMs: decision.timestampMs)
@@ -38,6 +38,10 @@ public enum MockResponseEncoding {
 
     /// Replaces `fields` with the response headers (besides `:status`) for `decision`.
     package static func headers(for decision: MockDecision, into fields: inout [HTTP2HeaderField]) {
+        if let answer = decision.channel {
+            ChannelAnswer.headers(for: decision, answer, into: &fields)
+            return
+        }
         fields.removeAll(keepingCapacity: true)
         fields.append(HTTP2HeaderField(name: "apns-id", value: decision.apnsID, neverIndex: true))
         if decision.isAccepted {

@@ -65,23 +65,25 @@ enum ASCII {
         (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) ? byte | 0x20 : byte
     }
 
-    static func hasPrefixIgnoringCase<T: Sequence<UInt8>, P: Sequence<UInt8>>(_ text: T, _ prefix: P) -> Bool {
+    static func hasPrefixIgnoringCase<T: Sequence<UInt8>, P: Sequence<UInt8>>(_ text: T, _ prefix: P,
+                                                                            ignoringCase: Bool = true) -> Bool {
         var t = text.makeIterator()
         for p in prefix {
-            guard let c = t.next(), lower(c) == lower(p) else { return false }
+            guard let c = t.next(), ignoringCase ? lower(c) == lower(p) : c == p else { return false }
         }
         return true
     }
 
-    /// The item whose prefix is the longest one `token` starts with (case-insensitively); among equal prefixes,
-    /// the first.
+    /// The item whose prefix is the longest one `token` starts with (case-insensitively unless `ignoringCase` is
+    /// false); among equal prefixes, the first.
     static func longestPrefixMatch<Item>(in items: [Item], prefix: (Item) -> String,
-                                         token: some StringProtocol) -> Item? {
+                                         token: some StringProtocol, ignoringCase: Bool = true) -> Item? {
         var best: Item?
         var bestLength = -1
         for item in items {
             let candidate = prefix(item)
-            if candidate.utf8.count > bestLength && hasPrefixIgnoringCase(token.utf8, candidate.utf8) {
+            if candidate.utf8.count > bestLength
+                && hasPrefixIgnoringCase(token.utf8, candidate.utf8, ignoringCase: ignoringCase) {
                 best = item
                 bestLength = candidate.utf8.count
             }

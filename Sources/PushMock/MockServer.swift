@@ -23,16 +23,24 @@ public final class MockServer: @unchecked Sendable {
     private let stopPipe = Waker()   // never drained: once woken, the loop stops
     private let statisticsStore = MockStatisticsStore()
     private var listener: Int32 = -1
+    /// The channel-management port's socket (`configuration.broadcast.manageListen`), -1 when there is none.
+    private var manageListener: Int32 = -1
     private var log: RequestLogWriter?
     private var statsFile: Int32 = -1
     /// The bound port, once `start()` succeeded.
     public private(set) var port: Int?
+    /// The bound management port, once `start()` succeeded with `configuration.broadcast.manageListen`.
+    public private(set) var managePort: Int?
+    /// The broadcast channels both ports share (readable from any thread while the server runs).
+    public let channels: SharedChannelStore
     /// When `start()` bound the port, on the monotonic clock (`--outage` counts from it).
     private var startedAtMs: Int64 = 0
 
     package init(configuration: MockConfiguration, tlsContext: TLSContext) {
         self.configuration = configuration
         self.tlsContext = tlsContext
+        channels = SharedChannelStore(limitPerBundle: configuration.broadcast.channelLimit,
+                                      seed: configuration.broadcast.channelIDSeed)
     }
 
     /// A server whose TLS identity is a PEM certificate (chain) and its unencrypted PEM key. With
@@ -52,6 +60,7 @@ public final class MockServer: @unchecked Sendable {
 
     deinit {
         if listener >= 0 { Socket.close(listener) }
+        if manageListener >= 0 { Socket.close(manageListener) }
         if statsFile >= 0 { Socket.close(statsFile) }
     }
 
@@ -77,6 +86,19 @@ public final class MockServer: @unchecked Sendable {
         }
         listener = bound.fd
         port = bound.port
+        if let manage = configuration.broadcast.manageListen {
+            do {
+                let boundManage = try Socket.listen(host: manage.host, port: manage.port)
+                manageListener = boundManage.fd
+                managePort = boundManage.port
+            } catch {
+                Socket.close(listener)
+                listener = -1
+                port = nil
+                throw MockServerError("management port: \(error.description) (is another server using port "
+                    + "\(manage.port)? --manage-listen 127.0.0.1:0 picks a free port)")
+            }
+        }
         startedAtMs = MockEngine.monotonicMs()
         return bound.port
     }
@@ -87,7 +109,7 @@ public final class MockServer: @unchecked Sendable {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
         defer { scratch.deallocate() }
         let engine = MockEngine(configuration: configuration, log: log, statistics: statisticsStore,
-                                startedAtMs: startedAtMs)
+                                startedAtMs: startedAtMs, channels: channels)
         var connections: [MockConnection] = []
         var nextID = 1
         var poller = PollSet(capacity: 64)
@@ -97,6 +119,7 @@ public final class MockServer: @unchecked Sendable {
             poller.removeAll()
             poller.add(stopPipe.readFD, .readable)
             poller.add(listener, .readable)
+            poller.add(manageListener, .readable)   // -1 (ignored by poll) without a management port
             // Wake for the first of: a delayed answer due, a lingering connection's deadline, the log's flush
             // (at least once a second).
             var wakeAt = min(engine.delayed.nextDue ?? .max, outageWake)
@@ -113,7 +136,7 @@ public final class MockServer: @unchecked Sendable {
             if !poller.events(at: 0).isEmpty { break }
 
             for (index, connection) in connections.enumerated() {
-                let events = poller.events(at: index + 2)
+                let events = poller.events(at: index + Self.firstConnectionSlot)
                 if !events.isEmpty { connection.handle(events, scratch: scratch) }
             }
             let now = MockEngine.monotonicMs()
@@ -130,13 +153,15 @@ public final class MockServer: @unchecked Sendable {
             }
             connections.removeAll { $0.state == .closed }
 
-            if !poller.events(at: 1).isEmpty {
-                while let fd = Socket.accept(listener) {
+            for (slot, port) in [(1, MockPort.push), (2, MockPort.management)] where !poller.events(at: slot).isEmpty {
+                while let fd = Socket.accept(port == .push ? listener : manageListener) {
                     do {
                         let tls = try TLSConnection(context: tlsContext, fd: fd, serverName: nil)
-                        connections.append(MockConnection(id: nextID, fd: fd, tls: tls, engine: engine))
+                        connections.append(MockConnection(id: nextID, fd: fd, tls: tls, engine: engine, port: port))
                         nextID += 1
-                        statisticsStore.update { $0.connections += 1 }
+                        statisticsStore.update { stats in
+                            if port == .push { stats.connections += 1 } else { stats.broadcast.manageConnections += 1 }
+                        }
                     } catch {
                         engine.note("cannot start TLS on a new connection: \(error)")
                         Socket.close(fd)
@@ -150,13 +175,18 @@ public final class MockServer: @unchecked Sendable {
         engine.delayed.removeAll()
         if listener >= 0 { Socket.close(listener) }
         listener = -1
+        if manageListener >= 0 { Socket.close(manageListener) }
+        manageListener = -1
         log?.close(nowMs: MockEngine.nowMs())
         log = nil
         writeStatistics()
     }
 
-    /// `--outage … --outage-mode refuse`: closes the listening socket and every connection when the outage begins,
-    /// listens again on the same port when it ends. Returns when to look again (monotonic ms; `.max`: never).
+    /// Poll slots: the stop pipe, the push listener, the management listener, then the connections.
+    private static let firstConnectionSlot = 3
+
+    /// `--outage … --outage-mode refuse`: closes the push listener and every push connection when the outage
+    /// begins, listens again on the same port when it ends. Returns when to look again (monotonic ms; `.max`: never).
     private func applyOutage(_ engine: MockEngine, _ connections: inout [MockConnection]) -> Int64 {
         guard let outage = engine.outage else { return .max }
         let now = MockEngine.monotonicMs()
@@ -165,8 +195,9 @@ public final class MockServer: @unchecked Sendable {
         case .close:
             Socket.close(listener)
             listener = -1
-            for connection in connections { connection.close() }
-            connections.removeAll()
+            // The management port is not part of the outage.
+            for connection in connections where connection.port == .push { connection.close() }
+            connections.removeAll { $0.port == .push }
         case .reopen:
             do {
                 listener = try Socket.listen(host: configuration.listen.host, port: port ?? 0).fd

@@ -9,7 +9,7 @@ import PushCore
 public struct MockStatistics: Sendable, Equatable {
     /// Requests taken on: received in full and neither above a GOAWAY's last-stream-id nor after a drop.
     public var requests = 0
-    /// Answered 200.
+    /// Answered 2xx (200; 201 and 204 on the management port).
     public var accepted = 0
     /// Answered with an error status.
     public var rejected = 0
@@ -45,6 +45,8 @@ public struct MockStatistics: Sendable, Equatable {
     /// `reorderConnectionsKept` connections that had one.
     public var maxReorderByConnection: [Int: Int] = [:]
     static let reorderConnectionsKept = 100
+    /// Broadcasts and channel management (`--manage-listen`).
+    public var broadcast = BroadcastStatistics()
 
     public init() {}
 
@@ -60,7 +62,7 @@ public struct MockStatistics: Sendable, Equatable {
     }
 
     mutating func recordAnswer(status: Int, reason: Reason?) {
-        if status == 200 {
+        if (200...299).contains(status) {
             accepted += 1
         } else {
             rejected += 1
@@ -99,6 +101,7 @@ public struct MockStatistics: Sendable, Equatable {
             "late_answers": number(lateAnswers),
             "max_reorder": number(maxReorder),
             "max_reorder_by_connection": .object(JSONObject(reorders)),
+            "broadcast": broadcast.json,
         ]))
     }
 

@@ -8,8 +8,11 @@ import PushCore
 /// `path` when the path is not a device path), `topic`, `push_type`, `priority`, `expiration` (numbers when they
 /// are integers, else the text received), `collapse_id`, `apns_id` (the one answered), `payload_size`, `payload`
 /// (the JSON object as sent, or a string when the body is not a JSON object), `status`, `reason`. Absent headers
-/// are `null`. A request never answered on purpose (`--silent`) has `apns_id`, `status` and `reason` `null`,
-/// and is logged when it arrives; answered ones are logged when the answer is sent.
+/// are `null`. Broadcasts and management requests add `operation` (create, read, delete, list, broadcast; `null`
+/// for a path refused on the management port) and `channel_id` (created, or the request's) after `path`, and
+/// their `apns_id` is the `apns-request-id` answered. A request never answered on purpose (`--silent`) has
+/// `apns_id`, `status` and `reason` `null`, and is logged when it arrives; answered ones are logged when the answer
+/// is sent.
 public enum RequestLogLine {
     /// Appends the line (with its newline) to `out`. `decision` nil: the request is not answered.
     public static func append(timeMs: Int64, connection: Int, stream: Int32, attempt: Int = 0, request: MockRequest,
@@ -43,6 +46,10 @@ public enum RequestLogLine {
             key("token"); string(String(token))
         } else {
             key("path"); string(request.path)
+        }
+        if let answer = decision?.channel {
+            key("operation"); string(answer.operation?.rawValue)
+            key("channel_id"); string(answer.channelID)
         }
         key("topic"); string(request.header("apns-topic"))
         key("push_type"); string(request.header("apns-push-type"))

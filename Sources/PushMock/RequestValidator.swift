@@ -22,7 +22,11 @@ public struct MockDecision: Sendable, Equatable {
         self.timestampMs = timestampMs
     }
 
-    public var isAccepted: Bool { status == 200 }
+    /// Broadcast and channel-management answers: what differs from a device push's answer. nil for device pushes.
+    public var channel: ChannelAnswer?
+
+    /// 2xx: 200 for pushes, 201 and 204 on the management port.
+    public var isAccepted: Bool { (200...299).contains(status) }
 }
 
 /// Non-JSON bodies: APNs does not document its answer. The mock says 400 with this reason (not an APNs reason).
@@ -104,17 +108,8 @@ public struct RequestValidator: Sendable {
         guard token.utf8.count % 2 == 0, token.utf8.allSatisfy(ASCII.isHex) else { return reject(400, .badDeviceToken) }
         guard !request.hasDuplicateHeaders else { return reject(400, .duplicateHeaders) }
 
-        if requireProviderToken {
-            guard let authorization = request.header("authorization"),
-                  !authorization.utf8.allSatisfy({ $0 == UInt8(ascii: " ") }) else {
-                return reject(403, .missingProviderToken)
-            }
-            guard let jwt = Self.bearerToken(authorization) else { return reject(403, .invalidProviderToken) }
-            guard !jwt.isEmpty else { return reject(403, .missingProviderToken) }
-            if let verifier = tokenVerifier, let reason = verifier(String(jwt)) {
-                return reject(Self.status(forProviderTokenReason: reason), reason)
-            }
-            if expireProviderTokenOnce && providerTokenUses(jwt) == 1 { return reject(403, .expiredProviderToken) }
+        if let refusal = providerTokenRefusal(request, providerTokenUses: providerTokenUses) {
+            return reject(refusal.status, refusal.reason)
         }
 
         guard let topic = request.header("apns-topic"), !topic.isEmpty else { return reject(400, .missingTopic) }

@@ -14,6 +14,8 @@
 /// | maxStreams | 200 | none |
 /// | maxStreams | non-200 | 1 with `dropOnRejection`, else none |
 ///
+/// "200" stands for any 2xx (the management port answers 201 and 204).
+///
 /// Lowering the limit while more streams are open is legal HTTP/2: the client may not open new streams until
 /// it is under the limit again (nghttp2 refuses streams opened before the client acknowledged the change).
 public struct StreamLimitPolicy: Sendable, Equatable {
@@ -35,7 +37,7 @@ public struct StreamLimitPolicy: Sendable, Equatable {
     /// Records the status of a response on the connection; returns the limit to announce when it changes.
     public mutating func record(status: Int) -> Int? {
         guard maxStreams > 0 else { return nil }
-        let next = status == 200 ? maxStreams : (dropOnRejection ? 1 : current)
+        let next = (200...299).contains(status) ? maxStreams : (dropOnRejection ? 1 : current)
         guard next != current else { return nil }
         current = next
         return current

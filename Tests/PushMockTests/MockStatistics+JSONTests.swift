@@ -36,7 +36,10 @@ struct MockStatisticsJSONTests {
         #expect(text == #"{"requests":10,"accepted":5,"rejected":2,"rejected_by_reason":{"InternalServerError":1,"#
             + #""Unregistered":1},"silenced":0,"unanswered":3,"ignored":4,"connections":3,"goaways":2,"drops":1,"#
             + #""stream_limit_drops":2,"tls_failures":1,"tokens_accepted_more_than_once":1,"handshakes":0,"#
-            + #""client_certificates_refused":0,"late_answers":0,"max_reorder":0,"max_reorder_by_connection":{}}"# + "\n")
+            + #""client_certificates_refused":0,"late_answers":0,"max_reorder":0,"max_reorder_by_connection":{},"#
+            + #""broadcast":{"manage_connections":0,"channels_created":0,"channels_read":0,"channels_deleted":0,"#
+            + #""channels_listed":0,"management_rejected":0,"management_rejected_by_reason":{},"#
+            + #""broadcasts_accepted":0,"broadcasts_rejected":0,"broadcasts_rejected_by_reason":{}}}"# + "\n")
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(stats.jsonText)) as? [String: Any])
         #expect(parsed["unanswered"] as? Int == 3)
     }
@@ -49,8 +52,8 @@ struct MockStatisticsJSONTests {
         stats.lateAnswers = 7
         stats.handshakes = 2
         let text = String(decoding: stats.jsonText, as: UTF8.self)
-        #expect(text.hasSuffix(#""handshakes":2,"client_certificates_refused":0,"late_answers":7,"max_reorder":1500,"#
-            + #""max_reorder_by_connection":{"2":1500,"12":40}}"# + "\n"))
+        #expect(text.contains(#""handshakes":2,"client_certificates_refused":0,"late_answers":7,"max_reorder":1500,"#
+            + #""max_reorder_by_connection":{"2":1500,"12":40},"broadcast":{"#))
         for connection in 100..<300 { stats.recordReorder(connection: connection, reorder: 1) }
         #expect(stats.maxReorderByConnection.count == MockStatistics.reorderConnectionsKept)
         // Two were listed already: 98 more fit.

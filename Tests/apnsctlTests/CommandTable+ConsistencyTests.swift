@@ -72,7 +72,7 @@ struct CommandTableConsistencyTests {
     @Test("Repeatable options are the documented ones")
     func repeatables() {
         let repeatable = Set(CommandTable.commands.flatMap(\.options).filter(\.repeatable).map(\.long))
-        #expect(repeatable == ["device", "verbose", "respond", "silent", "timestamp"])
+        #expect(repeatable == ["device", "verbose", "respond", "silent", "timestamp", "respond-channel", "respond-manage"])
     }
 
     @Test("No option reads a secret from the command line")

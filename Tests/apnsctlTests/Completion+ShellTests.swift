@@ -50,7 +50,8 @@ struct CompletionShellTests {
         #expect(try bashComplete(["apnsctl", "-v", "send", "--topic", ""]) == [])
         #expect(try bashComplete(["apnsctl", "generate", "f"]) == ["fish"])
         #expect(try bashComplete(["apnsctl", "help", "g"]) == ["generate"])
-        #expect(try bashComplete(["apnsctl", "mock", "--res"]) == ["--respond"])
+        #expect(try bashComplete(["apnsctl", "mock", "--res"]).sorted() == ["--respond", "--respond-channel", "--respond-manage"])
+        #expect(try bashComplete(["apnsctl", "mock", "--manage-l"]) == ["--manage-listen"])
         #expect(try bashComplete(["apnsctl", "--ver"]).sorted() == ["--verbose", "--version"])
     }
 

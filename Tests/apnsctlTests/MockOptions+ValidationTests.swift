@@ -164,7 +164,7 @@ struct MockOptionsValidationTests {
         (["--fail-rate", "2%"], "--fail-rate: '2%' is not a fraction from 0 to 1 (for example 0.02)"),
         (["--fail-rate", "1.5"], "--fail-rate: '1.5' is not a fraction from 0 to 1 (for example 0.02)"),
         (["--fail-rate", "."], "--fail-rate: '.' is not a fraction from 0 to 1 (for example 0.02)"),
-        (["--seed", "3"], "--seed needs --fail-rate"),
+        (["--seed", "3"], "--seed needs --fail-rate or --manage-listen"),
         (["--fail-rate", "0.1", "--seed", "-3"], "--seed: '-3' is not a non-negative integer"),
         (["--latency", "fast"], "--latency: 'fast' is not a duration (for example 500ms, 30s, 5m)"),
         (["--latency", "0ms"], "--latency: '0ms' is not a duration (for example 500ms, 30s, 5m)"),

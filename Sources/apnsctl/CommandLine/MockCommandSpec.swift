@@ -41,7 +41,8 @@ extension OptionSpec {
                 + "requests for this token the mock has seen, this one included), method, token, topic, "
                 + "push_type, priority, expiration, collapse_id, apns_id, payload_size, payload, status, reason. "
                 + "Never the authorization header. A request left unanswered on purpose (--silent) has status "
-                + "null."],
+                + "null. Broadcasts and management requests log path, operation (create, read, delete, list, "
+                + "broadcast) and channel_id, and apns_id holds the apns-request-id answered."],
             completion: .file)
         static let stats = OptionSpec(
             "stats", value: "FILE", category: .server,
@@ -55,7 +56,9 @@ extension OptionSpec {
                 + "(answers sent after the answer to a request at least 1,000 newer on the same connection; "
                 + "stream ids count requests in the client's order), max_reorder (the most requests any answer "
                 + "came behind, on any connection) and max_reorder_by_connection (the same per connection "
-                + "number, for the first 100 connections with any). "
+                + "number, for the first 100 connections with any); broadcast: manage_connections, "
+                + "channels_created, channels_read, channels_deleted, channels_listed, management_rejected and "
+                + "broadcasts_accepted, broadcasts_rejected, each rejected count also by reason. "
                 + "The file is created when the mock starts and written when it stops (SIGINT, SIGTERM)."],
             completion: .file)
         static let tlsCert = OptionSpec(
@@ -144,7 +147,8 @@ extension OptionSpec {
             repeatable: true)
         static let seed = OptionSpec(
             "seed", value: "N", category: .responses,
-            summary: "Seed of the --fail-rate draws",
+            summary: "Seed of the --fail-rate draws and of new channel ids",
+            longHelp: ["With --manage-listen, channels get the same ids in the same order on every run."],
             defaultText: String(MockDefaults.seed))
         static let latency = OptionSpec(
             "latency", value: "DURATION", category: .responses,
@@ -257,6 +261,10 @@ extension CommandSpec {
             "[--close-on-connect | --goaway-on-connect | --no-settings |",
             " --stall handshake|read]",
             "[--outage FROM..TO [--outage-mode 503|refuse]] [--quiet]",
+            "[--manage-listen HOST:PORT [--manage-port-file FILE]]",
+            "[--broadcast-disabled] [--channel-limit N]",
+            "[--respond-channel PREFIX=STATUS:REASON[:K]...]",
+            "[--respond-manage OP=STATUS:REASON[:K]...]",
         ],
         description: [
             "Serves the APNs provider API over TLS and HTTP/2 on a local address, answers each "
@@ -269,6 +277,9 @@ extension CommandSpec {
                 + "broken servers (closing or sending GOAWAY at once, no SETTINGS, no streams, stalled "
                 + "handshakes or reads), timestamps no clock gives, and a timed outage. "
                 + "--stats writes what it did when it stops.",
+            "With --manage-listen it also emulates broadcast channels: the channel-management API on a second "
+                + "port and POST /4/broadcasts/apps/BUNDLE on the push port, checked in the order APNs documents, "
+                + "over one channel store per bundle id.",
         ],
         operand: nil,
         options: [
@@ -278,8 +289,7 @@ extension CommandSpec {
             Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.timestamp, Mock.latency,
             Mock.goAwayAfter, Mock.goAwayEvery, Mock.dropAfter, Mock.dropEvery, Mock.dropMode, Mock.streamDrop,
             Mock.closeOnConnect, Mock.goAwayOnConnect, Mock.noSettings, Mock.stall, Mock.outage, Mock.outageMode,
-            .quiet, .help,
-        ],
+        ] + Mock.broadcastOptions + [.quiet, .help],
         examples: [
             CommandExample(
                 description: "A CI smoke push: start the mock on a free port, send to one device with a "
@@ -312,6 +322,15 @@ extension CommandSpec {
                     apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
                         --goaway-after 500 --drop-every 1500 --fail-rate 0.02 --seed 7 \\
                         --respond aa=429:TooManyRequests:2 --stats stats.json
+                    """),
+            CommandExample(
+                description: "Broadcast channels: the management API on a second port, at most 100 channels per "
+                    + "bundle, the same channel ids every run, broadcasts to channels whose id starts with AA "
+                    + "answered 429 once.",
+                command: """
+                    apnsctl mock --listen 127.0.0.1:0 --port-file port --write-ca ca.pem \\
+                        --manage-listen 127.0.0.1:0 --manage-port-file manage-port --seed 1 \\
+                        --channel-limit 100 --respond-channel AA=429:TooManyRequests:1
                     """),
             CommandExample(
                 description: "An APNs outage in the middle of a campaign: from 10 to 40 seconds after the start "

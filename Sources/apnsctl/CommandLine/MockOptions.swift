@@ -2,19 +2,36 @@ import PushCore
 import PushMock
 
 /// One `--respond PREFIX=STATUS:REASON[:K]` rule of `apnsctl mock`.
+/// What the text before `=` of a canned-answer rule may be: `--respond` takes a token prefix,
+/// `--respond-channel` a channel-id prefix, `--respond-manage` an operation.
+struct RuleKeyCheck: Sendable {
+    /// `PREFIX` or `OP`, as the usage shows it.
+    var name: String
+    /// An example of the whole rule, shown when its shape is wrong.
+    var example: String
+    /// What is wrong with a key (`is not lowercase hex`), nil for a good one.
+    var problem: @Sendable (String) -> String?
+
+    static let tokenPrefix = RuleKeyCheck(name: "PREFIX", example: "dead=410:Unregistered") {
+        MockOptions.isLowercaseHex($0) ? nil : "is not lowercase hex"
+    }
+}
+
 extension MockResponseRule {
-    static func parse(_ text: String, command: String = "mock") throws(UsageError) -> MockResponseRule {
-        let flag = OptionSpec.Mock.respond.longFlag
+    static func parse(_ text: String, option: OptionSpec = OptionSpec.Mock.respond, key: RuleKeyCheck = .tokenPrefix,
+                      command: String = "mock") throws(UsageError) -> MockResponseRule {
+        let flag = option.longFlag
         guard let equals = text.firstIndex(of: "="),
               let colon = text[equals...].firstIndex(of: ":") else {
-            throw UsageError("\(flag): '\(text)' is not PREFIX=STATUS:REASON[:K] (for example dead=410:Unregistered)",
+            throw UsageError("\(flag): '\(text)' is not \(key.name)=STATUS:REASON[:K] (for example \(key.example))",
                              command: command)
         }
         let prefix = String(text[..<equals])
         let statusText = String(text[text.index(after: equals)..<colon])
         var reason = String(text[text.index(after: colon)...])
-        guard MockOptions.isLowercaseHex(prefix) else {
-            throw UsageError("\(flag): prefix '\(prefix)' in '\(text)' is not lowercase hex", command: command)
+        if let problem = key.problem(prefix) {
+            let label = key.name == "PREFIX" ? "prefix" : key.name
+            throw UsageError("\(flag): \(label) '\(prefix)' in '\(text)' \(problem)", command: command)
         }
         // A last `:K` of digits is the attempt count (reasons have no colon-digits tail of their own).
         var firstAttempts: Int?
@@ -132,6 +149,9 @@ struct MockOptions: Equatable, Sendable {
     var timestamps: [MockTimestampRule] = []
     var opening: ConnectionOpening = .serve
     var outage: MockOutage?
+    /// Broadcast channels: the management port and its canned answers.
+    var broadcast = MockBroadcastConfiguration()
+    var managePortFile: String?
 }
 
 extension MockOptions {
@@ -205,10 +225,13 @@ extension MockOptions {
             return rate
         }
         let seedText = values.string(O.seed)
-        if seedText != nil && failRate == nil { throw values.error("--seed needs --fail-rate") }
         let seed = try seedText.map { (text) throws(UsageError) in
             try ValueParser.integer(text, in: MockDefaults.seedRange, option: O.seed, command: values.command)
         } ?? MockDefaults.seed
+        let (broadcast, managePortFile) = try broadcast(from: &values, seed: seedText.map { _ in UInt64(seed) })
+        if seedText != nil && failRate == nil && broadcast.manageListen == nil {
+            throw values.error("--seed needs --fail-rate or --manage-listen")
+        }
         let latencyMs = try values.duration(O.latency, default: 0)
 
         let goAway = try values.string(O.goAwayAfter).map { (text) throws(UsageError) in
@@ -249,7 +272,7 @@ extension MockOptions {
             expireTokenOnce: expireTokenOnce, silent: silent, failRate: failRate, seed: seed,
             latencyMs: latencyMs, goAway: goAway, goAwayEvery: goAwayEvery, dropAfter: dropAfter,
             dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop, timestamps: timestamps,
-            opening: opening, outage: outage)
+            opening: opening, outage: outage, broadcast: broadcast, managePortFile: managePortFile)
     }
 
     /// `--close-on-connect`, `--goaway-on-connect`, `--no-settings`, `--stall WHAT`: at most one.

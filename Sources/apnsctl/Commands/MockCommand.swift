@@ -42,6 +42,10 @@ func runMock(_ options: MockOptions) -> Int32 {
     do {
         server = try MockServer(configuration: configuration, certificatePEM: certificatePEM, keyPEM: keyPEM)
         port = try server.start()
+        // The management port first: a script that waits for --port-file finds both.
+        if let portFile = options.managePortFile, let managePort = server.managePort {
+            try writeAtomically("\(managePort)\n", to: portFile)
+        }
         if let portFile = options.portFile { try writeAtomically("\(port)\n", to: portFile) }
     } catch {
         Output.standardError("apnsctl: mock: \(error)\n")
@@ -49,6 +53,9 @@ func runMock(_ options: MockOptions) -> Int32 {
     }
     let bound = Endpoint(host: options.listen.host, port: port)
     Output.standardOutput("apnsctl mock: listening on \(bound)\n")
+    if let manage = options.broadcast.manageListen, let managePort = server.managePort {
+        Output.standardOutput("apnsctl mock: channel management on \(Endpoint(host: manage.host, port: managePort))\n")
+    }
     server.stopOnSignals()
     server.run()
     if !options.quiet {
@@ -60,7 +67,7 @@ func runMock(_ options: MockOptions) -> Int32 {
 
 /// The server's configuration for `options` (pure apart from the verifier, which is built from files).
 func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> Reason?)?) -> MockConfiguration {
-    MockConfiguration(
+    var configuration = MockConfiguration(
         listen: options.listen, maxStreams: options.maxStreams, responseRules: options.respond,
         requireProviderToken: options.requireClientCert == nil, tokenVerifier: verifier,
         logPath: options.log, quiet: options.quiet,
@@ -71,6 +78,8 @@ func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> 
         dropStreamsOnRejection: options.streamDrop, expireProviderTokenOnce: options.expireTokenOnce,
         clientCertificateCAFile: options.requireClientCert, statsPath: options.stats,
         opening: options.opening, outage: options.outage, timestampRules: options.timestamps)
+    configuration.broadcast = options.broadcast
+    return configuration
 }
 
 /// Writes via a temporary file and rename, so a reader polling for the file never sees it half written.
