@@ -38,11 +38,7 @@ extension CommandSpec {
             "[--template FILE | --payload JSON]",
             "[--bundle-id ID] [--priority 10|5]",
             "[--expiration UNIX-SECONDS]",
-            "((--key FILE | --key-env NAME) --key-id ID --team-id ID",
-            " | (--cert FILE | --cert-env NAME) [--cert-key FILE]",
-            "   [--cert-password-file FILE])",
-            "[--environment ENV | --production | --sandbox]",
-            "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
+        ] + credentialSynopsis + [
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--pause-max DURATION] [--grace-period DURATION]",
@@ -87,6 +83,12 @@ extension CommandSpec {
 }
 
 extension CommandSpec {
+    /// Send's synopsis lines of the credentials, the environment and where to connect (broadcast and channel take
+    /// them as send does).
+    static var credentialSynopsis: [String] {
+        Array(send.synopsis.drop { !$0.hasPrefix("((--key") }.prefix { !$0.hasPrefix("[--concurrency") })
+    }
+
     /// Send's options less the ones a broadcast does not take, with --bundle-id where --topic was.
     private static var broadcastOptions: [OptionSpec] {
         send.options.flatMap { option -> [OptionSpec] in

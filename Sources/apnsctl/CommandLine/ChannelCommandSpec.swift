@@ -55,11 +55,7 @@ extension CommandSpec {
             "| read|delete (--channel-id ID | --input FILE)",
             "| list",
             "[--bundle-id ID] [--output FILE] [--format jsonl|csv]",
-            "((--key FILE | --key-env NAME) --key-id ID --team-id ID",
-            " | (--cert FILE | --cert-env NAME) [--cert-key FILE]",
-            "   [--cert-password-file FILE])",
-            "[--environment ENV | --production | --sandbox]",
-            "[--endpoint HOST[:PORT]] [--proxy URL] [--ca-file PEM]",
+        ] + credentialSynopsis + [
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
             "[--retries N]",
