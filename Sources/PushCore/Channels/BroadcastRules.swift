@@ -89,6 +89,7 @@ extension RowPreparer {
         return preparer
     }
 
+    @inline(never)   // kept out of the device rows' `build`, which only tests for it
     func buildBroadcast(_ fields: Fields, _ reader: SlotReader, line: Int, channel raw: String) throws(RowError) -> PushNotification {
         let channel = try BroadcastRules.channelID(raw, label: "field '\(tokenField)'")
         var bundleID = defaults.topic, label = "--bundle-id"

@@ -145,12 +145,10 @@ public struct APNsResponse: Sendable, Equatable {
     @inline(__always)   // inlined into the connection's settling (a call returned the row through a temporary)
     public func reportRow(for notification: PushNotification, outcome: Outcome, status: Int, reason: Reason?,
                           unregisteredAt: Int64?, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
-        var row = ReportRow(line: notification.line, token: channelID ?? notification.token, outcome: outcome, status: status,
+        ReportRow(line: notification.line, token: channelID ?? notification.token, outcome: outcome, status: status,
                   reason: outcome == .delivered ? nil : (reason?.rawValue ?? "HTTP \(status)"),
                   apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
                   apnsUniqueIDText: apnsUniqueIDText, unregisteredAt: unregisteredAt,
                   attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
-        if notification.kind.keepsAnswerBody && outcome == .delivered { row.answerBody = body }
-        return row
     }
 }

@@ -96,6 +96,10 @@ extension ConnectionStateMachine {
                                                  reason: reason, unregisteredAt: unregisteredAt,
                                                  attempts: flight.delivery.attempts, latencyMs: latencyMs,
                                                  finishedAtMs: wallMs))
+        // Channel read and list answer with data: the row carries it (device pushes never do).
+        if flight.delivery.notification.kind.keepsAnswerBody && outcome == .delivered {
+            settled[settled.count - 1].answerBody = flight.response.body
+        }
         if configuration.recyclesPayloads { spentPayloads.append(flight.delivery.notification.payload) }
     }
 

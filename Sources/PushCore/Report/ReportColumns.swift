@@ -21,14 +21,6 @@ extension ReportField {
         }
     }
 
-    /// `"name":` in a broadcast report's JSONL lines.
-    var broadcastJSONKey: StaticString {
-        switch self {
-        case .token: return #""channel_id":"#
-        case .apnsID: return #""apns_request_id":"#
-        default: return jsonKey
-        }
-    }
 
     /// The field a column or key names, by either report's name.
     package init?(name: String) {
@@ -41,5 +33,35 @@ extension ReportField {
         case "apns_request_id": self = .apnsID
         default: return nil
         }
+    }
+}
+
+extension ReportRowEncoding {
+    /// A broadcast report's JSONL line: the device line with its `token` and `apns_id` keys renamed. The device
+    /// encoder stays the only one (and as fast as it was); the renaming is safe because a `"` inside a value is
+    /// always escaped, so `"token":` and `"apns_id":` first appear as the keys themselves (kept fields cannot
+    /// take those names).
+    static func appendBroadcastJSONLine(at row: UnsafePointer<ReportRow>, kept: [String], to buffer: inout [UInt8],
+                                        scratch: ByteScratch?) {
+        var line: [UInt8] = []
+        appendJSONLine(at: row, kept: kept, to: &line, scratch: scratch)
+        for (from, to) in renamedKeys {
+            guard let start = firstRange(of: from, in: line) else { continue }
+            line.replaceSubrange(start..<(start + from.count), with: to)
+        }
+        buffer.append(contentsOf: line)
+    }
+
+    private static let renamedKeys: [([UInt8], [UInt8])] = [
+        (Array(#""token":"#.utf8), Array(#""channel_id":"#.utf8)),
+        (Array(#""apns_id":"#.utf8), Array(#""apns_request_id":"#.utf8)),
+    ]
+
+    private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 }

@@ -6,13 +6,18 @@ package enum ReportRowEncoding {
     /// Kept fields (`kept` names, values from `row.kept`) follow the standard ones.
     package static func appendJSONLine(_ row: ReportRow, kept: [String] = [], to buffer: inout [UInt8],
                                        scratch: ByteScratch? = nil, columns: ReportColumns = .device) {
-        withUnsafePointer(to: row) { appendJSONLine(at: $0, kept: kept, to: &buffer, scratch: scratch, columns: columns) }
+        withUnsafePointer(to: row) { row in
+            if columns == .device {
+                appendJSONLine(at: row, kept: kept, to: &buffer, scratch: scratch)
+            } else {
+                appendBroadcastJSONLine(at: row, kept: kept, to: &buffer, scratch: scratch)
+            }
+        }
     }
 
     /// The row read in place through `row` (no copy of the row: the report writer's path).
     static func appendJSONLine(at row: UnsafePointer<ReportRow>, kept: [String], to buffer: inout [UInt8],
-                               scratch: ByteScratch?, columns: ReportColumns = .device) {
-        let broadcast = columns == .broadcast
+                               scratch: ByteScratch?) {
         var bound = fixedBound + 6 * ReportRow.textBytes(row)
         for (index, name) in kept.enumerated() {
             bound += 6 * name.utf8.count + 8 + 6 * (index < row.pointee.kept.count ? row.pointee.kept[index]?.text.utf8.count ?? 0 : 0)
@@ -21,7 +26,7 @@ package enum ReportRowEncoding {
             out.byte(UInt8(ascii: "{"))
             for field in ReportField.ordered {
                 if field != .line { out.byte(UInt8(ascii: ",")) }
-                out.write(broadcast ? field.broadcastJSONKey : field.jsonKey)
+                out.write(field.jsonKey)
                 writeValue(field, of: row, to: &out, absent: "null", text: { $0.jsonString(utf8: $1) }) { out, ms in
                     out.byte(UInt8(ascii: "\""))
                     writeTime(ms, to: &out, scratch: scratch)

@@ -84,9 +84,10 @@ public final class ReportWriter {
             guard let first = rows.baseAddress else { return }
             for row in first..<(first + rows.count) {
                 switch format {
+                case .jsonl where columns == .device:
+                    ReportRowEncoding.appendJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
                 case .jsonl:
-                    ReportRowEncoding.appendJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch,
-                                                     columns: columns)
+                    ReportRowEncoding.appendBroadcastJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
                 case .csv:
                     ReportRowEncoding.appendCSVLine(at: row, keptCount: keptFields.count, to: &output.buffer, scratch: scratch)
                 }

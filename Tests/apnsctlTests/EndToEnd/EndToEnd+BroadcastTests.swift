@@ -14,12 +14,18 @@ extension EndToEndTests {
             let channels = try mock.create(100, policy: 0, output: "channels.jsonl")
             #expect(channels.count == 100 && Set(channels).count == 100)
             let created = try ChannelOutput.rows(mock.fixture.path("channels.jsonl"))
+            let mode = try FileManager.default.attributesOfItem(atPath: mock.fixture.path("channels.jsonl"))[.posixPermissions]
+            #expect(mode as? Int == 0o600, "the output is private like a report")
             #expect(created.allSatisfy { $0["outcome"]?.stringValue == "created" && $0["status"]?.intValue == 201
                 && $0["storage_policy"]?.intValue == 0 && isUUID($0["apns_request_id"]?.stringValue) })
 
             let events = try mock.fixture.write("events.csv", "channel_id,storage_policy,score\n"
                 + channels.enumerated().map { "\($1),0,\($0)-0\n" }.joined())
             try mock.fixture.write("update.json", Self.template)
+            let checked = try mock.broadcast(["--input", events, "--template", mock.fixture.path("update.json"),
+                                              "--dry-run", "--report", mock.fixture.path("check.jsonl")])
+            #expect(checked.status == 0, "broadcast --dry-run: \(checked.stderr)")
+            #expect(try ReportReader(path: mock.fixture.path("check.jsonl")).readAll().filter { $0.outcome == .valid }.count == 100)
             let report = mock.fixture.path("report.jsonl")
             let sent = try mock.broadcast(["--input", events, "--template", mock.fixture.path("update.json"),
                                            "--report", report, "--concurrency", "20"])
