@@ -24,7 +24,7 @@ _apnsctl() {
     fi
     for (( i = 1; i < COMP_CWORD; i++ )); do
         case ${COMP_WORDS[i]} in
-            send|check|report|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
+            send|check|broadcast|channel|report|token|config|mock|help|generate) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $cmd in
@@ -128,6 +128,87 @@ _apnsctl() {
             esac
             _apnsctl_reply "" -W '--input --format --token-field --device --template --payload --content-state-schema --topic --push-type --priority --expiration --collapse-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --connect --keep --prune-list --shard --dedupe --resume --force --strict --verbose --quiet --help -i -d -c -r -v -q -h' -- "$cur"
             ;;
+        broadcast)
+            case $prev in
+                --input|-i) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --format) _apnsctl_reply "$prefix" -W 'csv jsonl' -- "$cur"; return ;;
+                --template) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --payload) COMPREPLY=(); return ;;
+                --content-state-schema) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --bundle-id) COMPREPLY=(); return ;;
+                --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
+                --expiration) COMPREPLY=(); return ;;
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-env) COMPREPLY=(); return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-env) COMPREPLY=(); return ;;
+                --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
+                --endpoint) COMPREPLY=(); return ;;
+                --proxy) COMPREPLY=(); return ;;
+                --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --concurrency|-c) COMPREPLY=(); return ;;
+                --connections) COMPREPLY=(); return ;;
+                --timeout) COMPREPLY=(); return ;;
+                --connect-timeout) COMPREPLY=(); return ;;
+                --pause-max) COMPREPLY=(); return ;;
+                --grace-period) COMPREPLY=(); return ;;
+                --retries) COMPREPLY=(); return ;;
+                --rate) COMPREPLY=(); return ;;
+                --report|-r) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --report-format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --file-mode) COMPREPLY=(); return ;;
+                --progress) _apnsctl_reply "$prefix" -W 'auto always never' -- "$cur"; return ;;
+                --summary-json) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --metrics-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --campaign) COMPREPLY=(); return ;;
+                --log-format) _apnsctl_reply "$prefix" -W 'text json' -- "$cur"; return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
+                --keep) COMPREPLY=(); return ;;
+                --shard) COMPREPLY=(); return ;;
+            esac
+            _apnsctl_reply "" -W '--input --format --template --payload --content-state-schema --bundle-id --priority --expiration --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --shard --dedupe --resume --force --strict --verbose --quiet --help -i -c -r -v -q -h' -- "$cur"
+            ;;
+        channel)
+            case $prev in
+                --storage-policy) _apnsctl_reply "$prefix" -W '0 1' -- "$cur"; return ;;
+                --count) COMPREPLY=(); return ;;
+                --channel-id) COMPREPLY=(); return ;;
+                --input|-i) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --output|-o) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --format) _apnsctl_reply "$prefix" -W 'jsonl csv' -- "$cur"; return ;;
+                --bundle-id) COMPREPLY=(); return ;;
+                --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --key-env) COMPREPLY=(); return ;;
+                --key-id) COMPREPLY=(); return ;;
+                --team-id) COMPREPLY=(); return ;;
+                --cert) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-env) COMPREPLY=(); return ;;
+                --cert-key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --cert-password-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
+                --endpoint) COMPREPLY=(); return ;;
+                --proxy) COMPREPLY=(); return ;;
+                --ca-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --concurrency|-c) COMPREPLY=(); return ;;
+                --connections) COMPREPLY=(); return ;;
+                --timeout) COMPREPLY=(); return ;;
+                --connect-timeout) COMPREPLY=(); return ;;
+                --retries) COMPREPLY=(); return ;;
+                --file-mode) COMPREPLY=(); return ;;
+                --config) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --profile) COMPREPLY=(); return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                _apnsctl_reply "" -W '--storage-policy --count --channel-id --input --output --format --bundle-id --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --retries --file-mode --config --profile --verbose --quiet --help -i -o -c -v -q -h' -- "$cur"
+            else
+                _apnsctl_reply "" -W 'create read delete list' -- "$cur"
+            fi
+            ;;
         report)
             case $prev in
                 --failed) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -223,7 +304,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help -h' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check report token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check broadcast channel report token config mock help generate' -- "$cur"
             fi
             ;;
         generate)
@@ -237,7 +318,7 @@ _apnsctl() {
             if [[ $cur == -* ]]; then
                 _apnsctl_reply "" -W '--help --version --verbose --quiet -h -v -q' -- "$cur"
             else
-                _apnsctl_reply "" -W 'send check report token config mock help generate' -- "$cur"
+                _apnsctl_reply "" -W 'send check broadcast channel report token config mock help generate' -- "$cur"
             fi
             ;;
     esac

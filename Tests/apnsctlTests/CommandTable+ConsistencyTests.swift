@@ -89,6 +89,9 @@ struct CommandTableConsistencyTests {
     static let bareCommand: [String: Result<Invocation, UsageError>] = [
         "send": .failure(UsageError("send needs recipients: --input FILE or --device TOKEN", command: "send")),
         "check": .failure(UsageError("check needs recipients: --input FILE or --device TOKEN", command: "check")),
+        "broadcast": .failure(UsageError("broadcast needs --input FILE: rows with a channel_id column (apnsctl "
+            + "channel create writes one)", command: "broadcast")),
+        "channel": .failure(UsageError("channel needs an operation: create, read, delete, list", command: "channel")),
         "mock": .success(.mock(MockOptions())),
         "token": .failure(UsageError("--key is required (the .p8 signing key; or set APNSCTL_KEY, "
             + "or 'key = ...' in the config file)", command: "token")),

@@ -44,7 +44,7 @@ struct InvocationTopLevelTests {
         #expect(error == .missingCommand)
         #expect(error.rendered == """
             Usage: apnsctl <command> [options]
-            Commands: send, check, report, token, config, mock, help, generate
+            Commands: send, check, broadcast, channel, report, token, config, mock, help, generate
             Try 'apnsctl --help'.
 
             """)

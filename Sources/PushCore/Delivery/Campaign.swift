@@ -136,29 +136,11 @@ public final class Campaign: @unchecked Sendable {
         let queue = WorkQueue(capacity: max(64, settings.concurrency * 2), payloadBuffers: planner.plan.preparer.template?.buffers)
         queueLock.withLock { self.queue = queue }
         sink.onFatal = { queue.abort() }
-        var connectionSettings = ConnectionSettings(endpoint: settings.endpoint,
-                                                    streamCap: settings.streamsPerConnection,
-                                                    requestTimeoutMs: settings.requestTimeoutMs,
-                                                    connectTimeoutMs: settings.connectTimeoutMs,
-                                                    retryPolicy: settings.retryPolicy, pingAfterMs: settings.pingAfterMs)
-        connectionSettings.proxy = settings.proxy
-        connectionSettings.clientCertificate = settings.clientCertificate
-        connectionSettings.trace = settings.trace
-        connectionSettings.circuitBreaker = circuitBreaker
+        let connectionSettings = ConnectionPool.connectionSettings(settings, circuitBreaker: circuitBreaker)
         let rateLimiter = settings.ratePerSecond.map { SharedRateLimiter(ratePerSecond: $0) }
         let finished = DispatchGroup()
-        for id in 1...settings.connections {
-            let worker = ConnectionWorker(id: id, settings: connectionSettings, tlsContext: tlsContext, queue: queue,
-                                          sink: sink, auth: auth, control: control, rateLimiter: rateLimiter,
-                                          startDelayMs: settings.connectionStaggerMs, log: log)
-            finished.enter()
-            let thread = Thread {
-                worker.run()
-                finished.leave()
-            }
-            thread.name = "apnsctl-connection-\(id)"
-            thread.start()
-        }
+        ConnectionPool.start(settings, connection: connectionSettings, tlsContext: tlsContext, queue: queue, sink: sink,
+                             auth: auth, control: control, rateLimiter: rateLimiter, log: log, finished: finished)
 
         var planner = planner
         var inputEnded = false

@@ -3,13 +3,14 @@
 ///
 /// | answer                                                          | class          | action |
 /// |-----------------------------------------------------------------|----------------|--------|
-/// | 200                                                             | delivered      | settle `delivered` |
+/// | 200 (201 a channel created, 204 a channel deleted)              | delivered      | settle `delivered` |
 /// | 429 TooManyRequests, 500, 503 ServiceUnavailable                | retryable      | back off, resend (≤ `maxRetries`) |
 /// | 503 Shutdown, 400 IdleTimeout                                   | reconnect      | resend on a new connection, with back-off |
 /// | 429 TooManyProviderTokenUpdates                                 | reconnect      | keep the token, resend on a new connection, with back-off |
 /// | 403 ExpiredProviderToken                                        | refreshToken   | mint a new token, resend at once on a new connection |
 /// | 403 UnrelatedKeyIdInToken                                       | reconnect      | resend on a new connection |
 /// | 403 InvalidProviderToken, MissingProviderToken, BadCertificate, BadCertificateEnvironment, BadEnvironmentKey(Id)InToken | credentials | stop the run (exit 3) |
+/// | 400 FeatureNotEnabled, 403 TopicMismatch (broadcast and channel requests)                                             | credentials | stop the run (exit 3) |
 /// | connection lost, no answer within `--timeout`, stream reset     | transport      | back off, resend (≤ `maxRetries`); the outcome was unknown, so the report counts the attempt |
 /// | anything else (400 BadDeviceToken, 410 Unregistered, 413, …)    | final          | settle `rejected` |
 ///
@@ -37,9 +38,9 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Classifies an HTTP status and APNs reason (nil status: no answer arrived).
     public static func classify(status: Int?, reason: Reason?) -> Class {
         guard let status else { return .transport }
-        if status == 200 { return .delivered }
+        if status == 200 || status == 201 || status == 204 { return .delivered }
         if let reason {
-            if reason.isCredentialFailure { return .credentials }
+            if reason.isCredentialFailure || reason.isBroadcastConfigurationFailure { return .credentials }
             switch reason {
             case .expiredProviderToken: return .refreshToken
             // Apple: after a token error the connection stays unusable.

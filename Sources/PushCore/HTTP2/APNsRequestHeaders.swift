@@ -6,11 +6,11 @@
 /// kept while they stay the same: each request then only writes its path and its own ids.
 package struct APNsRequestHeaders {
     /// The current request's fields; valid until the next `update`.
-    package private(set) var block = HeaderBlock()
+    package internal(set) var block = HeaderBlock()
     /// What the repeating part of `block` was built from; nil before the first request.
-    private var stable: Stable?
+    var stable: Stable?
 
-    private struct Stable {
+    struct Stable {
         var authority: String
         var authorization: String?
         var topic: String?
@@ -55,6 +55,9 @@ package struct APNsRequestHeaders {
 
     /// Makes `block` the headers of `notification`.
     package mutating func update(for notification: PushNotification, authority: String, authorization: String?) {
+        guard notification.kind == .device else {
+            return updateChannelRequest(for: notification, authority: authority, authorization: authorization)
+        }
         if stable?.matches(notification, authority: authority, authorization: authorization) != true {
             block.removeAll()
             block.add(":method", "POST")

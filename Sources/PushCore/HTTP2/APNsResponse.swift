@@ -20,6 +20,8 @@ public struct APNsResponse: Sendable, Equatable {
         get { apnsUniqueIDText?.description }
         set { apnsUniqueIDText = newValue.map { ShortText($0) } }
     }
+    /// `apns-channel-id` of a channel-management answer (create names the new channel here); its size is Apple's.
+    public var channelID: String?
     /// `retry-after` in milliseconds, when the server sent delta-seconds below a day (anything else is ignored).
     public var retryAfterMs: Int?
     /// The error body (`{"reason": …, "timestamp": …}`); capped so a misbehaving server cannot grow it.
@@ -48,6 +50,11 @@ public struct APNsResponse: Sendable, Equatable {
             apnsIDText = ShortText(value)
         case 14 where Self.equal(name, "apns-unique-id"):
             apnsUniqueIDText = ShortText(value)
+        // Broadcast and management answers carry `apns-request-id` where device pushes carry `apns-id`.
+        case 15 where Self.equal(name, "apns-request-id"):
+            apnsIDText = ShortText(value)
+        case 15 where Self.equal(name, "apns-channel-id"):
+            channelID = String(decoding: value.prefix(Self.maxReasonBytes), as: UTF8.self)
         case 11 where Self.equal(name, "retry-after"):
             retryAfterMs = Self.parseRetryAfterMs(value)
         default:
@@ -89,8 +96,8 @@ public struct APNsResponse: Sendable, Equatable {
         name.withUTF8 { n in value.withUTF8 { v in header(name: n, value: v) } }
     }
 
-    public mutating func data(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let room = APNsResponse.maxBodyBytes - body.count
+    public mutating func data(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = APNsResponse.maxBodyBytes) {
+        let room = limit - body.count
         if room > 0 { body.append(contentsOf: bytes.prefix(room)) }
     }
 
@@ -138,7 +145,7 @@ public struct APNsResponse: Sendable, Equatable {
     @inline(__always)   // inlined into the connection's settling (a call returned the row through a temporary)
     public func reportRow(for notification: PushNotification, outcome: Outcome, status: Int, reason: Reason?,
                           unregisteredAt: Int64?, attempts: Int, latencyMs: Double, finishedAtMs: Int64) -> ReportRow {
-        ReportRow(line: notification.line, token: notification.token, outcome: outcome, status: status,
+        ReportRow(line: notification.line, token: channelID ?? notification.token, outcome: outcome, status: status,
                   reason: outcome == .delivered ? nil : (reason?.rawValue ?? "HTTP \(status)"),
                   apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
                   apnsUniqueIDText: apnsUniqueIDText, unregisteredAt: unregisteredAt,

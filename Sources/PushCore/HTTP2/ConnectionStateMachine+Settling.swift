@@ -65,7 +65,7 @@ extension ConnectionStateMachine {
             settle(flight, outcome: .rejected, status: status, reason: reason, unregisteredAt: nil,
                    latencyMs: latencyMs, wallMs: wallMs)
             let what = reason ?? Reason(rawValue: "HTTP \(status)")
-            return .stopRun("APNs refused the credentials (\(what.rawValue)): \(what.credentialHint)")
+            return .stopRun(what.stopRunMessage)
         }
         return action
     }
@@ -96,6 +96,10 @@ extension ConnectionStateMachine {
                                                  reason: reason, unregisteredAt: unregisteredAt,
                                                  attempts: flight.delivery.attempts, latencyMs: latencyMs,
                                                  finishedAtMs: wallMs))
+        // Channel read and list answer with data: the row carries it (device pushes never do).
+        if flight.delivery.notification.kind.keepsAnswerBody && outcome == .delivered {
+            settled[settled.count - 1].answerBody = flight.response.body
+        }
         if configuration.recyclesPayloads { spentPayloads.append(flight.delivery.notification.payload) }
     }
 

@@ -271,7 +271,8 @@ public struct ConnectionStateMachine {
 
     public mutating func data(tag: Int, bytes: UnsafeBufferPointer<UInt8>) {
         guard tag < slots.count else { return }
-        slots[tag]?.response.data(bytes)
+        guard let limit = slots[tag]?.delivery.notification.kind.maxAnswerBodyBytes else { return }
+        slots[tag]?.response.data(bytes, limit: limit)
     }
 
     /// The clocks of the step being handled (bytes read, or a pass of sending): every stream that closes in that
@@ -314,6 +315,7 @@ public struct ConnectionStateMachine {
         if response.statusMalformed { lines.append("< :status: (malformed)") }
         if let id = response.apnsID { lines.append("< apns-id: \(id)") }
         if let id = response.apnsUniqueID { lines.append("< apns-unique-id: \(id)") }
+        if let id = response.channelID { lines.append("< apns-channel-id: \(id)") }
         if let ms = response.retryAfterMs { lines.append("< retry-after: \(ms / 1000)") }
         if !response.body.isEmpty { lines.append("< " + String(decoding: response.body.prefix(512), as: UTF8.self)) }
         return lines.joined(separator: "\n")

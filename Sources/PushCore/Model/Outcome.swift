@@ -51,6 +51,9 @@ public struct ReportRow: Sendable, Equatable {
     /// Values of the input fields copied into the report (`--keep`), in the order the writer names them;
     /// nil for a field the row does not have (or null).
     public var kept: [KeptValue?] = []
+    /// The answer's body, for the requests whose answer is data (`RequestKind.keepsAnswerBody`: channel read and
+    /// list); nil for every other row. Never written to a report.
+    public var answerBody: [UInt8]?
 
     public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
                 apnsID: String? = nil, apnsUniqueID: String? = nil, unregisteredAt: Int64? = nil,

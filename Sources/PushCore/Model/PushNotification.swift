@@ -11,6 +11,10 @@ public struct PushNotification: Sendable, Equatable {
     public var pushType: PushType?
     /// 10, 5 or 1; nil leaves the header out (APNs' default is 10).
     public var priority: Int?
+    /// Which request this is (`RequestKind`): a device push unless a broadcast or channel command made it.
+    /// Declared here, after a field that leaves padding, so that it takes no room: a notification stays 128 bytes,
+    /// the size up to which copying it is cheapest.
+    public var kind: RequestKind = .device
     /// UNIX seconds; nil leaves the header out.
     public var expiration: Int?
     public var collapseID: String?
@@ -21,7 +25,7 @@ public struct PushNotification: Sendable, Equatable {
 
     public init(line: Int, token: String, payload: [UInt8], topic: String? = nil,
                 pushType: PushType? = nil, priority: Int? = nil, expiration: Int? = nil,
-                collapseID: String? = nil, apnsID: String? = nil) {
+                collapseID: String? = nil, apnsID: String? = nil, kind: RequestKind = .device) {
         self.line = line
         self.token = token
         self.payload = payload
@@ -31,5 +35,6 @@ public struct PushNotification: Sendable, Equatable {
         self.expiration = expiration
         self.collapseID = collapseID
         self.apnsID = apnsID
+        self.kind = kind
     }
 }

@@ -79,6 +79,7 @@ extension Reason {
 
     /// What the user should check when APNs refuses the credentials with this reason.
     public var credentialHint: String {
+        if let broadcastHint { return broadcastHint }
         switch self {
         case .invalidProviderToken:
             return "check that --key-id is the key's id, --team-id your team id, and that the .p8 key has not been revoked"

@@ -70,12 +70,14 @@ public struct RowPreparer: Sendable {
     public let notes = PreparationNotes()
 
     /// The names of the fields a row is read for, in slot order (`FieldSlots`): see `Slot`.
-    public let fieldNames: [String]
+    public internal(set) var fieldNames: [String]
+    /// Rows are broadcasts on channels (`apnsctl broadcast`, `RowPreparer.broadcast`), not device pushes.
+    public internal(set) var isBroadcast = false
     /// "field 'token'": the token's label in messages, built once (not per row).
     private let tokenLabel: String
 
     /// The slot of each field `build` reads; the template's placeholders follow, in `template.fieldNames` order.
-    private enum Slot {
+    enum Slot {
         static let token = 0, topic = 1, pushType = 2, priority = 3, expiration = 4, collapseID = 5, apnsID = 6
         static let payload = 7, firstTemplateField = 8
     }
@@ -144,6 +146,7 @@ public struct RowPreparer: Sendable {
     }
 
     private func build(_ fields: Fields, _ reader: SlotReader, line: Int, rawToken: String) throws(RowError) -> PushNotification {
+        if isBroadcast { return try buildBroadcast(fields, reader, line: line, channel: rawToken) }
         if rawToken.isEmpty { throw RowError("field '\(tokenField)' is empty") }
         let token = try NotificationRules.token(rawToken, label: tokenLabel)
 
@@ -216,7 +219,7 @@ public struct RowPreparer: Sendable {
     }
 
     /// The row's own payload bytes and their shape, nil when it has none. `bytes`: a JSONL row's original bytes of it.
-    private func rowPayload(_ value: FieldValue?, bytes: [UInt8]?) throws(RowError) -> ([UInt8], PayloadShape)? {
+    func rowPayload(_ value: FieldValue?, bytes: [UInt8]?) throws(RowError) -> ([UInt8], PayloadShape)? {
         switch value {
         case nil, .json(.null)?, .text("")?:
             return nil
@@ -240,7 +243,7 @@ public struct RowPreparer: Sendable {
     }
 
     /// A field's text for a header override; nil when absent, empty or null.
-    private func overrideText(_ reader: SlotReader, _ slot: Int) throws(RowError) -> String? {
+    func overrideText(_ reader: SlotReader, _ slot: Int) throws(RowError) -> String? {
         switch reader.value(slot) {
         case nil, .json(.null)?: return nil
         case .text(let s)?, .json(.string(let s))?: return s.isEmpty ? nil : s

@@ -120,7 +120,7 @@ public final class ReportReader {
     /// JSONL: the row with its kept values; the first row with extra keys names the kept fields.
     private func withKeptValues(_ row: ReportRow, _ object: FlatJSONObject) -> ReportRow {
         if !keptFieldsKnown {
-            let extra = object.members.map(\.key).filter { ReportField(rawValue: $0) == nil }
+            let extra = object.members.map(\.key).filter { ReportField(name: $0) == nil }
             guard !extra.isEmpty else { return row }
             keptFields = extra
             keptFieldsKnown = true
@@ -145,7 +145,7 @@ public final class ReportReader {
     }
 
     private static func columns(fromHeader names: [String]) throws(ReportFieldError) -> [ReportField?] {
-        let columns = names.map { ReportField(rawValue: $0.trimmingASCIISpaces()) }
+        let columns = names.map { ReportField(name: $0.trimmingASCIISpaces()) }
         for required in [ReportField.line, .token, .outcome, .finishedAt] where !columns.contains(required) {
             throw ReportFieldError(field: nil, message: "the CSV header has no '\(required.rawValue)' column (expected \(ReportRow.fieldNames.joined(separator: ",")))")
         }

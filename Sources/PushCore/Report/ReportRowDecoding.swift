@@ -100,7 +100,7 @@ package enum ReportRowDecoding {
             throw ReportFieldError(field: nil, message: "not a JSON object: \(error)")
         }
         let row = try row(csv: false) { field in
-            switch object[field.rawValue] {
+            switch object[field.rawValue] ?? object[field.broadcastName] {
             case nil: return nil
             case .string(let text)?: return .text(text)
             case .number(let literal)?: return .number(literal)

@@ -5,8 +5,14 @@ package enum ReportRowEncoding {
     /// `{"line":1,"token":"…",…,"finished_at":"2026-11-26T15:18:39.123Z"}\n`
     /// Kept fields (`kept` names, values from `row.kept`) follow the standard ones.
     package static func appendJSONLine(_ row: ReportRow, kept: [String] = [], to buffer: inout [UInt8],
-                                       scratch: ByteScratch? = nil) {
-        withUnsafePointer(to: row) { appendJSONLine(at: $0, kept: kept, to: &buffer, scratch: scratch) }
+                                       scratch: ByteScratch? = nil, columns: ReportColumns = .device) {
+        withUnsafePointer(to: row) { row in
+            if columns == .device {
+                appendJSONLine(at: row, kept: kept, to: &buffer, scratch: scratch)
+            } else {
+                appendBroadcastJSONLine(at: row, kept: kept, to: &buffer, scratch: scratch)
+            }
+        }
     }
 
     /// The row read in place through `row` (no copy of the row: the report writer's path).
@@ -108,9 +114,10 @@ package enum ReportRowEncoding {
     package static let csvHeader: [UInt8] = Array((ReportRow.fieldNames.joined(separator: ",") + "\n").utf8)
 
     /// The header with kept field names after the standard ones.
-    package static func csvHeader(kept: [String]) -> [UInt8] {
-        guard !kept.isEmpty else { return csvHeader }
-        var header = Array(csvHeader.dropLast())
+    package static func csvHeader(kept: [String], columns: ReportColumns = .device) -> [UInt8] {
+        let standard = columns == .device ? csvHeader : Array((columns.fieldNames.joined(separator: ",") + "\n").utf8)
+        guard !kept.isEmpty else { return standard }
+        var header = Array(standard.dropLast())
         for name in kept {
             header.append(UInt8(ascii: ","))
             appendCSVField(name, to: &header)

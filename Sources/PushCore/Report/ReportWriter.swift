@@ -31,6 +31,8 @@ public final class ReportWriter {
     public let format: ReportFormat
     /// Names of the kept input fields (`--keep`), written after the standard fields.
     public let keptFields: [String]
+    /// The column names (`channel_id` and `apns_request_id` in a broadcast's report).
+    public let columns: ReportColumns
     /// Rows handed to `write` so far.
     public private(set) var rowsWritten = 0
     /// Rows encoded into the buffer but not yet written out: 0 right after a flush that succeeded.
@@ -44,14 +46,15 @@ public final class ReportWriter {
     /// Opens `path` (`-` = stdout) for writing: truncated, or appended to when `append` is true.
     /// A report it creates gets `fileMode` (less the umask): it holds device tokens. One that exists keeps its mode.
     public init(path: String, format: ReportFormat, append: Bool = false, keptFields: [String] = [],
-                fileMode: UInt32 = FileIO.privateMode) throws {
+                fileMode: UInt32 = FileIO.privateMode, columns: ReportColumns = .device) throws {
         self.path = path
         self.format = format
         self.keptFields = keptFields
+        self.columns = columns
         let compressed = ReportFormat.isCompressed(path: path) && path != "-"
         var existingCompressed = 0
         if append && compressed {
-            let format = format, header = ReportRowEncoding.csvHeader(kept: keptFields)
+            let format = format, header = ReportRowEncoding.csvHeader(kept: keptFields, columns: columns)
             existingCompressed = try CompressedAppend.prepare(path: path) { firstLine in
                 try Self.checkFirstLine(firstLine, format: format, header: header, path: path)
             }
@@ -68,7 +71,7 @@ public final class ReportWriter {
     }
 
     /// The CSV header line: the standard fields, then the kept ones.
-    private var csvHeader: [UInt8] { ReportRowEncoding.csvHeader(kept: keptFields) }
+    private var csvHeader: [UInt8] { ReportRowEncoding.csvHeader(kept: keptFields, columns: columns) }
 
     /// Encodes `rows` and writes the buffer out once it passes `flushThreshold`.
     public func write(_ rows: [ReportRow]) throws {
@@ -79,7 +82,10 @@ public final class ReportWriter {
             guard let first = rows.baseAddress else { return }
             for row in first..<(first + rows.count) {
                 switch format {
-                case .jsonl: ReportRowEncoding.appendJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
+                case .jsonl where columns == .device:
+                    ReportRowEncoding.appendJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
+                case .jsonl:
+                    ReportRowEncoding.appendBroadcastJSONLine(at: row, kept: keptFields, to: &output.buffer, scratch: scratch)
                 case .csv:
                     ReportRowEncoding.appendCSVLine(at: row, keptCount: keptFields.count, to: &output.buffer, scratch: scratch)
                 }

@@ -73,7 +73,8 @@ extension CampaignOptions {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw values.error("\(flag): '\(text)' has an empty field name") }
-            guard !ReportRow.fieldNames.contains(name) else {
+            // A broadcast report's names too: a report reader takes either name for the same column.
+            guard !ReportRow.fieldNames.contains(name) && !ReportColumns.broadcast.fieldNames.contains(name) else {
                 throw values.error("\(flag): '\(name)' is already a report field; the report has "
                     + ReportRow.fieldNames.joined(separator: ", "))
             }

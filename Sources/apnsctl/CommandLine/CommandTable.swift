@@ -9,7 +9,8 @@ enum CommandTable {
     /// Options accepted before the command name.
     static let globalOptions: [OptionSpec] = [.help, .version, .verbose, .quiet]
 
-    static let commands: [CommandSpec] = [.send, .check, .report, .token, .config, .mock, .help, .generate]
+    static let commands: [CommandSpec] = [.send, .check, .broadcast, .channel, .report, .token, .config, .mock, .help,
+                                          .generate]
 
     static func command(named name: String) -> CommandSpec? {
         commands.first { $0.name == name }
@@ -44,7 +45,8 @@ extension CommandSpec {
         synopsis: ["[COMMAND]"],
         description: ["Prints the same text as `apnsctl COMMAND --help`, or the overview when no command is named."],
         operand: OperandSpec(name: "COMMAND",
-                             choices: ["send", "check", "report", "token", "config", "mock", "help", "generate"],
+                             choices: ["send", "check", "broadcast", "channel", "report", "token", "config", "mock",
+                                       "help", "generate"],
                              optional: true),
         options: [.help],
         examples: [])

@@ -5,6 +5,9 @@ enum Invocation: Equatable, Sendable {
     case send(SendOptions)
     /// `apnsctl check`: a dry run (`options.plan.dryRun` is set).
     case check(SendOptions)
+    /// `apnsctl broadcast`: a send in broadcast mode (`options.broadcast` is set).
+    case broadcast(SendOptions)
+    case channel(ChannelOptions)
     case mock(MockOptions)
     /// `apnsctl report FILE`.
     case report(ReportOptions)
@@ -83,6 +86,10 @@ private struct InvocationParser {
             return .send(try SendOptions.build(from: &values))
         case CommandSpec.check.name:
             return .check(try SendOptions.build(from: &values, check: true))
+        case CommandSpec.broadcast.name:
+            return .broadcast(try SendOptions.build(from: &values, broadcast: true))
+        case CommandSpec.channel.name:
+            return .channel(try ChannelOptions.build(from: &values, operands: parsed.operands))
         case CommandSpec.mock.name:
             return .mock(try MockOptions.build(from: &values))
         case CommandSpec.report.name:

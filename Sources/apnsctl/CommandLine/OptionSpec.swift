@@ -17,6 +17,7 @@ struct OptionSpec: Sendable, Equatable {
     enum Category: String, Sendable, CaseIterable {
         case server = "Server"
         case tls = "TLS"
+        case channels = "Channels"
         case recipients = "Recipients"
         case payload = "Payload"
         case headers = "Headers"

@@ -102,21 +102,27 @@ struct SendOptions: Equatable, Sendable {
     var logFormat: LogFormat = MonitoringDefaults.logFormat
     /// Dry run, kept fields and the other campaign options of issue 4 (`check` is a dry run).
     var plan = CampaignOptions()
+    /// `apnsctl broadcast`: rows name channels (`channel_id`), `topic` is the bundle ID.
+    var broadcast = false
 }
 
 extension SendOptions {
     /// Stage two for `send`: meaning and cross-option rules.
     /// `check` is the same command line as a dry run.
-    static func build(from values: inout OptionValues, check: Bool = false) throws(UsageError) -> SendOptions {
+    static func build(from values: inout OptionValues, check: Bool = false,
+                      broadcast: Bool = false) throws(UsageError) -> SendOptions {
         typealias O = OptionSpec.Send
         try values.rejectOperands()
         let plan = try CampaignOptions.build(from: &values, check: check)
+        if broadcast && values.string(O.input) == nil {
+            throw values.error("broadcast needs --input FILE: rows with a channel_id column (apnsctl channel create writes one)")
+        }
 
         // Recipients
         let input = values.string(O.input)
         let devices = values.strings(O.device)
         let format = values.string(O.format).flatMap(InputFormatChoice.init(rawValue:))
-        let tokenField = values.string(O.tokenField)
+        let tokenField = broadcast ? BroadcastDefaults.channelField : values.string(O.tokenField)
         switch (input, devices.isEmpty) {
         case (nil, true):
             throw values.error("\(values.command) needs recipients: --input FILE or --device TOKEN")
@@ -149,13 +155,19 @@ extension SendOptions {
         }
 
         // Headers
-        let topic = values.string(O.topic)
+        let topic = broadcast ? values.string(OptionSpec.Broadcast.bundleID) ?? values.string(O.topic) : values.string(O.topic)
         if topic == nil, case .token = credentials {
-            throw values.missing(O.topic, "the app's bundle ID")
+            throw values.missing(broadcast ? OptionSpec.Broadcast.bundleID : O.topic, "the app's bundle ID")
         }
         let pushType = try values.choice(O.pushType).map(PushType.init(rawValue:))
         // Flag values go through the rules the same fields get in a row: a mistake here would fail every row.
-        if let topic {
+        if let topic, broadcast {
+            do {
+                _ = try BroadcastRules.bundleID(topic, label: OptionSpec.Broadcast.bundleID.longFlag)
+            } catch {
+                throw values.error(error.message)
+            }
+        } else if let topic {
             do {
                 _ = try NotificationRules.topic(topic, label: O.topic.longFlag)
                 _ = try NotificationRules.topic(topic, for: pushType, label: O.topic.longFlag)
@@ -164,6 +176,9 @@ extension SendOptions {
             }
         }
         let priority = try values.choice(O.priority).flatMap { Int($0) }
+        if broadcast, let priority, priority != 5 && priority != 10 {
+            throw values.error("\(O.priority.longFlag): a broadcast (a Live Activity) takes priority 5 or 10, not \(priority)")
+        }
         var expiration: Int?, expiresAfter: Int?
         if let text = values.string(O.expiration) {
             do {
@@ -248,6 +263,7 @@ extension SendOptions {
         options.pauseMaxMs = pauseMaxMs
         options.expiresAfter = expiresAfter
         options.contentStateSchema = values.string(O.contentStateSchema)
+        options.broadcast = broadcast
         return options
     }
 
@@ -273,7 +289,7 @@ extension SendOptions {
     /// Token authentication (`--key`, `--key-id`, `--team-id`, each with its environment variable) or certificate
     /// authentication (`--cert`). `--cert` on the command line wins over the token variables in the environment;
     /// both on the command line is a mistake.
-    private static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
+    static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
         typealias O = OptionSpec.Send
         let certificate = try values.credential(O.cert, variable: O.certEnv, fileExists: FileIO.exists)
         let cert = certificate?.source
@@ -314,7 +330,7 @@ extension SendOptions {
     }
 
     /// `--proxy`, else the proxy environment variables as they apply to `target`.
-    private static func buildProxy(from values: inout OptionValues, target: Endpoint) throws(UsageError) -> HTTPProxy? {
+    static func buildProxy(from values: inout OptionValues, target: Endpoint) throws(UsageError) -> HTTPProxy? {
         let flag = values.string(OptionSpec.Send.proxy)
         var environment: [String: String] = [:]
         for name in ProxySelection.environmentNames + ProxySelection.noProxyNames {

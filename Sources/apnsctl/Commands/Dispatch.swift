@@ -3,8 +3,10 @@ import PushCore
 /// Runs a parsed invocation and returns the process exit status.
 func run(_ invocation: Invocation, environment: [String: String] = [:]) -> Int32 {
     switch invocation {
-    case .send(let options), .check(let options):
+    case .send(let options), .check(let options), .broadcast(let options):
         return runSend(options, environment: environment)
+    case .channel(let options):
+        return runChannel(options)
     case .mock(let options):
         return runMock(options)
     case .report(let options):

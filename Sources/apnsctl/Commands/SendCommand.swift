@@ -72,7 +72,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         collapseID: options.collapseID, expiresAfter: options.expiresAfter,
                                         usesTokenAuth: options.usesCertificate == false,
                                         contentStateSchema: contentStateSchema)
-    let preparer = RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
+    let preparer = options.broadcast ? RowPreparer.broadcast(template: template, defaults: defaults)
+        : RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
     let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard,
                        dedupe: options.plan.dedupe)
 
@@ -151,7 +152,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     let report: ReportWriter
     do {
         report = try ReportWriter(path: options.report, format: reportFormat, append: options.plan.resume,
-                                  keptFields: options.plan.keep, fileMode: options.fileMode)
+                                  keptFields: options.plan.keep, fileMode: options.fileMode,
+                                  columns: options.broadcast ? .broadcast : .device)
     } catch {
         return fatal("\(error)")
     }

@@ -27,7 +27,8 @@ enum ManPageRenderer {
         for option in CommandTable.globalOptions { out += optionEntry(option) }
         for command in CommandTable.commands { out += commandSection(command) }
         for section in [ManPageProse.inputFormat, ManPageProse.templates, ManPageProse.liveActivities,
-                        ManPageProse.reportFormat, ManPageProse.campaigns, ManPageProse.summaryAndMetrics] {
+                        ManPageProse.broadcastChannels, ManPageProse.reportFormat, ManPageProse.campaigns,
+                        ManPageProse.summaryAndMetrics] {
             out += self.section(section)
         }
         out.append(".SH \"EXIT STATUS\"")

@@ -1,0 +1,135 @@
+/// What a broadcast must be before it is sent (apns-protocol.md §9.2): rules checked on each row, so that a
+/// mistake costs an `invalid` row, not a request APNs refuses.
+///
+/// | rule                                                        | source                                |
+/// |-------------------------------------------------------------|---------------------------------------|
+/// | channel id: not empty, printable ASCII (base64; any length) | A-BCAST (no size to assume)           |
+/// | bundle id without a push-type suffix                        | A-BERR `TopicDisallowed`              |
+/// | push type liveactivity, priority 5 or 10                    | A-BCAST, A-LA                         |
+/// | expiration 0 on a No Message Stored channel (policy 0)      | A-BCAST; `storage_policy` of the row  |
+/// | payload at most 5120 bytes                                  | A-BCAST                               |
+/// | no `event: start` (broadcasts update or end an activity)    | A-LA                                  |
+public enum BroadcastRules {
+    public static let payloadLimit = 5120
+    /// Sent when neither the option nor the row gives one (Apple requires the header).
+    public static let defaultPriority = 10
+    /// Sent when neither the option nor the row gives one: 0 is valid on both kinds of channel.
+    public static let defaultExpiration = 0
+
+    /// A channel id as APNs hands it out (base64): no hex check and no length assumption, only what a header
+    /// value cannot hold is refused.
+    public static func channelID(_ text: String, label: String) throws(RowError) -> String {
+        if text.isEmpty { throw RowError("\(label) is empty") }
+        guard text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw RowError("\(label): \(quoted(text)) is not a channel id (base64 text)")
+        }
+        return text
+    }
+
+    /// The bundle id of a broadcast path: a push-type suffix (`.push-type.liveactivity`, `.voip`…) is refused
+    /// (APNs answers TopicDisallowed).
+    public static func bundleID(_ text: String, label: String) throws(RowError) -> String {
+        let topic = try NotificationRules.topic(text, label: label)
+        if let type = PushType.suffixed.first(where: { topic.hasSuffix($0.topicSuffix!) }) {
+            throw RowError("\(label): \(quoted(topic)) ends in the push-type suffix "
+                + "\(type.topicSuffix!); a broadcast names the bare bundle id")
+        }
+        return topic
+    }
+
+    public static func priority(_ value: Int, label: String) throws(RowError) -> Int {
+        guard value == 5 || value == 10 else {
+            throw RowError("\(label): a broadcast (a Live Activity) takes priority 5 or 10, not \(value)")
+        }
+        return value
+    }
+
+    /// `0` (No Message Stored) or `1` (Most Recent Message Stored), as `apnsctl channel create` writes it.
+    public static func storagePolicy(_ text: String, label: String) throws(RowError) -> Int {
+        switch text {
+        case "0": return 0
+        case "1": return 1
+        default: throw RowError("\(label): \(quoted(text)) is not a storage policy (0 or 1)")
+        }
+    }
+
+    public static func checkExpiration(_ expiration: Int, storagePolicy: Int?) throws(RowError) {
+        if storagePolicy == 0 && expiration != 0 {
+            throw RowError("expiration \(expiration) on a channel with storage policy 0 (No Message Stored): "
+                + "APNs accepts only expiration 0 there")
+        }
+    }
+
+    public static func checkPayloadSize(_ count: Int) throws(RowError) {
+        guard count <= payloadLimit else {
+            throw RowError("payload is \(count) bytes; a broadcast allows at most \(payloadLimit)")
+        }
+    }
+
+    /// A broadcast cannot start a Live Activity: `aps.event` must not be `start`. The one place this is decided
+    /// for broadcasts, so that the Live Activity payload rules can take it over.
+    public static func checkEvent(_ payload: [UInt8]) throws(RowError) {
+        guard let aps = (try? JSONParser.parse(payload))?.objectValue?["aps"]?.objectValue,
+              aps["event"]?.stringValue == "start" else { return }
+        throw RowError("payload: a broadcast cannot start a Live Activity (aps.event \"start\"); send start to a "
+            + "push-to-start token with apnsctl send")
+    }
+}
+
+extension RowPreparer {
+    /// A preparer for `apnsctl broadcast`: rows name a channel in `channelField` (instead of a device token), may
+    /// override `priority`, `expiration` and `apns_request_id`, and may say the channel's `storage_policy` (as
+    /// `apnsctl channel create` writes it). The bundle id is `defaults.topic`, or a row's `topic`.
+    public static func broadcast(template: PayloadTemplate?, defaults: NotificationDefaults,
+                                 channelField: String = "channel_id") -> RowPreparer {
+        var preparer = RowPreparer(template: template, defaults: defaults, tokenField: channelField)
+        preparer.isBroadcast = true
+        preparer.fieldNames[Slot.collapseID] = "storage_policy"
+        preparer.fieldNames[Slot.apnsID] = "apns_request_id"
+        return preparer
+    }
+
+    @inline(never)   // kept out of the device rows' `build`, which only tests for it
+    func buildBroadcast(_ fields: Fields, _ reader: SlotReader, line: Int, channel raw: String) throws(RowError) -> PushNotification {
+        let channel = try BroadcastRules.channelID(raw, label: "field '\(tokenField)'")
+        var bundleID = defaults.topic, label = "--bundle-id"
+        if let row = try overrideText(reader, Slot.topic) { (bundleID, label) = (row, "field 'topic'") }
+        guard let bundleID else { throw RowError("no bundle id: give --bundle-id or a 'topic' field") }
+        let bundle = try BroadcastRules.bundleID(bundleID, label: label)
+        if let type = try overrideText(reader, Slot.pushType), type != PushType.liveactivity.rawValue {
+            throw RowError("field 'push_type': a broadcast is a Live Activity push (liveactivity), not \(type)")
+        }
+        var priority = defaults.priority ?? BroadcastRules.defaultPriority, priorityLabel = "--priority"
+        if let text = try overrideText(reader, Slot.priority) {
+            priority = try NotificationRules.priority(text, label: "field 'priority'")
+            priorityLabel = "field 'priority'"
+        }
+        priority = try BroadcastRules.priority(priority, label: priorityLabel)
+        var expiration = defaults.expiration ?? BroadcastRules.defaultExpiration
+        if let text = try overrideText(reader, Slot.expiration) {
+            expiration = try NotificationRules.expiration(text, label: "field 'expiration'")
+        }
+        let policy = try overrideText(reader, Slot.collapseID).map { (text) throws(RowError) in
+            try BroadcastRules.storagePolicy(text, label: "field 'storage_policy'")
+        }
+        try BroadcastRules.checkExpiration(expiration, storagePolicy: policy)
+        let requestID = try overrideText(reader, Slot.apnsID).map { (text) throws(RowError) in
+            try NotificationRules.apnsID(text, label: "field 'apns_request_id'")
+        }
+
+        let payload: [UInt8], shape: PayloadShape
+        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
+            (payload, shape) = own
+        } else if let template {
+            payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
+            shape = template.shape
+        } else {
+            throw RowError("no payload: give --template/--payload or a 'payload' field")
+        }
+        try BroadcastRules.checkPayloadSize(payload.count)
+        try NotificationRules.checkPayload(shape, pushType: .liveactivity, priority: priority)
+        try BroadcastRules.checkEvent(payload)
+        return PushNotification(line: line, token: channel, payload: payload, topic: bundle, pushType: .liveactivity,
+                                priority: priority, expiration: expiration, apnsID: requestID, kind: .broadcast)
+    }
+}
