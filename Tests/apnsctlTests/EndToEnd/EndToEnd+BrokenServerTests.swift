@@ -182,7 +182,7 @@ extension EndToEndTests {
                                           "--connect-timeout", "30s", "--grace-period", "2s",
                                           "--report", fixture.path("r.jsonl")] + fixture.connection,
                                          name: "send", directory: fixture.directory)
-            Thread.sleep(forTimeInterval: 1.5)   // connected, handshake under way
+            Thread.sleep(forTimeInterval: TestTime.seconds(1.5))   // connected, handshake under way
             #expect(child.isRunning, "apnsctl ended before the signal; stderr:\n\(child.stderrSoFar)")
             let signalled = Date()
             child.signal(SIGINT)
