@@ -90,7 +90,7 @@ struct WorkQueueTests {
         let waker = Waker()
         guard case .items(let got, _) = queue.take(max: 3, waker: waker) else { Issue.record("expected items"); return }
         #expect(got.count == 3)
-        for _ in 0..<50 where pushed.value < 6 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await TestTime.asyncWaitUntil(seconds: 2) { pushed.value >= 6 }
         #expect(pushed.value == 6)
         #expect(queue.count == 3)
     }
@@ -106,7 +106,7 @@ struct WorkQueueTests {
         producer.start()
         try await Task.sleep(for: .milliseconds(100))
         queue.abort()
-        for _ in 0..<50 where result.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await TestTime.asyncWaitUntil(seconds: 2) { result.value != 0 }
         #expect(result.value == 1, "push returns false after abort")
         #expect(queue.count == 0)
         guard case .exhausted = queue.take(max: 1, waker: Waker()) else { Issue.record("expected exhausted"); return }
@@ -181,7 +181,7 @@ extension WorkQueueTests {
             }
             try await Task.sleep(for: .milliseconds(5))
         }
-        for _ in 0..<50 where done.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await TestTime.asyncWaitUntil(seconds: 2) { done.value != 0 }
         #expect(lines == Array(1...10))
         #expect(done.value == 1)
     }
@@ -198,7 +198,7 @@ extension WorkQueueTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(queue.count == 2, "the first two rows went in; the producer waits for room")
         queue.abort()
-        for _ in 0..<50 where refused.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        _ = try await TestTime.asyncWaitUntil(seconds: 2) { refused.value != 0 }
         #expect(refused.value == 1)
         #expect(queue.count == 0)
     }

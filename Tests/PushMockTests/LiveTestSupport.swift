@@ -61,7 +61,7 @@ enum LiveTestSupport {
         /// Stops the server; true when `run()` returned within `seconds`.
         func stop(within seconds: Double = 5) -> Bool {
             server.stop()
-            return finished.wait(timeout: .now() + seconds) == .success
+            return finished.wait(timeout: TestTime.deadline(seconds)) == .success
         }
     }
 
@@ -98,7 +98,7 @@ enum LiveTestSupport {
         let bodyPath = running.directory.appendingPathComponent("body-\(tag)").path
         let headerPath = running.directory.appendingPathComponent("headers-\(tag)").path
         var arguments = ["curl", "--http2", "--cacert", running.certificatePath, "-sS", "-o", bodyPath, "-D", headerPath,
-                         "-w", "%{http_code} %{http_version}", "-X", "POST", "--max-time", "10"]
+                         "-w", "%{http_code} %{http_version}", "-X", "POST", "--max-time", TestTime.curlMaxTime(10)]
         for header in headers { arguments += ["-H", header] }
         arguments += extra
         arguments += ["https://127.0.0.1:\(running.port)/3/device/\(token)", "-d", body]
@@ -127,7 +127,8 @@ enum LiveTestSupport {
     static func postMany(to running: RunningServer, tokens: [String],
                          headers: [String] = ["apns-topic: x", "authorization: bearer x"],
                          extra: [String] = []) throws -> (answers: [Answer], exitStatus: Int32, error: String) {
-        var arguments = ["curl", "--http2", "--cacert", running.certificatePath, "-sS", "--max-time", "10",
+        var arguments = ["curl", "--http2", "--cacert", running.certificatePath, "-sS",
+                         "--max-time", TestTime.curlMaxTime(10),
                          "-w", "%{http_code} %{num_connects}\\n", "-d", #"{"aps":{}}"#]
         for header in headers { arguments += ["-H", header] }
         arguments += extra

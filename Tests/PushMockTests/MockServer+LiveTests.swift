@@ -140,7 +140,7 @@ struct MockServerLiveTests {
         let ok = try LiveTestSupport.post(to: running, token: Self.goodToken)
         #expect(ok.status == "200")
         kill(getpid(), SIGUSR2)
-        let returned = running.finished.wait(timeout: .now() + 5) == .success
+        let returned = running.finished.wait(timeout: TestTime.deadline(5)) == .success
         #expect(returned, "run() did not return after SIGUSR2")
         #expect(MockServer.caughtSignal == SIGUSR2)
         if !returned { running.server.stop() }
@@ -162,7 +162,7 @@ struct MockServerLiveTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let watchdog = DispatchWorkItem { process.terminate() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10, execute: watchdog)
+        DispatchQueue.global().asyncAfter(deadline: TestTime.deadline(10), execute: watchdog)
         defer { watchdog.cancel() }
 
         // Client preface, then an empty SETTINGS frame.

@@ -18,11 +18,10 @@ struct MockCommandSwitchesTests {
         let port: Int
         var ca: String { directory.appendingPathComponent("ca.pem").path }
 
-        /// SIGTERM, then the exit status; -1 (and SIGKILL) when it has not exited within 5 seconds.
+        /// SIGTERM, then the exit status; -1 (and SIGKILL) when it has not exited within 5 seconds (stretched).
         func stop() -> Int32 {
             process.terminate()
-            for _ in 0..<100 where process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
-            guard !process.isRunning else {
+            guard TestTime.waitUntil(seconds: 5, { !process.isRunning }) else {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 return -1
@@ -40,20 +39,21 @@ struct MockCommandSwitchesTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
-               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return RunningMock(process: process, directory: directory, port: port)
-            }
-            Thread.sleep(forTimeInterval: 0.05)
+        var port: Int?
+        _ = TestTime.waitUntil(seconds: 5) {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8))
+                .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return port != nil || !process.isRunning
         }
+        if let port { return RunningMock(process: process, directory: directory, port: port) }
         process.terminate()
         throw UsageError("apnsctl mock did not write its port file", command: "mock")
     }
 
     /// Statuses of POSTs to the tokens in turn over one curl run.
     static func post(_ mock: RunningMock, tokens: [String], authorization: String) throws -> [String] {
-        var arguments = ["--http2", "--cacert", mock.ca, "-sS", "--max-time", "10", "-w", "%{http_code}\\n",
+        var arguments = ["--http2", "--cacert", mock.ca, "-sS", "--max-time", TestTime.curlMaxTime(10),
+                         "-w", "%{http_code}\\n",
                          "-H", "apns-topic: com.example.app", "-H", "authorization: bearer \(authorization)",
                          "-d", #"{"aps":{"alert":"hi"}}"#]
         for token in tokens { arguments += ["-o", "/dev/null", "https://127.0.0.1:\(mock.port)/3/device/\(token)"] }

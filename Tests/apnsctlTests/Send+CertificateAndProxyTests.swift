@@ -97,7 +97,7 @@ struct SendCertificateAndProxyTests {
         /// Stops the server (flushing its log) and returns the log's lines.
         func stop() -> [String] {
             server.stop()
-            _ = finished.wait(timeout: .now() + 5)
+            _ = finished.wait(timeout: TestTime.deadline(5))
             let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
             return text.split(separator: "\n").map(String.init)
         }

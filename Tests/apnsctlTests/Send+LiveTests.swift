@@ -3,7 +3,7 @@ import PushCore
 import Testing
 @testable import apnsctl
 
-@Suite("apnsctl send against apnsctl mock: summary, metrics, progress, closed pipes", .timeLimit(.minutes(2)))
+@Suite("apnsctl send against apnsctl mock: summary, metrics, progress, closed pipes", .timeLimit(.minutes(TestTime.minutes(2))))
 struct SendLiveTests {
     @Test("The summary on stderr, --summary-json and --metrics-file tell the same story; -v logs JSON lines")
     func summaryAndMetrics() throws {
@@ -185,7 +185,7 @@ extension SendLiveTests {
     }
 }
 
-@Suite("Signals reach apnsctl", .timeLimit(.minutes(1)))
+@Suite("Signals reach apnsctl", .timeLimit(.minutes(TestTime.minutes(1))))
 struct SignalDeliveryTests {
     @Test("SIGTERM stops apnsctl mock even when the parent thread had it blocked (test runners, supervisors)")
     func sigtermWhileBlockedInParent() throws {
@@ -206,16 +206,10 @@ struct SignalDeliveryTests {
         process.arguments = ["mock", "--listen", "127.0.0.1:0", "--port-file", portFile, "--quiet"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: portFile) { usleep(50_000) }
-        #expect(FileManager.default.fileExists(atPath: portFile))
+        #expect(TestTime.waitUntil(seconds: 10) { FileManager.default.fileExists(atPath: portFile) })
 
         process.terminate()
-        var waited = 0
-        while process.isRunning && waited < 100 {
-            usleep(50_000)
-            waited += 1
-        }
-        let stopped = !process.isRunning
+        let stopped = TestTime.waitUntil(seconds: 5) { !process.isRunning }
         if !stopped { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         #expect(stopped, "apnsctl mock ignored SIGTERM")

@@ -210,4 +210,29 @@ struct CertificatePrecedenceTests {
         let env = Self.noConfig.merging(["APNSCTL_CERT": "push.p12", "APNSCTL_KEY": "k.p8"]) { $1 }
         #expect(P.message(Self.send, env: env, files: [:])?.contains("give --cert or --key on the command line") == true)
     }
+
+    /// Base64 of text that is no key or certificate: refused as soon as it is read.
+    static let stale = String(repeating: "QUJD", count: 20)
+
+    @Test("the variable a flag sets aside is not read: a stale APNSCTL_CERT or APNSCTL_KEY is no error")
+    func setAsideNotRead() throws {
+        let keyFlags = ["--key", "k.p8", "--key-id", "KEYID00001", "--team-id", "TEAM000001"]
+        let staleCert = Self.noConfig.merging(["APNSCTL_CERT": Self.stale]) { $1 }
+        #expect(P.message(Self.send, env: staleCert, files: [:])?.contains("APNSCTL_CERT") == true,
+                "the certificate in use is still read, and refused")
+        let withKey = try #require(P.send(Self.send + keyFlags, env: staleCert, files: [:]),
+                                   "\(P.message(Self.send + keyFlags, env: staleCert, files: [:]) ?? "")")
+        #expect(withKey.credentials == .token(key: .file("k.p8"), keyID: "KEYID00001", teamID: "TEAM000001"))
+        let staleKey = Self.noConfig.merging(["APNSCTL_KEY": Self.stale]) { $1 }
+        let withCert = try #require(P.send(Self.send + ["--cert", "push.p12"], env: staleKey, files: [:]),
+                                    "\(P.message(Self.send + ["--cert", "push.p12"], env: staleKey, files: [:]) ?? "")")
+        #expect(withCert.credentials == .certificate(CertificateFiles(certificate: .file("push.p12"), key: nil, passwordFile: nil)))
+    }
+
+    @Test("both in the environment, one of them stale: still the error saying how to choose, not the stale one's")
+    func bothInEnvironmentOneStale() {
+        let env = Self.noConfig.merging(["APNSCTL_CERT": Self.stale, "APNSCTL_KEY": "k.p8"]) { $1 }
+        let message = P.message(Self.send, env: env, files: [:])
+        #expect(message?.contains("give --cert or --key on the command line") == true, "\(message ?? "")")
+    }
 }

@@ -291,27 +291,26 @@ extension SendOptions {
     /// both on the command line is a mistake.
     static func buildCredentials(from values: inout OptionValues) throws(UsageError) -> SendCredentials {
         typealias O = OptionSpec.Send
-        let certificate = try values.credential(O.cert, variable: O.certEnv, fileExists: FileIO.exists)
-        let cert = certificate?.source
+        // Only the one used is read (classified): the other may be a stale variable of the CI job.
+        let certificate = try values.pendingCredential(O.cert, variable: O.certEnv)
         let certKey = values.string(O.certKey)
         let passwordFile = values.string(O.certPasswordFile)
-        let token = try values.credential(O.key, variable: O.keyEnv, fileExists: FileIO.exists)
+        let token = try values.pendingCredential(O.key, variable: O.keyEnv)
         let keyGiven = token?.given ?? false
         let keyIDGiven = values.given(O.keyID)
         let teamIDGiven = values.given(O.teamID)
-        let keyFile = token?.source
         let keyID = values.string(O.keyID)
         let teamID = values.string(O.teamID)
 
         let certGiven = certificate?.given ?? false
         // Flags win over the environment and the config file: a --key on the command line sets aside a
         // certificate that only came from APNSCTL_CERT or the profile, and the other way round.
-        if cert != nil, !certGiven, keyFile != nil, !keyGiven {
+        if certificate != nil, !certGiven, token != nil, !keyGiven {
             throw values.error("both a certificate (APNSCTL_CERT or the config file's cert) and a token key "
                 + "(APNSCTL_KEY or the config file's key) are set: give --cert or --key on the command line, "
                 + "or unset one")
         }
-        if let cert, certGiven || !keyGiven {
+        if let certificate, certGiven || !keyGiven {
             if keyGiven {
                 throw values.error("--cert and --key exclude each other: drop --key (with --key-id and --team-id) "
                     + "to authenticate with the certificate, or drop --cert to use the token key")
@@ -319,11 +318,13 @@ extension SendOptions {
             for (given, spec) in [(keyIDGiven, O.keyID), (teamIDGiven, O.teamID)] where given {
                 throw values.error("\(spec.longFlag) belongs to token authentication (--key); drop it when using --cert")
             }
+            let cert = try values.source(of: certificate, fileExists: FileIO.exists)
             return .certificate(CertificateFiles(certificate: cert, key: certKey, passwordFile: passwordFile))
         }
         if certKey != nil { throw values.error("--cert-key needs --cert (the certificate it belongs to)") }
         if passwordFile != nil { throw values.error("--cert-password-file needs --cert") }
-        guard let keyFile else { throw values.missing(O.key, "the .p8 signing key") }
+        guard let token else { throw values.missing(O.key, "the .p8 signing key") }
+        let keyFile = try values.source(of: token, fileExists: FileIO.exists)
         guard let keyID else { throw values.missing(O.keyID, "the key's 10-character ID") }
         guard let teamID else { throw values.missing(O.teamID, "your 10-character team ID") }
         return .token(key: keyFile, keyID: keyID, teamID: teamID)

@@ -34,7 +34,7 @@ struct WakerSignalTests {
             done.signal()
         }
         thread.start()
-        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(done.wait(timeout: TestTime.deadline(10)) == .success)
         #expect(blockedBefore)
         #expect(!blockedAfter)
         #expect(!wokenEarly)

@@ -32,7 +32,7 @@ final class FreezingRelay: @unchecked Sendable {
 
     func stop() {
         stopper.wake()
-        _ = done.wait(timeout: .now() + 5)
+        _ = done.wait(timeout: TestTime.deadline(5))
     }
 
     private func loop() {

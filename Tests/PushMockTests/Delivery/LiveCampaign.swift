@@ -100,7 +100,7 @@ struct LiveCampaign {
         let result = campaign.run(reader: &reader, planner: RowPlanner(plan: RowPlan(preparer: preparer)))
 
         server.stop()
-        _ = stopped.wait(timeout: .now() + 10)
+        _ = stopped.wait(timeout: TestTime.deadline(10))
         let rows = try ReportReader(path: reportPath, format: .jsonl).readAll()
         var accepted: [String: Int] = [:]
         var times: [Int64] = []

@@ -11,7 +11,7 @@ struct CampaignResumeTests {
 
     /// Waits until the report at `path` has at least `lines` lines (or the child ended).
     static func waitForLines(_ path: String, atLeast lines: Int, child: ChildProcess) throws {
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(60))
         while Date() < deadline && child.isRunning {
             if let text = try? String(contentsOfFile: path, encoding: .utf8),
                text.utf8.lazy.filter({ $0 == 0x0A }).count >= lines { return }
@@ -80,7 +80,7 @@ struct CampaignResumeTests {
         let first = try harness.start(harness.sendArguments(input: "in.csv", report: "report.jsonl.gz",
                                                             extra: ["--concurrency", "\(concurrency)", "--resume"]), name: "first")
         // A compressed report cannot be counted by lines while it grows: wait for a share of the pushes instead.
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(60))
         while Date() < deadline, first.isRunning, (try? harness.mockRequestLines().count) ?? 0 < 2_000 { usleep(10_000) }
         usleep(200_000)
         first.signal(SIGKILL)

@@ -59,7 +59,7 @@ final class CampaignHarness {
         mock = try ChildProcess(binary, ["mock", "--listen", "127.0.0.1:0", "--port-file", path("port"), "--write-ca",
                                          path("ca.pem"), "--log", path("mock.log"), "--quiet"] + extra,
                                 name: "mock", directory: directory)
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(20))
         while Date() < deadline {
             if let text = try? read("port"), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 port = value

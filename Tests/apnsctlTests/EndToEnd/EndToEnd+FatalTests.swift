@@ -143,7 +143,7 @@ extension EndToEndTests {
                 let server = try ChildProcess(openssl, ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate,
                                                         "-key", key, "-alpn", "http/1.1", "-www"],
                                               name: "s_server", directory: fixture.directory)
-                let deadline = Date().addingTimeInterval(10)
+                let deadline = Date().addingTimeInterval(TestTime.seconds(10))
                 while Date() < deadline && server.isRunning && !server.stdoutSoFar.contains("ACCEPT") { usleep(20_000) }
                 if server.stdoutSoFar.contains("ACCEPT") && server.isRunning { return (server, port) }
                 server.signal(SIGKILL)

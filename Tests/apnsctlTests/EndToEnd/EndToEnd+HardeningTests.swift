@@ -16,7 +16,7 @@ extension EndToEndTests {
                                                                "--rate", "2"] + fixture.connection,
                                          name: "send", directory: fixture.directory)
             var limits = ""
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(TestTime.seconds(20))
             // Wait for the first report row: by then the key is loaded.
             while Date() < deadline, child.isRunning, child.stdoutSoFar.isEmpty { usleep(20_000) }
             if child.isRunning {

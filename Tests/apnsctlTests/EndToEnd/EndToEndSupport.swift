@@ -65,14 +65,14 @@ final class ChildProcess {
         if process.isRunning { kill(process.processIdentifier, signo) }
     }
 
-    /// Waits for the process to end. After `seconds` it is killed (SIGKILL) and the wait throws, so a hang
-    /// fails the test instead of blocking CI.
+    /// Waits for the process to end. After `seconds` (stretched by `TestTime`) it is killed (SIGKILL) and the wait
+    /// throws, so a hang fails the test instead of blocking CI.
     func wait(seconds: Double) throws -> Result {
         if let result { return result }
-        if exited.wait(timeout: .now() + seconds) == .timedOut {
+        if exited.wait(timeout: TestTime.deadline(seconds)) == .timedOut {
             signal(SIGKILL)
             _ = exited.wait(timeout: .now() + 5)
-            throw EndToEndError("\(name) did not finish within \(Int(seconds)) s and was killed; "
+            throw EndToEndError("\(name) did not finish within \(Int(TestTime.seconds(seconds))) s and was killed; "
                 + "stderr so far:\n\(stderrSoFar)")
         }
         process.waitUntilExit()   // lets Process record the status after the handler ran
@@ -91,7 +91,7 @@ final class MockFixture {
     static let keyID = "TEST123456"
     static let teamID = "TEAM123456"
     static let topic = "com.example.e2e"
-    /// A hung `apnsctl send` is killed (and the test fails) after this long.
+    /// A hung `apnsctl send` is killed (and the test fails) after this long (stretched by `TestTime`).
     static let sendTimeLimit = 60.0
 
     let directory: URL
@@ -134,9 +134,9 @@ final class MockFixture {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Reads the port the mock wrote; fails clearly when the mock exits first or takes over 15 s.
+    /// Reads the port the mock wrote; fails clearly when the mock exits first or takes over 15 s (stretched).
     private static func waitForPort(file: String, of mock: ChildProcess) throws -> Int {
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(TestTime.seconds(15))
         while Date() < deadline {
             if let text = try? String(contentsOfFile: file, encoding: .utf8),
                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
@@ -149,7 +149,7 @@ final class MockFixture {
             }
             usleep(20_000)
         }
-        throw EndToEndError("apnsctl mock wrote no port file within 15 s; stderr so far:\n\(mock.stderrSoFar)")
+        throw EndToEndError("apnsctl mock wrote no port file within \(Int(TestTime.seconds(15))) s; stderr so far:\n\(mock.stderrSoFar)")
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

@@ -1,0 +1,1 @@
+../PushCoreTests/Support/TestTime.swift
