@@ -96,7 +96,7 @@ struct SendLiveTests {
         process.arguments = mock.sendArguments(input: input, extra: ["--report", "-", "--concurrency", "20"])
         let out = Pipe()
         let errURL = mock.directory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err

@@ -8,7 +8,7 @@
 /// | push type liveactivity, priority 5 or 10                    | A-BCAST, A-LA                         |
 /// | expiration 0 on a No Message Stored channel (policy 0)      | A-BCAST; `storage_policy` of the row  |
 /// | payload at most 5120 bytes                                  | A-BCAST                               |
-/// | no `event: start` (broadcasts update or end an activity)    | A-LA                                  |
+/// | the Live Activity payload rules; no `event: start`          | A-LA (`LiveActivityRules.broadcast`)  |
 public enum BroadcastRules {
     public static let payloadLimit = 5120
     /// Sent when neither the option nor the row gives one (Apple requires the header).
@@ -53,8 +53,14 @@ public enum BroadcastRules {
         }
     }
 
-    public static func checkExpiration(_ expiration: Int, storagePolicy: Int?) throws(RowError) {
-        if storagePolicy == 0 && expiration != 0 {
+    /// `expiresAfter`: a duration from the send (`--expiration 1h`), which is never 0.
+    public static func checkExpiration(_ expiration: Int?, expiresAfter: Int?, storagePolicy: Int?) throws(RowError) {
+        guard storagePolicy == 0 else { return }
+        if let expiresAfter {
+            throw RowError("expiration of \(expiresAfter) s after the send on a channel with storage policy 0 (No Message "
+                + "Stored): APNs accepts only expiration 0 there")
+        }
+        if let expiration, expiration != 0 {
             throw RowError("expiration \(expiration) on a channel with storage policy 0 (No Message Stored): "
                 + "APNs accepts only expiration 0 there")
         }
@@ -64,15 +70,6 @@ public enum BroadcastRules {
         guard count <= payloadLimit else {
             throw RowError("payload is \(count) bytes; a broadcast allows at most \(payloadLimit)")
         }
-    }
-
-    /// A broadcast cannot start a Live Activity: `aps.event` must not be `start`. The one place this is decided
-    /// for broadcasts, so that the Live Activity payload rules can take it over.
-    public static func checkEvent(_ payload: [UInt8]) throws(RowError) {
-        guard let aps = (try? JSONParser.parse(payload))?.objectValue?["aps"]?.objectValue,
-              aps["event"]?.stringValue == "start" else { return }
-        throw RowError("payload: a broadcast cannot start a Live Activity (aps.event \"start\"); send start to a "
-            + "push-to-start token with apnsctl send")
     }
 }
 
@@ -84,6 +81,7 @@ extension RowPreparer {
                                  channelField: String = "channel_id") -> RowPreparer {
         var preparer = RowPreparer(template: template, defaults: defaults, tokenField: channelField)
         preparer.isBroadcast = true
+        preparer.liveActivityRules = LiveActivityRules(context: .broadcast, schema: defaults.contentStateSchema)
         preparer.fieldNames[Slot.collapseID] = "storage_policy"
         preparer.fieldNames[Slot.apnsID] = "apns_request_id"
         return preparer
@@ -105,31 +103,33 @@ extension RowPreparer {
             priorityLabel = "field 'priority'"
         }
         priority = try BroadcastRules.priority(priority, label: priorityLabel)
-        var expiration = defaults.expiration ?? BroadcastRules.defaultExpiration
+        var expiration = defaults.expiration, expiresAfter = defaults.expiresAfter
         if let text = try overrideText(reader, Slot.expiration) {
-            expiration = try NotificationRules.expiration(text, label: "field 'expiration'")
+            switch try ExpirationValue.parse(text, nowSeconds: Clock.wallSeconds(), label: "field 'expiration'") {
+            case .at(let time): (expiration, expiresAfter) = (time, nil)
+            case .after(let seconds): (expiration, expiresAfter) = (nil, seconds)
+            }
         }
+        if expiration == nil && expiresAfter == nil { expiration = BroadcastRules.defaultExpiration }
         let policy = try overrideText(reader, Slot.collapseID).map { (text) throws(RowError) in
             try BroadcastRules.storagePolicy(text, label: "field 'storage_policy'")
         }
-        try BroadcastRules.checkExpiration(expiration, storagePolicy: policy)
+        try BroadcastRules.checkExpiration(expiration, expiresAfter: expiresAfter, storagePolicy: policy)
         let requestID = try overrideText(reader, Slot.apnsID).map { (text) throws(RowError) in
             try NotificationRules.apnsID(text, label: "field 'apns_request_id'")
         }
 
-        let payload: [UInt8], shape: PayloadShape
-        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
-            (payload, shape) = own
-        } else if let template {
-            payload = try template.render(reader, firstSlot: Slot.firstTemplateField)
-            shape = template.shape
-        } else {
-            throw RowError("no payload: give --template/--payload or a 'payload' field")
-        }
+        var patches: [SendTimeFields.Patch] = []
+        let (payload, shape, payloadLabel, _) = try payloadSource(fields, reader, patches: &patches)
         try BroadcastRules.checkPayloadSize(payload.count)
         try NotificationRules.checkPayload(shape, pushType: .liveactivity, priority: priority)
-        try BroadcastRules.checkEvent(payload)
-        return PushNotification(line: line, token: channel, payload: payload, topic: bundle, pushType: .liveactivity,
-                                priority: priority, expiration: expiration, apnsID: requestID, kind: .broadcast)
+        notes.record(try liveActivityRules.check(payload: payload, priority: priority, label: payloadLabel))
+        var notification = PushNotification(line: line, token: channel, payload: payload, topic: bundle,
+                                            pushType: .liveactivity, priority: priority, expiration: expiration,
+                                            apnsID: requestID, kind: .broadcast)
+        if !patches.isEmpty || expiresAfter != nil {
+            notification.sendTime = SendTimeFields(patches: patches, expiresAfter: expiresAfter)
+        }
+        return notification
     }
 }

@@ -61,7 +61,7 @@ public struct RowPreparer: Sendable {
     public let defaultType: PushType?
     /// The type inferred from the template's keys, once.
     private let templateType: PushType?
-    private let liveActivityRules: LiveActivityRules
+    var liveActivityRules: LiveActivityRules
     /// `defaultType` has checks of its own (`PushTypeRules.hasRules`); worked out once, not per row.
     private let defaultTypeHasRules: Bool
     /// The template's keys make it a background push and `--push-type` says nothing: priority 5 by default.
@@ -170,26 +170,19 @@ public struct RowPreparer: Sendable {
             if let t = try overrideText(reader, Slot.apnsID) { apnsID = try NotificationRules.apnsID(t, label: "field 'apns_id'") }
         }
 
-        let payload: [UInt8], shape: PayloadShape, payloadLabel: String
         var patches: [SendTimeFields.Patch] = []
+        let (payload, shape, payloadLabel, fromTemplate) = try payloadSource(fields, reader, patches: &patches)
         // True when the push type is the run's own (`defaultType`): its rules were looked up once, in `init`.
         var typeIsDefault = typeOverride == nil
-        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
-            (payload, shape, payloadLabel) = (own.0, own.1, "field 'payload'")
-            if pushType == nil {   // the row's own payload says which type it is
+        if pushType == nil {
+            if fromTemplate {
+                pushType = templateType
+                if defaultIsInferredBackground && priority == nil { priority = 5 }
+            } else {   // the row's own payload says which type it is
                 typeIsDefault = false
                 pushType = PushTypeRules.inferred(from: shape)
                 if pushType == .background && priority == nil { priority = 5 }
             }
-        } else if let template {
-            payload = try template.render(reader, firstSlot: Slot.firstTemplateField, patches: &patches)
-            (shape, payloadLabel) = (template.shape, template.name)
-            if pushType == nil {
-                pushType = templateType
-                if defaultIsInferredBackground && priority == nil { priority = 5 }
-            }
-        } else {
-            throw RowError("no payload: give --template/--payload or a 'payload' field")
         }
         if pushType == nil {
             pushType = .alert   // APNs' reading of a push without the header; the run ends asking for --push-type
@@ -216,6 +209,18 @@ public struct RowPreparer: Sendable {
             notification.sendTime = SendTimeFields(patches: patches, expiresAfter: expiresAfter)
         }
         return notification
+    }
+
+    /// The row's payload: its own `payload` field (which wins), else the template rendered (its send-time values
+    /// recorded in `patches`); with the label messages name it by, and whether it came from the template.
+    func payloadSource(_ fields: Fields, _ reader: SlotReader, patches: inout [SendTimeFields.Patch])
+        throws(RowError) -> (payload: [UInt8], shape: PayloadShape, label: String, fromTemplate: Bool) {
+        if let own = try rowPayload(reader.value(Slot.payload), bytes: fields.payloadBytes) {
+            return (own.0, own.1, "field 'payload'", false)
+        }
+        guard let template else { throw RowError("no payload: give --template/--payload or a 'payload' field") }
+        let payload = try template.render(reader, firstSlot: Slot.firstTemplateField, patches: &patches)
+        return (payload, template.shape, template.name, true)
     }
 
     /// The row's own payload bytes and their shape, nil when it has none. `bytes`: a JSONL row's original bytes of it.

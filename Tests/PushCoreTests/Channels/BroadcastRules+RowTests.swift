@@ -45,7 +45,7 @@ struct BroadcastRulesRowTests {
     @Test("refused locally", arguments: [
         (["channel_id": "", "event": "update", "score": "1"], "is empty"),
         (["channel_id": "has space", "event": "update", "score": "1"], "not a channel id"),
-        (["channel_id": "YQ==", "event": "start", "score": "1"], "cannot start a Live Activity"),
+        (["channel_id": "YQ==", "event": "start", "score": "1"], "cannot be broadcast"),
         (["channel_id": "YQ==", "event": "update", "score": "1", "storage_policy": "0", "expiration": "1900000000"],
          "storage policy 0"),
         (["channel_id": "YQ==", "event": "update", "score": "1", "storage_policy": "2"], "not a storage policy"),
@@ -90,5 +90,31 @@ struct BroadcastRulesRowTests {
         }
         #expect(n.kind == .device && n.token == "abcd")
         #expect(!preparer.isBroadcast && preparer.fieldNames[6] == "apns_id")
+    }
+
+    @Test("the Live Activity payload rules apply to broadcasts: an update without content-state, a bad timestamp")
+    func liveActivityRules() {
+        let noState = #"{"aps":{"timestamp":1,"event":"update"}}"#
+        #expect(Self.message(Self.prepare(["channel_id": "YQ=="], template: noState))?.contains("content-state") == true)
+        let badTime = #"{"aps":{"timestamp":"soon","event":"update","content-state":{}}}"#
+        #expect(Self.message(Self.prepare(["channel_id": "YQ=="], template: badTime))?.contains("timestamp") == true)
+    }
+
+    @Test("send-time values: {{$now}} is stamped when sent, an expiration duration counts from the send")
+    func sendTime() throws {
+        let now = #"{"aps":{"timestamp":{{$now}},"event":"update","content-state":{},"stale-date":{{$now+15m}}}}"#
+        guard case .notification(var n) = Self.prepare(["channel_id": "YQ==", "expiration": "1h", "storage_policy": "1"],
+                                                       template: now) else {
+            Issue.record("not prepared")
+            return
+        }
+        let sendTime = try #require(n.sendTime)
+        #expect(n.expiration == nil && sendTime.expiresAfter == 3600)
+        sendTime.apply(to: &n, nowSeconds: 1_900_000_000)
+        #expect(n.expiration == 1_900_003_600)
+        let text = String(decoding: n.payload, as: UTF8.self)
+        #expect(text.contains(#""timestamp":1900000000"#) && text.contains(#""stale-date":1900000900"#), "\(text)")
+        let refused = Self.message(Self.prepare(["channel_id": "YQ==", "expiration": "1h", "storage_policy": "0"], template: now))
+        #expect(refused?.contains("storage policy 0") == true, "\(refused ?? "prepared")")
     }
 }

@@ -119,7 +119,7 @@ extension EndToEndTests {
             #expect(result.status == 1, "\(result.stderr)")
             let rows = try ReportReader(path: report).readAll().sorted { $0.line < $1.line }
             #expect(rows.map(\.outcome) == [.invalid, .invalid, .invalid, .invalid])
-            #expect(rows[0].reason?.contains("cannot start") == true)
+            #expect(rows[0].reason?.contains("cannot be broadcast") == true)
             #expect(rows[1].reason?.contains("storage policy 0") == true)
             #expect(rows[2].reason?.contains("5120") == true)
             #expect(rows[3].reason?.contains("push-type suffix") == true)
