@@ -39,6 +39,7 @@ public struct ReportAnalysis: Sendable {
                 analysis.retryRows += 1
             }
             if let retry, row.isWorthRetrying {
+                if retry.rowsWritten == 0 { retry.targetField = reader.naming == .broadcast ? "channel_id" : "token" }
                 try retry.write(row, keptFields: reader.keptFields)
                 analysis.retryRows += 1
             }
@@ -47,6 +48,7 @@ public struct ReportAnalysis: Sendable {
                 analysis.prunedTokens += 1
             }
         }
+        if let retry, retry.rowsWritten == 0 { retry.targetField = reader.naming == .broadcast ? "channel_id" : "token" }
         if pruneList != nil { analysis.summary.prunedTokens = analysis.prunedTokens }
         analysis.keptFields = reader.keptFields
         analysis.wasTruncated = reader.wasTruncated

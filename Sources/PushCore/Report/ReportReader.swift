@@ -27,6 +27,8 @@ public final class ReportReader {
     /// Names of the fields after the standard ones (`--keep`): the CSV header's extra columns, or the extra
     /// keys of the first JSONL row that has any. Each row's `kept` holds their values in this order.
     public private(set) var keptFields: [String] = []
+    /// `.broadcast` once the header or a row names `channel_id` (a broadcast's report), else `.device`.
+    public private(set) var naming = ReportColumns.device
     /// True once a compressed report turned out to be cut off (a run killed mid-write): the rows before the
     /// cut were read, the torn last line was dropped.
     public var wasTruncated: Bool { gzip?.wasTruncated ?? false }
@@ -91,12 +93,14 @@ public final class ReportReader {
                 switch format {
                 case .jsonl:
                     let (row, object) = try ReportRowDecoding.rowAndObject(jsonLine: record)
+                    if object["channel_id"] != nil { naming = .broadcast }
                     return withKeptValues(row, object)
                 case .csv:
                     let fields = try ReportRowDecoding.csvFields(record)
                     guard let columns else {
                         let columns = try Self.columns(fromHeader: fields)
                         self.columns = columns
+                        if fields.contains(where: { $0.trimmingASCIISpaces() == "channel_id" }) { naming = .broadcast }
                         keptColumns = columns.indices.filter { columns[$0] == nil }
                         keptFields = keptColumns.map { fields[$0].trimmingASCIISpaces() }
                         continue

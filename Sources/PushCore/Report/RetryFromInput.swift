@@ -64,7 +64,8 @@ public enum RetryFromInput {
     private static func holds(_ fields: Fields, token: String) -> Bool {
         fields.names.contains { name in
             switch fields.value(named: name) {
-            case .text(let text)?, .json(.string(let text))?: return text.lowercased() == token
+            // A device token is written lowercase; a channel id (base64) as it was.
+            case .text(let text)?, .json(.string(let text))?: return text == token || text.lowercased() == token
             default: return false
             }
         }

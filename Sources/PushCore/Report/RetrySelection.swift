@@ -22,7 +22,7 @@ extension ReportRow {
 /// `apnsctl report --failed FILE`: the rows to send again, as a new input for `apnsctl send --input`.
 ///
 /// CSV (a name ending in .csv or .csv.gz) or JSONL (anything else; `-` is stdout), compressed for a .gz
-/// name. Each row has `token`, `input_line` (its line in the original input) and the report's kept fields
+/// name. Each row has `token` (`channel_id` for a broadcast's report), `input_line` (its line in the original input) and the report's kept fields
 /// (`--keep`): keep the fields your template uses and the retry file renders with the same template.
 public final class RetryInputWriter {
     public let path: String
@@ -31,6 +31,8 @@ public final class RetryInputWriter {
     private let output: LineOutput
     private var keptFields: [String] = []
     private var started = false
+    /// The first column: `token`, or `channel_id` when the rows come from a broadcast's report (set before writing).
+    public var targetField = "token"
 
     /// A file it creates gets `fileMode` (less the umask); one that exists keeps its permissions.
     public init(path: String, fileMode: UInt32 = FileIO.privateMode) throws {
@@ -43,9 +45,9 @@ public final class RetryInputWriter {
     private func start(keptFields names: [String]) {
         guard !started else { return }
         started = true
-        keptFields = names.filter { $0 != "token" && $0 != "input_line" }
+        keptFields = names.filter { $0 != targetField && $0 != "input_line" }
         guard format == .csv else { return }
-        var header = Array("token,input_line".utf8)
+        var header = Array("\(targetField),input_line".utf8)
         for name in keptFields {
             header.append(UInt8(ascii: ","))
             ReportRowEncoding.appendCSVField(name, to: &header)
@@ -68,7 +70,9 @@ public final class RetryInputWriter {
                 if let value { ReportRowEncoding.appendCSVField(value.text, to: &output.buffer) }
             }
         case .jsonl:
-            output.buffer.append(contentsOf: Array(#"{"token":"#.utf8))
+            output.buffer.append(UInt8(ascii: "{"))
+            JSONWriter.appendString(targetField, to: &output.buffer)
+            output.buffer.append(UInt8(ascii: ":"))
             JSONWriter.appendString(row.token, to: &output.buffer)
             output.buffer.append(contentsOf: Array(#","input_line":"#.utf8))
             DecimalText.appendInteger(Int64(row.line), to: &output.buffer)

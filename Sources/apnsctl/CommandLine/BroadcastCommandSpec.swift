@@ -35,9 +35,9 @@ extension CommandSpec {
         summary: "Send a Live Activity update on each channel of a CSV or JSONL file",
         synopsis: [
             "--input FILE [--format csv|jsonl]",
-            "[--template FILE | --payload JSON]",
+            "[--template FILE | --payload JSON] [--content-state-schema FILE]",
             "[--bundle-id ID] [--priority 10|5]",
-            "[--expiration UNIX-SECONDS]",
+            "[--expiration TIME]",
         ] + credentialSynopsis + [
             "[--concurrency N] [--connections N]",
             "[--timeout DURATION] [--connect-timeout DURATION]",
@@ -60,7 +60,9 @@ extension CommandSpec {
                 + "payload rendered from the template. Every subscriber of the channel gets it. The channels come "
                 + "from apnsctl channel create, whose output is a ready input.",
             "A row carries channel_id (base64, as APNs made it) and may override priority (5 or 10, default 10), "
-                + "expiration (default 0) and apns_request_id; a storage_policy of 0 (as channel create writes it) "
+                + "expiration (default 0; a UNIX time, an RFC 3339 time or a duration from the send such as 1h) and "
+                + "apns_request_id; the payload may use {{$now}} and {{$now+15m}}, stamped when each request is sent, "
+                + "and is checked by the Live Activity rules (and --content-state-schema); a storage_policy of 0 (as channel create writes it) "
                 + "makes any expiration but 0 invalid. Rows whose payload starts an activity (aps.event start), "
                 + "exceeds 5120 bytes, or name a bundle ID with a push-type suffix are reported invalid, never sent.",
             "Everything send does applies: connections and concurrency, retries with back-off, the circuit breaker, "

@@ -39,7 +39,7 @@ func runReport(_ options: ReportOptions) -> Int32 {
     }
     if let failed = options.failed, options.input == nil, analysis.retryRows > 0, !options.quiet {
         // The template may need fields the report does not hold; `send --input` would name the missing ones.
-        let fields = ["token", "input_line"] + analysis.keptFields
+        let fields = [retry?.targetField ?? "token", "input_line"] + analysis.keptFields
         Output.standardError("apnsctl: note: \(failed) holds \(fields.joined(separator: ", ")); to retry with every "
             + "field the template needs, add --input with the campaign's input\n")
     }

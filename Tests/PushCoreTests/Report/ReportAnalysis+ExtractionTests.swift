@@ -142,4 +142,33 @@ struct ReportAnalysisExtractionTests {
         }
         #expect(analysis.duplicateLines == 1)
     }
+
+    @Test("A broadcast's report: the retry file names channel_id, and --input finds the case-kept channel ids",
+          arguments: ["report.jsonl", "report.csv"])
+    func broadcastRetry(name: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent(name).path
+        var failed = Self.row(3, .failed, nil, "ConnectionLost")
+        failed.token = "Qk9PTQ+/=="
+        let writer = try ReportWriter(path: path, format: ReportFormat(path: path), keptFields: ["name", "score"],
+                                      columns: .broadcast)
+        try writer.write([Self.row(2, .delivered, 200), failed])
+        try writer.close()
+
+        for retryName in ["retry.csv", "retry.jsonl"] {
+            let retryPath = directory.url.appendingPathComponent(retryName).path
+            let retry = try RetryInputWriter(path: retryPath)
+            let analysis = try ReportAnalysis.read(try ReportReader(path: path), retry: retry)
+            try retry.close(keptFields: analysis.keptFields)
+            let text = try String(contentsOfFile: retryPath, encoding: .utf8)
+            #expect(text.contains("channel_id") && !text.contains("token") && text.contains("Qk9PTQ+/=="), "\(text)")
+        }
+
+        let input = directory.url.appendingPathComponent("events.csv").path
+        try "channel_id,name\nAAAA,a\nQk9PTQ+/==,b\n".write(toFile: input, atomically: true, encoding: .utf8)
+        let analysis = try ReportAnalysis.read(try ReportReader(path: path), collectRetries: true)
+        let out = directory.url.appendingPathComponent("again.csv").path
+        #expect(try RetryFromInput.write(tokens: analysis.retryTokens, input: input, to: out) == 1)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Qk9PTQ+/==,b"))
+    }
 }
