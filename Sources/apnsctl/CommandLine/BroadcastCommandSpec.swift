@@ -35,20 +35,11 @@ extension CommandSpec {
         summary: "Send a Live Activity update on each channel of a CSV or JSONL file",
         synopsis: [
             "--input FILE [--format csv|jsonl]",
-            "[--template FILE | --payload JSON] [--content-state-schema FILE]",
+            "[--template FILE | --payload JSON]",
+            "[--content-state-schema FILE]",
             "[--bundle-id ID] [--priority 10|5]",
             "[--expiration TIME]",
-        ] + credentialSynopsis + [
-            "[--concurrency N] [--connections N]",
-            "[--timeout DURATION] [--connect-timeout DURATION]",
-            "[--pause-max DURATION] [--grace-period DURATION]",
-            "[--retries N] [--rate N]",
-            "[--report FILE] [--report-format jsonl|csv]",
-            "[--file-mode MODE]",
-            "[--progress auto|always|never] [--summary-json FILE]",
-            "[--metrics-file FILE] [--campaign NAME]",
-            "[--log-format text|json]",
-            "[--config FILE] [--profile NAME]",
+        ] + credentialSynopsis + runSynopsis + [
             "[--dry-run] [--keep FIELD,...]",
             "[--shard K/N] [--dedupe]",
             "[--resume | --force] [--strict]",
@@ -92,6 +83,11 @@ extension CommandSpec {
     }
 
     /// Send's options less the ones a broadcast does not take, with --bundle-id where --topic was.
+    /// Send's synopsis lines of how a run goes (concurrency to profiles), which broadcast takes as send does.
+    static var runSynopsis: [String] {
+        Array(send.synopsis.drop { !$0.hasPrefix("[--concurrency") }.prefix { !$0.hasPrefix("[--dry-run") && !$0.hasPrefix("[--verbose") })
+    }
+
     private static var broadcastOptions: [OptionSpec] {
         send.options.flatMap { option -> [OptionSpec] in
             if option == OptionSpec.Send.topic { return [OptionSpec.Broadcast.bundleID] }
