@@ -5,7 +5,7 @@
 /// |-------------------------------------------------------------|---------------------------------------|
 /// | channel id: not empty, printable ASCII (base64; any length) | A-BCAST (no size to assume)           |
 /// | bundle id without a push-type suffix                        | A-BERR `TopicDisallowed`              |
-/// | push type liveactivity, priority 5 or 10                    | A-BCAST, A-LA                         |
+/// | push type liveactivity (priority 5 or 10: the LA rules)     | A-BCAST, A-LA                         |
 /// | expiration 0 on a No Message Stored channel (policy 0)      | A-BCAST; `storage_policy` of the row  |
 /// | payload at most 5120 bytes                                  | A-BCAST                               |
 /// | the Live Activity payload rules; no `event: start`          | A-LA (`LiveActivityRules.broadcast`)  |
@@ -35,13 +35,6 @@ public enum BroadcastRules {
                 + "\(type.topicSuffix!); a broadcast names the bare bundle id")
         }
         return topic
-    }
-
-    public static func priority(_ value: Int, label: String) throws(RowError) -> Int {
-        guard value == 5 || value == 10 else {
-            throw RowError("\(label): a broadcast (a Live Activity) takes priority 5 or 10, not \(value)")
-        }
-        return value
     }
 
     /// `0` (No Message Stored) or `1` (Most Recent Message Stored), as `apnsctl channel create` writes it.
@@ -97,12 +90,11 @@ extension RowPreparer {
         if let type = try overrideText(reader, Slot.pushType), type != PushType.liveactivity.rawValue {
             throw RowError("field 'push_type': a broadcast is a Live Activity push (liveactivity), not \(type)")
         }
-        var priority = defaults.priority ?? BroadcastRules.defaultPriority, priorityLabel = "--priority"
+        // 5 or 10, as for every Live Activity: `liveActivityRules` checks it with the payload.
+        var priority = defaults.priority ?? BroadcastRules.defaultPriority
         if let text = try overrideText(reader, Slot.priority) {
             priority = try NotificationRules.priority(text, label: "field 'priority'")
-            priorityLabel = "field 'priority'"
         }
-        priority = try BroadcastRules.priority(priority, label: priorityLabel)
         var expiration = defaults.expiration, expiresAfter = defaults.expiresAfter
         if let text = try overrideText(reader, Slot.expiration) {
             switch try ExpirationValue.parse(text, nowSeconds: Clock.wallSeconds(), label: "field 'expiration'") {
