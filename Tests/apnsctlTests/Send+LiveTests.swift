@@ -23,11 +23,15 @@ struct SendLiveTests {
         let events = lines.filter { $0.hasPrefix("{") }
         let names = events.compactMap { try? JSONParser.parse($0).objectValue?["event"]?.stringValue }
         #expect(names.count == events.count)
-        // First the build that sent the campaign (the --version line), then the connection events.
+        // First the build that sent the campaign (the --version line).
         let build = try #require(events.first.flatMap { try? JSONParser.parse($0).objectValue })
         #expect(build["event"] == .string("build"))
         #expect(build["message"] == .string(BuildInfo.running.line))
-        #expect(names.dropFirst().first == "connected")
+        // Then the push type the rows are sent with, and the connection events.
+        let pushType = try #require(events.dropFirst().first.flatMap { try? JSONParser.parse($0).objectValue })
+        #expect(pushType["event"] == .string("push_type") && pushType["push_type"] == .string("alert"))
+        #expect(pushType["message"]?.stringValue?.hasPrefix("push type: alert (inferred from --payload)") == true)
+        #expect(names.dropFirst(2).first == "connected")
         #expect(names.contains("settings"))
         let summary = lines.filter { !$0.hasPrefix("{") }
         #expect(summary.count == 6)

@@ -109,12 +109,14 @@ public struct RowPlanner: Sendable {
         case .notification(let notification):
             if plan.dedupe, let first = duplicates.firstLine(of: notification.token, line: notification.line) {
                 var row = ReportRow(line: notification.line, token: notification.token, outcome: .skipped,
-                                    reason: "duplicate token: first seen on line \(first)", finishedAtMs: Clock.wallMilliseconds())
+                                    reason: "duplicate token: first seen on line \(first)", finishedAtMs: Clock.wallMilliseconds(),
+                                    pushType: notification.pushType)
                 row.kept = kept
                 out.append(.settle(row))
             } else if plan.dryRun {
                 var row = ReportRow(line: notification.line, token: notification.token, outcome: .valid,
-                                    apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds())
+                                    apnsID: notification.apnsID, finishedAtMs: Clock.wallMilliseconds(),
+                                    pushType: notification.pushType)
                 row.kept = kept
                 out.append(.settle(row))
             } else {

@@ -149,6 +149,6 @@ public struct APNsResponse: Sendable, Equatable {
                   reason: outcome == .delivered ? nil : (reason?.rawValue ?? "HTTP \(status)"),
                   apnsIDText: apnsIDText != nil || notification.apnsID == nil ? apnsIDText : ShortText(notification.apnsID!),
                   apnsUniqueIDText: apnsUniqueIDText, unregisteredAt: unregisteredAt,
-                  attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
+                  attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs, pushType: notification.pushType)
     }
 }

@@ -113,7 +113,7 @@ extension ConnectionStateMachine {
         if again.refusals > Delivery.maxRefusals {
             settled.append(ReportRow(line: again.notification.line, token: again.notification.token, outcome: .failed,
                                      reason: "Refused", apnsID: again.notification.apnsID, attempts: again.attempts,
-                                     finishedAtMs: wallMs))
+                                     finishedAtMs: wallMs, pushType: again.notification.pushType))
         } else {
             retries.append((again, 0))
         }
@@ -142,7 +142,7 @@ extension ConnectionStateMachine {
             let delivery = flight.delivery
             settled.append(ReportRow(line: delivery.notification.line, token: delivery.notification.token, outcome: .failed,
                                      reason: reason, apnsID: delivery.notification.apnsID, attempts: delivery.attempts,
-                                     latencyMs: latencyMs, finishedAtMs: wallMs))
+                                     latencyMs: latencyMs, finishedAtMs: wallMs, pushType: delivery.notification.pushType))
         }
     }
 }

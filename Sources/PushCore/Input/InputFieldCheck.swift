@@ -8,6 +8,9 @@
 /// | CSV | the header row does not name it | a template field, with a `payload` column (rows may bring their own) |
 /// | JSONL | none of the first `sampleSize` rows has it (the token field too) | a template field, when a sampled row has its own `payload` |
 ///
+/// A template that fits no push type (`untypedTemplate`, with no `--push-type`) needs a `push_type` field the same
+/// way (or rows with their own payload).
+///
 /// A field missing from only some rows stays a per-row `invalid`. Every message names the field, lists what the
 /// input has and suggests the closest name (`Token` for `token`).
 public struct InputFieldCheck: Sendable, Equatable {
@@ -20,12 +23,17 @@ public struct InputFieldCheck: Sendable, Equatable {
     public var hasTemplate: Bool
     /// The token's field, looked for in JSONL rows (a CSV header without it is refused when the file is opened).
     public var tokenField: String
+    /// The template's name when its keys fit no push type and `--push-type` names none: every row then needs
+    /// a `push_type` field (`PushTypeRules.untyped`).
+    public var untypedTemplate: String?
 
-    public init(templateFields: [String], keep: [String], hasTemplate: Bool, tokenField: String = "token") {
+    public init(templateFields: [String], keep: [String], hasTemplate: Bool, tokenField: String = "token",
+                untypedTemplate: String? = nil) {
         self.templateFields = templateFields
         self.keep = keep
         self.hasTemplate = hasTemplate
         self.tokenField = tokenField
+        self.untypedTemplate = untypedTemplate
     }
 
     /// The problem with a CSV input whose header row names `columns`, or nil.
@@ -39,6 +47,9 @@ public struct InputFieldCheck: Sendable, Equatable {
         if !hasPayloadColumn, let missing = templateFields.first(where: { !columns.contains($0) }) {
             return InputError("\(name): the template uses field '\(missing)', which the header row does not have (its "
                 + "columns: \(list))" + Suggestion.clause(for: missing, among: columns), kind: .unusable)
+        }
+        if !hasPayloadColumn, let untypedTemplate, !columns.contains("push_type") {
+            return InputError("\(name): \(PushTypeRules.untyped(untypedTemplate)) (its columns: \(list))", kind: .unusable)
         }
         if let missing = keep.first(where: { !columns.contains($0) }) {
             return InputError("--keep: \(name) has no '\(missing)' column (its columns: \(list))"
@@ -69,6 +80,9 @@ public struct InputFieldCheck: Sendable, Equatable {
         if !ownPayload, let missing = templateFields.first(where: { !has($0) }) {
             return InputError("\(name): the template uses field '\(missing)', \(absent) \(fields)"
                 + Suggestion.clause(for: missing, among: names), kind: .unusable)
+        }
+        if !ownPayload, let untypedTemplate, !has("push_type") {
+            return InputError("\(name): \(PushTypeRules.untyped(untypedTemplate)), \(absent) \(fields)", kind: .unusable)
         }
         if let missing = keep.first(where: { !has($0) }) {
             return InputError("--keep: field '\(missing)', \(absent) of \(name) \(fields)"

@@ -48,6 +48,8 @@ public struct ReportRow: Sendable, Equatable {
     public var latencyMs: Double?
     /// Milliseconds since the epoch when the row settled.
     public var finishedAtMs: Int64
+    /// The `apns-push-type` the row was (or, in a dry run, would be) sent with; nil for an invalid row.
+    public var pushType: PushType?
     /// Values of the input fields copied into the report (`--keep`), in the order the writer names them;
     /// nil for a field the row does not have (or null).
     public var kept: [KeptValue?] = []
@@ -57,15 +59,16 @@ public struct ReportRow: Sendable, Equatable {
 
     public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
                 apnsID: String? = nil, apnsUniqueID: String? = nil, unregisteredAt: Int64? = nil,
-                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64) {
+                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64, pushType: PushType? = nil) {
         self.init(line: line, token: token, outcome: outcome, status: status, reason: reason,
                   apnsIDText: apnsID.map { ShortText($0) }, apnsUniqueIDText: apnsUniqueID.map { ShortText($0) },
-                  unregisteredAt: unregisteredAt, attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs)
+                  unregisteredAt: unregisteredAt, attempts: attempts, latencyMs: latencyMs, finishedAtMs: finishedAtMs,
+                  pushType: pushType)
     }
 
     public init(line: Int, token: String, outcome: Outcome, status: Int? = nil, reason: String? = nil,
                 apnsIDText: ShortText?, apnsUniqueIDText: ShortText? = nil, unregisteredAt: Int64? = nil,
-                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64) {
+                attempts: Int = 0, latencyMs: Double? = nil, finishedAtMs: Int64, pushType: PushType? = nil) {
         self.line = line
         self.token = token
         self.outcome = outcome
@@ -77,12 +80,13 @@ public struct ReportRow: Sendable, Equatable {
         self.attempts = attempts
         self.latencyMs = latencyMs
         self.finishedAtMs = finishedAtMs
+        self.pushType = pushType
     }
 
     /// The report's field names, in column order (CSV header and JSONL keys).
     public static let fieldNames = [
         "line", "token", "outcome", "status", "reason", "apns_id", "apns_unique_id",
-        "unregistered_at", "attempts", "latency_ms", "finished_at",
+        "unregistered_at", "attempts", "latency_ms", "finished_at", "push_type",
     ]
 }
 

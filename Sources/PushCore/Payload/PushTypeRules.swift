@@ -8,7 +8,7 @@ import Synchronization
 /// | `event` | liveactivity |
 /// | `alert`, `sound` or `badge` | alert |
 /// | `content-available` (and none of the above) | background (sent with priority 5 unless one is given) |
-/// | none of these | none: sent as alert (as APNs reads a push without the header), and the run asks for `--push-type` |
+/// | none of these | none: the row is invalid (`untyped`), and a template that fits none stops the run before it starts (`InputFieldCheck`) |
 ///
 /// | push type | rule |
 /// |---|---|
@@ -23,6 +23,13 @@ public enum PushTypeRules {
         if shape.apsHas("alert") || shape.apsHas("sound") || shape.apsHas("badge") { return .alert }
         if shape.apsHas("content-available") { return .background }
         return nil
+    }
+
+    /// Why a payload that fits no push type is refused, and what to do: `label` names the payload (the template's
+    /// file, `field 'payload'`).
+    public static func untyped(_ label: String) -> String {
+        "\(label) fits no push type ('aps' has no alert, sound, badge, content-available or event): set --push-type "
+            + "(\(PushType.known.map(\.rawValue).joined(separator: ", "))) or give the rows a 'push_type' field"
     }
 
     /// True for the push types with rules of their own (location, liveactivity, widgets, controls): the others
@@ -58,17 +65,11 @@ public enum PushTypeRules {
 /// Counts, across a run, what deserves one warning at its end rather than one per row.
 public final class PreparationNotes: Sendable {
     private let endsWithoutContentState = Atomic<Int>(0)
-    private let untyped = Atomic<Int>(0)
 
     public init() {}
 
     func record(_ findings: LiveActivityRules.Findings) {
         if findings.endWithoutContentState { endsWithoutContentState.add(1, ordering: .relaxed) }
-    }
-
-    /// A row whose payload fits no push type (sent as alert).
-    func recordUntyped() {
-        untyped.add(1, ordering: .relaxed)
     }
 
     /// The warnings to print once, at the end of the run (none when every row was fine).
@@ -78,12 +79,6 @@ public final class PreparationNotes: Sendable {
         if ends > 0 {
             warnings.append("\(ends) Live Activity end event\(ends == 1 ? " has" : "s have") no content-state: the "
                 + "activity keeps showing its last state until it is dismissed (give the final content-state with the end event)")
-        }
-        let untyped = untyped.load(ordering: .relaxed)
-        if untyped > 0 {
-            warnings.append("\(untyped) row\(untyped == 1 ? "'s payload fits" : "s' payloads fit") no push type ('aps' has "
-                + "no alert, sound, badge, content-available or event) and went as alert: set --push-type (or the "
-                + "row's push_type field) to say which")
         }
         return warnings
     }

@@ -45,7 +45,8 @@ public enum Prepared: Sendable, Equatable {
 ///   the push type's limit (the alert limit when no push type is set), with an `aps` dictionary or
 ///   custom keys; push type background also needs priority 5 and a silent `aps` (`NotificationRules`).
 /// - Push type: the row's, else `--push-type`, else inferred from the payload's keys (`PushTypeRules`: once per
-///   template); a payload that fits no type is sent as alert and the run ends with a warning asking for `--push-type`. Per-type rules follow, and for liveactivity the
+///   template); a payload that fits no type is invalid (`PushTypeRules.untyped`: the message asks for `--push-type`).
+///   Per-type rules follow, and for liveactivity the
 ///   `LiveActivityRules` (the payload is parsed for those rows only).
 /// - Expiration: a UNIX time, or a duration from the send (`SendTimeFields`), like `{{$now}}` in the template.
 /// - Topic: the push type's suffix is appended to a bare bundle ID; a contradicting suffix is refused.
@@ -184,10 +185,7 @@ public struct RowPreparer: Sendable {
                 if pushType == .background && priority == nil { priority = 5 }
             }
         }
-        if pushType == nil {
-            pushType = .alert   // APNs' reading of a push without the header; the run ends asking for --push-type
-            notes.recordUntyped()
-        }
+        if pushType == nil { throw RowError(PushTypeRules.untyped(payloadLabel)) }
 
         if topicOverride == nil && typeIsDefault && defaultTopic != nil {
             topic = defaultTopic

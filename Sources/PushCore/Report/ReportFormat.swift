@@ -27,6 +27,7 @@ package enum ReportField: String, CaseIterable, Sendable {
     case attempts
     case latencyMs = "latency_ms"
     case finishedAt = "finished_at"
+    case pushType = "push_type"
 
     /// Every field, in the order of `ReportRow.fieldNames` (the single source of the column order).
     package static let ordered: [ReportField] = ReportRow.fieldNames.map { name in
@@ -50,6 +51,7 @@ extension ReportField {
         case .attempts: return #""attempts":"#
         case .latencyMs: return #""latency_ms":"#
         case .finishedAt: return #""finished_at":"#
+        case .pushType: return #""push_type":"#
         }
     }
 }

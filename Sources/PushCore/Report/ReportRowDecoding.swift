@@ -83,7 +83,8 @@ package enum ReportRowDecoding {
             unregisteredAt: try integer(.unregisteredAt, present(.unregisteredAt)),
             attempts: try small(.attempts, present(.attempts)) ?? 0,
             latencyMs: latency,
-            finishedAtMs: finishedAt)
+            finishedAtMs: finishedAt,
+            pushType: try text(.pushType, present(.pushType)).map(PushType.init(rawValue:)))
     }
 
     /// A row from one JSONL line's bytes.

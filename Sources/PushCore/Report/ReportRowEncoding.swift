@@ -107,6 +107,7 @@ package enum ReportRowEncoding {
         case .latencyMs:
             if let ms = row.pointee.latencyMs, ms.isFinite { out.decimal(ms, maxFractionDigits: 3) } else { out.write(absent) }
         case .finishedAt: time(&out, row.pointee.finishedAtMs)
+        case .pushType: if let type = row.pointee.pushType { string(&out, type.rawValue) } else { out.write(absent) }
         }
     }
 
@@ -138,6 +139,7 @@ extension ReportRow {
     fileprivate static func textBytes(_ row: UnsafePointer<ReportRow>) -> Int {
         row.pointee.token.utf8.count + row.pointee.outcome.rawValue.utf8.count + (row.pointee.reason?.utf8.count ?? 0)
             + (row.pointee.apnsIDText?.utf8Count ?? 0) + (row.pointee.apnsUniqueIDText?.utf8Count ?? 0)
+            + (row.pointee.pushType?.rawValue.utf8.count ?? 0)
     }
 }
 

@@ -73,8 +73,8 @@ extension OptionSpec {
             summary: "The apns-push-type of every notification",
             longHelp: ["A row's push_type field overrides it. Left out, the push type is inferred from the payload "
                 + "and sent on every request: liveactivity when aps has event, alert when it has alert, sound or "
-                + "badge, background (priority 5) when it has only content-available; a payload that fits none needs "
-                + "it. Checked per type: location needs --key and priority 5 or 10, liveactivity priority 5 or 10 and "
+                + "badge, background (priority 5) when it has only content-available; a payload that fits none is not "
+                + "sent without it. The report's push_type column says which was sent. Checked per type: location needs --key and priority 5 or 10, liveactivity priority 5 or 10 and "
                 + "a valid Live Activity payload, widgets and controls \"content-changed\": true."],
             completion: .choices(PushType.known.map(\.rawValue)), inConfigFile: true)
         static let priority = OptionSpec(

@@ -76,6 +76,9 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         : RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
     let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard,
                        dedupe: options.plan.dedupe)
+    if !options.broadcast, let text = pushTypeText(preparer, options: options) { log?(text) }
+    // A template that fits no push type, with no --push-type: the rows must say (a push_type field), else nothing is sent.
+    let untypedTemplate = options.broadcast || preparer.defaultType != nil ? nil : template?.name
 
     // Input: a file or stdin, or the --device tokens. A missing token column is the command line's mistake.
     var reader: any RecordReader
@@ -100,7 +103,8 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
         }
         // The fields the whole run needs (template placeholders, --keep, a payload source) are in the input.
         let fieldCheck = InputFieldCheck(templateFields: template?.fieldNames ?? [], keep: options.plan.keep,
-                                         hasTemplate: template != nil, tokenField: options.tokenField)
+                                         hasTemplate: template != nil, tokenField: options.tokenField,
+                                         untypedTemplate: untypedTemplate)
         let inputName = input == "-" ? "stdin" : input
         if let csv = reader as? CSVReader, let problem = fieldCheck.problem(columns: csv.columns, name: inputName) {
             return usageFailure(problem.message, command: command)
@@ -117,6 +121,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
             }
         }
     } else {
+        if let untypedTemplate { return usageFailure(PushTypeRules.untyped(untypedTemplate), command: command) }
         reader = DeviceListReader(tokens: options.devices)
     }
 
@@ -244,7 +249,7 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
     }
     if !options.quiet {
         for warning in preparer.notes.warnings { Output.standardError("apnsctl: warning: \(warning)\n") }
-        var text = pushTypeLine(preparer, options: options, dryRun: dryRun) + result.summary.render()
+        var text = (dryRun ? pushTypeText(preparer, options: options).map { $0 + "\n" } ?? "" : "") + result.summary.render()
         if let campaignTotals { text += campaignTotals.rowsLine(label: "campaign") + " (the report's rows and this run's)\n" }
         Output.standardError(text)
     }
@@ -254,12 +259,13 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                          metrics: metrics).rawValue
 }
 
-/// `check` says which push type the run sends when no row sets its own: "push type: alert (inferred from the
-/// template)". A real run shows it per request with `-vv`.
-private func pushTypeLine(_ preparer: RowPreparer, options: SendOptions, dryRun: Bool) -> String {
-    guard dryRun, let type = preparer.defaultType else { return "" }
+/// Which push type the run sends when no row sets its own: "push type: alert (inferred from the template)", in
+/// `check`'s summary and at the start of a `-v` log; nil when the rows bring their own payloads. Each row's type is
+/// in the report's `push_type` column, and in every request of a `-vv` log.
+private func pushTypeText(_ preparer: RowPreparer, options: SendOptions) -> String? {
+    guard let type = preparer.defaultType else { return nil }
     let source = options.pushType != nil ? "--push-type" : "inferred from \(preparer.template?.name ?? "the payload")"
-    return "push type: \(type.rawValue) (\(source))\n"
+    return "push type: \(type.rawValue) (\(source))"
 }
 
 /// "interrupted: 120 rows not sent yet; …": what a run that did not finish left, and how to continue it.

@@ -6,8 +6,10 @@ extension ManPageProse {
         .paragraph("Every request carries `apns-push-type`: the row's `push_type`, else `--push-type`, else the type "
             + "the payload's `aps` keys give: liveactivity when it has `event`, alert when it has `alert`, `sound` or "
             + "`badge`, background (sent with priority 5 unless one is given) when it has only `content-available`. "
-            + "A template's type is worked out once. A payload that fits none goes as alert and the run ends with a "
-            + "warning asking for `--push-type`. `check` prints the type the run sends; `-vv` shows the header."),
+            + "A template's type is worked out once. A payload that fits none is not sent: a template that fits "
+            + "none stops the run before it starts (exit 2) unless the rows have a `push_type` field, and a row's "
+            + "own payload that fits none is invalid; both name `--push-type`. Each report row's `push_type` says "
+            + "what it was sent with; `check` and `-v` print the type the run sends; `-vv` shows the header."),
         .paragraph("Rules per push type: location needs token authentication (`--key`) and priority 5 or 10; "
             + "liveactivity priority 5 or 10; widgets and controls `\"content-changed\": true` in `aps`. The topic "
             + "gets the type's suffix (`.push-type.liveactivity` for Live Activities)."),

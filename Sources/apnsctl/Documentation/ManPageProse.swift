@@ -141,6 +141,8 @@ enum ManPageProse {
         case "attempts": return "How many times the notification was sent."
         case "latency_ms": return "Milliseconds from sending the last attempt to its answer."
         case "finished_at": return "When the row settled, RFC 3339 in UTC."
+        case "push_type": return "The apns-push-type the row was sent with (in a dry run, would be sent with): the "
+            + "row's push_type field, else --push-type, else inferred from the payload. Empty for an invalid row."
         default: return "Reported as APNs answered."
         }
     }

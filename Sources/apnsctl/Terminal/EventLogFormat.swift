@@ -43,6 +43,9 @@ enum EventLogFormat {
         if message.hasPrefix("\(CommandTable.programName) ") {
             return Event(name: "build", level: "info", fields: [])   // BuildInfo.line, logged first
         }
+        if message.hasPrefix("push type: "), let type = message.dropFirst("push type: ".count).split(separator: " ").first {
+            return Event(name: "push_type", level: "info", fields: [("push_type", .string(String(type)))])
+        }
         guard message.hasPrefix("connection "), let colon = message.firstIndex(of: ":"),
               let id = Int(message[message.index(message.startIndex, offsetBy: 11)..<colon]) else {
             return Event(name: "message", level: "info", fields: [])

@@ -45,20 +45,22 @@ struct RowPlannerKeepTests {
         let writer = try ReportWriter(path: path, format: .csv, keptFields: ["uid", "meta", "name"])
         let sink = ReportSink(writer: writer, summary: RunSummary(startedAtMs: 0), control: RunControl())
         sink.remember(line: notification.line, kept: kept)
-        sink.settle([ReportRow(line: 5, token: "aa", outcome: .delivered, status: 200, attempts: 1, finishedAtMs: 0),
+        sink.settle([ReportRow(line: 5, token: "aa", outcome: .delivered, status: 200, attempts: 1, finishedAtMs: 0,
+                               pushType: .alert),
                      ReportRow(line: 6, token: "bb", outcome: .failed, reason: "Timeout", attempts: 1, finishedAtMs: 0)])
         sink.close()
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == """
-            line,token,outcome,status,reason,apns_id,apns_unique_id,unregistered_at,attempts,latency_ms,finished_at,uid,meta,name
-            5,aa,delivered,200,,,,,1,,1970-01-01T00:00:00.000Z,42,,Bo
-            6,bb,failed,,Timeout,,,,1,,1970-01-01T00:00:00.000Z,,,
+            line,token,outcome,status,reason,apns_id,apns_unique_id,unregistered_at,attempts,latency_ms,finished_at,push_type,uid,meta,name
+            5,aa,delivered,200,,,,,1,,1970-01-01T00:00:00.000Z,alert,42,,Bo
+            6,bb,failed,,Timeout,,,,1,,1970-01-01T00:00:00.000Z,,,,
 
             """)
         let reader = try ReportReader(path: path)
         let rows = try reader.readAll()
         #expect(reader.keptFields == ["uid", "meta", "name"])
         #expect(rows.map(\.kept) == [[.text("42"), nil, .text("Bo")], [nil, nil, nil]])
+        #expect(rows.map(\.pushType) == [.alert, nil])
     }
 
     @Test("JSONL report lines end with the kept keys, values typed as in the input")
@@ -67,7 +69,7 @@ struct RowPlannerKeepTests {
         row.kept = [.literal("7"), .text("say \"hi\""), nil]
         var bytes: [UInt8] = []
         ReportRowEncoding.appendJSONLine(row, kept: ["uid", "note", "gone"], to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(#""finished_at":"1970-01-01T00:00:00.000Z","uid":7,"note":"say \"hi\"","gone":null}"# + "\n"))
+        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(#""finished_at":"1970-01-01T00:00:00.000Z","push_type":null,"uid":7,"note":"say \"hi\"","gone":null}"# + "\n"))
         let reader = ReportReader(bytes: bytes, format: .jsonl)
         #expect(try reader.readAll().map(\.kept) == [[.literal("7"), .text("say \"hi\""), nil]])
         #expect(reader.keptFields == ["uid", "note", "gone"])

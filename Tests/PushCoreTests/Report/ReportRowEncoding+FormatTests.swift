@@ -7,7 +7,8 @@ struct ReportRowEncodingFormatTests {
     static let full = ReportRow(
         line: 42, token: "ab12cd", outcome: .rejected, status: 410, reason: "Unregistered",
         apnsID: "8f2a4a5e-7b0c-4d43-9f0a-3c6c1f1d2e3b", apnsUniqueID: "c0ffee00-0000-4000-8000-000000000001",
-        unregisteredAt: 1_764_170_000_000, attempts: 2, latencyMs: 12.3456, finishedAtMs: 1_795_706_319_123)
+        unregisteredAt: 1_764_170_000_000, attempts: 2, latencyMs: 12.3456, finishedAtMs: 1_795_706_319_123,
+        pushType: .liveactivity)
     static let sparse = ReportRow(line: 7, token: "zz", outcome: .invalid, reason: "token 'zz' is not hex", finishedAtMs: 0)
 
     func jsonLine(_ row: ReportRow) -> String {
@@ -25,7 +26,7 @@ struct ReportRowEncodingFormatTests {
     @Test("a JSONL line has every field in fieldNames order, with the right types")
     func jsonLineFields() throws {
         let line = jsonLine(Self.full)
-        #expect(line == #"{"line":42,"token":"ab12cd","outcome":"rejected","status":410,"reason":"Unregistered","apns_id":"8f2a4a5e-7b0c-4d43-9f0a-3c6c1f1d2e3b","apns_unique_id":"c0ffee00-0000-4000-8000-000000000001","unregistered_at":1764170000000,"attempts":2,"latency_ms":12.346,"finished_at":"2026-11-26T15:18:39.123Z"}"# + "\n")
+        #expect(line == #"{"line":42,"token":"ab12cd","outcome":"rejected","status":410,"reason":"Unregistered","apns_id":"8f2a4a5e-7b0c-4d43-9f0a-3c6c1f1d2e3b","apns_unique_id":"c0ffee00-0000-4000-8000-000000000001","unregistered_at":1764170000000,"attempts":2,"latency_ms":12.346,"finished_at":"2026-11-26T15:18:39.123Z","push_type":"liveactivity"}"# + "\n")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(Set(object.keys) == Set(ReportRow.fieldNames))
         #expect((object["unregistered_at"] as? NSNumber)?.int64Value == 1_764_170_000_000)
@@ -36,12 +37,13 @@ struct ReportRowEncodingFormatTests {
     func absentValues() throws {
         let line = jsonLine(Self.sparse)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        for key in ["status", "apns_id", "apns_unique_id", "unregistered_at", "latency_ms"] {
+        for key in ["status", "apns_id", "apns_unique_id", "unregistered_at", "latency_ms", "push_type"] {
             #expect(object[key] is NSNull, "\(key)")
         }
         #expect((object["attempts"] as? NSNumber)?.intValue == 0)
         #expect(object["finished_at"] as? String == "1970-01-01T00:00:00.000Z")
-        #expect(csvLine(Self.sparse) == "7,zz,invalid,,token 'zz' is not hex,,,,0,,1970-01-01T00:00:00.000Z\n")
+        #expect(csvLine(Self.sparse) == "7,zz,invalid,,token 'zz' is not hex,,,,0,,1970-01-01T00:00:00.000Z,\n")
+        #expect(csvLine(Self.full).hasSuffix(",2026-11-26T15:18:39.123Z,liveactivity\n"))
     }
 
     @Test("strings that need escaping survive a JSON parser", arguments: [
@@ -69,7 +71,7 @@ struct ReportRowEncodingFormatTests {
     @Test("the CSV header is fieldNames joined by commas")
     func csvHeader() {
         #expect(String(decoding: ReportRowEncoding.csvHeader, as: UTF8.self)
-                == "line,token,outcome,status,reason,apns_id,apns_unique_id,unregistered_at,attempts,latency_ms,finished_at\n")
+                == "line,token,outcome,status,reason,apns_id,apns_unique_id,unregistered_at,attempts,latency_ms,finished_at,push_type\n")
         #expect(ReportField.ordered.map(\.rawValue) == ReportRow.fieldNames)
     }
 

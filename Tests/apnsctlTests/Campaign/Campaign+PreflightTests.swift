@@ -34,7 +34,7 @@ struct CampaignPreflightTests {
         try Self.refused(harness, Self.arguments(harness, input: "in.csv", payload: #"{"aps":{"alert":"Hi {{frist_name}}"}}"#),
                          "\(input): the template uses field 'frist_name', which the header row does not have (its columns: "
                             + "'token', 'first_name', 'user_id') (did you mean 'first_name'?)")
-        try Self.refused(harness, Self.arguments(harness, input: "in.csv", payload: #"{"aps":{}}"#, extra: ["--keep", "user_idd"]),
+        try Self.refused(harness, Self.arguments(harness, input: "in.csv", payload: #"{"aps":{"badge":1}}"#, extra: ["--keep", "user_idd"]),
                          "--keep: \(input) has no 'user_idd' column (its columns: 'token', 'first_name', 'user_id') "
                             + "(did you mean 'user_id'?)")
         try Self.refused(harness, Self.arguments(harness, input: "in.csv", payload: nil),
@@ -57,6 +57,40 @@ struct CampaignPreflightTests {
         #expect(some.stderr.contains("reasons: 1 template field 'first_name' is missing\n"), "stderr: \(some.stderr)")
         harness.stopMock()
         #expect(try harness.mockRequestLines().count == 149, "only the run that was not refused sent")
+    }
+
+    @Test("A template that fits no push type, without --push-type: exit 2 unless the rows name theirs")
+    func untypedTemplate() throws {
+        let harness = try CampaignHarness()
+        try harness.write("in.csv", "token,first_name\n\(CampaignHarness.token(1)),Ada\n")
+        try harness.write("typed.csv", "token,push_type\n\(CampaignHarness.token(2)),alert\n\(CampaignHarness.token(3)),\n")
+        let jsonl = (1...3).map { #"{"token":"\#(CampaignHarness.token($0))"}"# }.joined(separator: "\n") + "\n"
+        try harness.write("in.jsonl", jsonl)
+        try harness.startMock()
+        let untyped = #"{"aps":{"mutable-content":1},"data":"{{first_name}}"}"#
+        let advice = "--payload fits no push type ('aps' has no alert, sound, badge, content-available or event): set "
+            + "--push-type (alert, background, complication, controls, fileprovider, liveactivity, location, mdm, "
+            + "pushtotalk, voip, widgets) or give the rows a 'push_type' field"
+        try Self.refused(harness, Self.arguments(harness, input: "in.csv", payload: untyped),
+                         "\(harness.path("in.csv")): \(advice) (its columns: 'token', 'first_name')")
+        try Self.refused(harness, Self.arguments(harness, input: "in.jsonl", payload: #"{"aps":{}}"#),
+                         "\(harness.path("in.jsonl")): \(advice), which none of the first 3 rows has")
+        var devices = Self.arguments(harness, input: "in.csv", payload: #"{"aps":{}}"#)
+        let at = devices.firstIndex(of: "--input")!
+        devices.replaceSubrange(at...(at + 1), with: ["--device", CampaignHarness.token(4)])
+        try Self.refused(harness, devices, advice)
+
+        // --push-type says, or the rows do: those with a push_type are sent, one without it is invalid and says why.
+        let given = try harness.run(Self.arguments(harness, input: "in.csv", payload: untyped, extra: ["--push-type", "alert"]))
+        #expect(given.status == 0, "stderr: \(given.stderr)")
+        let typed = try harness.run(Self.arguments(harness, input: "typed.csv", payload: #"{"aps":{}}"#, extra: ["--force"]))
+        #expect(typed.status == 1, "stderr: \(typed.stderr)")
+        #expect(typed.stderr.contains("rows: 2 total, 1 delivered, 0 rejected, 0 failed, 1 invalid"), "stderr: \(typed.stderr)")
+        let rows = try ReportReader(path: harness.path("report.jsonl")).readAll().sorted { $0.line < $1.line }
+        #expect(rows.map(\.pushType) == [.alert, nil])
+        #expect(rows.last?.reason?.hasPrefix("--payload fits no push type") == true)
+        harness.stopMock()
+        #expect(try harness.mockRequestLines().count == 2, "the run with --push-type and the typed row")
     }
 
     @Test("Flag values get the checks the same fields get in a row: exit 2 from check and send")

@@ -11,7 +11,7 @@ struct CampaignOptionsParsingTests {
         #expect(usageMessage(validSend + ["--keep", "a,,b"]) == "--keep: 'a,,b' has an empty field name")
         #expect(usageMessage(validSend + ["--keep", "a,a"]) == "--keep: 'a' is named twice")
         #expect(usageMessage(validSend + ["--keep", "status"]) == "--keep: 'status' is already a report field; the report "
-            + "has line, token, outcome, status, reason, apns_id, apns_unique_id, unregistered_at, attempts, latency_ms, finished_at")
+            + "has line, token, outcome, status, reason, apns_id, apns_unique_id, unregistered_at, attempts, latency_ms, finished_at, push_type")
         #expect(usageMessage(validDeviceSend + ["--keep", "x"]) == "--keep applies only to --input")
     }
 }

@@ -12,7 +12,7 @@ extension EndToEndTests {
             // --rate 2 over 8 tokens keeps the process alive for a few seconds to look at it.
             let devices = (1...8).flatMap { ["--device", deviceToken("beef", $0)] }
             let child = try ChildProcess(try BinarySmokeTests.binary(),
-                                         ["send"] + devices + ["--payload", #"{"aps":{}}"#, "--topic", MockFixture.topic,
+                                         ["send"] + devices + ["--payload", #"{"aps":{"badge":1}}"#, "--topic", MockFixture.topic,
                                                                "--rate", "2"] + fixture.connection,
                                          name: "send", directory: fixture.directory)
             var limits = ""
@@ -49,7 +49,7 @@ extension EndToEndTests {
             let gone = "dead" + String(repeating: "0", count: 60)
             let input = try fixture.write("in.csv", "token\n\(deviceToken("abcd", 1))\n\(gone)\n")
             func run(_ extra: [String]) throws -> Int32 {
-                try fixture.send(["--input", input, "--payload", #"{"aps":{}}"#, "--topic", MockFixture.topic,
+                try fixture.send(["--input", input, "--payload", #"{"aps":{"badge":1}}"#, "--topic", MockFixture.topic,
                                   "--report", fixture.path("report.jsonl"), "--prune-list", fixture.path("gone.txt"),
                                   "--summary-json", fixture.path("summary.json"),
                                   "--metrics-file", fixture.path("metrics.prom")] + extra + fixture.connection).status

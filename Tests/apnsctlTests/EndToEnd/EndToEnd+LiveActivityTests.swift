@@ -154,34 +154,45 @@ extension EndToEndTests {
             #expect(typed.stderr.contains("push type: liveactivity (inferred from --payload)\n"))
         }
 
-        @Test("The push type is inferred from each payload and sent on every request (-vv shows it)")
+        @Test("The push type is inferred from each payload and sent on every request (-vv shows it, the report has it); none fits: invalid")
         func inferredOnEveryRequest() throws {
             let fixture = try MockFixture()
-            let t = (1...5).map { deviceToken("7e", $0) }
+            let t = (1...6).map { deviceToken("7e", $0) }
             let rows = [
                 #"{"token":"\#(t[0])","payload":{"aps":{"alert":"hi"}}}"#,
                 #"{"token":"\#(t[1])","payload":{"aps":{"sound":"default"}}}"#,
                 #"{"token":"\#(t[2])","payload":{"aps":{"content-available":1},"sync":1}}"#,
                 #"{"token":"\#(t[3])","payload":{"aps":{"event":"end","timestamp":1767225600,"content-state":{}}}}"#,
                 #"{"token":"\#(t[4])","payload":{"aps":{},"data":1}}"#,
+                #"{"token":"\#(t[5])","push_type":"alert","payload":{"aps":{},"data":1}}"#,
             ]
             let input = try fixture.write("rows.jsonl", rows.joined(separator: "\n") + "\n")
             let result = try fixture.send(["--input", input, "--topic", MockFixture.topic, "--report",
                                            fixture.path("r.jsonl"), "-vv"] + fixture.connection)
             let log = try fixture.stopMock()
 
-            #expect(result.status == 0, "stderr:\n\(result.stderr)")
-            let expected: [(type: String, topic: String, priority: JSONValue)] = [
+            #expect(result.status == 1, "stderr:\n\(result.stderr)")
+            let expected: [(type: String, topic: String, priority: JSONValue)?] = [
                 ("alert", MockFixture.topic, .null), ("alert", MockFixture.topic, .null), ("background", MockFixture.topic, 5),
-                ("liveactivity", Self.laTopic, .null), ("alert", MockFixture.topic, .null),
+                ("liveactivity", Self.laTopic, .null), nil, ("alert", MockFixture.topic, .null),
             ]
+            let report = try ReportReader(path: fixture.path("r.jsonl")).readAll()
             for (token, want) in zip(t, expected) {
+                let row = try #require(report.first { $0.token == token })
+                #expect(row.pushType?.rawValue == want?.type, "\(token)")
+                guard let want else {
+                    #expect(row.outcome == .invalid && !log.tokens.contains(token), "\(token)")
+                    #expect(row.reason == "field 'payload' fits no push type ('aps' has no alert, sound, badge, "
+                        + "content-available or event): set --push-type (alert, background, complication, controls, "
+                        + "fileprovider, liveactivity, location, mdm, pushtotalk, voip, widgets) or give the rows a "
+                        + "'push_type' field")
+                    continue
+                }
                 let logged = try log.request(for: token)
                 #expect(logged["push_type"] == .string(want.type), "\(token)")
                 #expect(logged["topic"] == .string(want.topic) && logged["priority"] == want.priority, "\(token)")
             }
             #expect(result.stderr.contains("> apns-push-type: background"))
-            #expect(result.stderr.contains("1 row's payload fits no push type"))
         }
 
         @Test("Every one of the first 20 answers TopicDisallowed: the run stops (exit 3) naming the topic")

@@ -72,7 +72,7 @@ struct SecretsLeakTests {
         let notDER = Self.marker + String(repeating: "A", count: 80)        // decodes, but to no key
         let notPEM = "\(Self.marker) line one\nline two"
         let ids = ["--key-id", Self.keyID, "--team-id", Self.teamID]
-        let send = ["send", "--device", String(repeating: "ab", count: 32), "--payload", #"{"aps":{}}"#,
+        let send = ["send", "--device", String(repeating: "ab", count: 32), "--payload", #"{"aps":{"badge":1}}"#,
                     "--topic", "com.example.app", "--endpoint", "127.0.0.1:9", "--connect-timeout", "1s", "-vv",
                     "--summary-json", directory + "/summary.json", "--metrics-file", directory + "/metrics.prom"] + ids
         let secrets = [Self.marker, "PRIVATE KEY"] + Self.bodyLines(good)
@@ -123,7 +123,7 @@ struct SecretsLeakTests {
         let pem = try String(contentsOfFile: fixture.keyPath, encoding: .utf8)
         let base64 = Self.bodyLines(pem).joined()
         let report = fixture.path("report.jsonl")
-        let arguments = ["send", "--device", String(repeating: "cd", count: 32), "--payload", #"{"aps":{}}"#,
+        let arguments = ["send", "--device", String(repeating: "cd", count: 32), "--payload", #"{"aps":{"badge":1}}"#,
                          "--topic", MockFixture.topic, "--key-id", Self.keyID, "--team-id", Self.teamID,
                          "--endpoint", "127.0.0.1:\(fixture.port)", "--ca-file", fixture.caPath, "-vv",
                          "--report", report, "--summary-json", fixture.path("summary.json"),
@@ -157,7 +157,7 @@ struct SecretsLeakTests {
         var damaged = combined.split(separator: "\n").map(String.init)
         let keyLine = damaged.lastIndex { !$0.hasPrefix("-----") }! - 2
         damaged[keyLine] = Self.marker + String(damaged[keyLine].dropFirst(Self.marker.count))
-        let send = ["send", "--device", String(repeating: "ab", count: 32), "--payload", #"{"aps":{}}"#,
+        let send = ["send", "--device", String(repeating: "ab", count: 32), "--payload", #"{"aps":{"badge":1}}"#,
                     "--endpoint", "127.0.0.1:9", "--connect-timeout", "1s", "-vv",
                     "--summary-json", directory + "/summary.json"]
         let secrets = [Self.marker, password, String(p12.prefix(40)), String(p12.dropFirst(200).prefix(40))]
