@@ -136,6 +136,7 @@ _apnsctl() {
                 --payload) COMPREPLY=(); return ;;
                 --content-state-schema) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --bundle-id) COMPREPLY=(); return ;;
+                --channels) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --priority) _apnsctl_reply "$prefix" -W '10 5 1' -- "$cur"; return ;;
                 --expiration) COMPREPLY=(); return ;;
                 --key) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -171,7 +172,7 @@ _apnsctl() {
                 --keep) COMPREPLY=(); return ;;
                 --shard) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--input --format --template --payload --content-state-schema --bundle-id --priority --expiration --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --shard --dedupe --resume --force --strict --verbose --quiet --help -i -c -r -v -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--input --format --template --payload --content-state-schema --bundle-id --channels --priority --expiration --key --key-env --key-id --team-id --cert --cert-env --cert-key --cert-password-file --environment --production --sandbox --endpoint --proxy --ca-file --concurrency --connections --timeout --connect-timeout --pause-max --grace-period --retries --rate --report --report-format --file-mode --progress --summary-json --metrics-file --campaign --log-format --config --profile --dry-run --keep --shard --dedupe --resume --force --strict --verbose --quiet --help -i -c -r -v -q -h' -- "$cur"
             ;;
         channel)
             case $prev in
@@ -266,6 +267,7 @@ _apnsctl() {
             case $prev in
                 --listen|-l) COMPREPLY=(); return ;;
                 --port-file) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
+                --environment) _apnsctl_reply "$prefix" -W 'sandbox production' -- "$cur"; return ;;
                 --max-streams) COMPREPLY=(); return ;;
                 --log) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
                 --stats) compopt -o filenames 2>/dev/null; _apnsctl_reply "$prefix" -f -- "$cur"; return ;;
@@ -298,7 +300,7 @@ _apnsctl() {
                 --respond-channel) COMPREPLY=(); return ;;
                 --respond-manage) COMPREPLY=(); return ;;
             esac
-            _apnsctl_reply "" -W '--listen --port-file --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --timestamp --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --close-on-connect --goaway-on-connect --no-settings --stall --outage --outage-mode --manage-listen --manage-port-file --broadcast-disabled --channel-limit --respond-channel --respond-manage --quiet --help -l -q -h' -- "$cur"
+            _apnsctl_reply "" -W '--listen --port-file --environment --max-streams --log --stats --tls-cert --tls-key --write-ca --require-client-cert --auth-key --key-id --team-id --provider-token-max-age --expire-token-once --respond --silent --fail-rate --seed --timestamp --latency --goaway-after --goaway-every --drop-after --drop-every --drop-mode --stream-drop --close-on-connect --goaway-on-connect --no-settings --stall --outage --outage-mode --manage-listen --manage-port-file --broadcast-disabled --channel-limit --respond-channel --respond-manage --quiet --help -l -q -h' -- "$cur"
             ;;
         help)
             if [[ $cur == -* ]]; then

@@ -153,6 +153,7 @@ complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l template -r -F -d 'Re
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l payload -x -d 'Use JSON text as the payload template'
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l content-state-schema -r -F -d 'Refuse Live Activity rows whose content-state the app could not decode'
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l bundle-id -x -d 'The app\'s bundle ID, without a push-type suffix'
+complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l channels -r -F -d 'Take each channel\'s storage policy from apnsctl channel\'s output'
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l priority -x -a '10 5 1' -d 'Delivery priority: 10 now, 5 power-considerate, 1 power-first'
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l expiration -x -d 'Keep retrying delivery until this time; 0 means try once'
 complete -c apnsctl -n '__fish_apnsctl_using broadcast' -l key -r -F -d 'The .p8 signing key (AuthKey_KEYID.p8) for provider tokens'
@@ -280,6 +281,7 @@ complete -c apnsctl -n '__fish_apnsctl_using config' -s h -l help -d 'Print help
 # apnsctl mock
 complete -c apnsctl -n '__fish_apnsctl_using mock' -s l -l listen -x -d 'Address to listen on; port 0 picks a free port'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l port-file -r -F -d 'Write the port actually listened on to FILE once ready'
+complete -c apnsctl -n '__fish_apnsctl_using mock' -l environment -x -a 'sandbox production' -d 'The APNs environment the mock stands for: sandbox or production'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l max-streams -x -d 'SETTINGS_MAX_CONCURRENT_STREAMS announced to clients'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l log -r -F -d 'Append one line per request and its answer to FILE'
 complete -c apnsctl -n '__fish_apnsctl_using mock' -l stats -r -F -d 'Write a JSON summary of what the mock did to FILE when it stops'

@@ -45,7 +45,11 @@ public struct MockConfiguration: Sendable {
     /// Suppresses the server's notes on stderr (failed handshakes, peers without h2).
     public var quiet: Bool
 
-    // MARK: Misbehaviour on purpose (issue 3: tests of the client's resilience)
+    /// The APNs environment the mock stands for: a sandbox mock sends `apns-unique-id` on accepted requests, a
+    /// production one does not (as APNs does). Its channel store is that environment's.
+    public var environment = APNsEnvironment.sandbox
+
+    // MARK: Misbehaviour on purpose (tests of a client's resilience)
 
     /// GOAWAY after this many requests on each connection; nil: never.
     public var goAway: MockGoAwayRule?

@@ -34,7 +34,7 @@ extension MockEngine {
                                                              providerTokenUses: recordProviderTokenUse, policy: policy) {
                 return plan(refusal.status, refusal.reason, attempt: attempt)
             }
-            return plan(200, nil, attempt: attempt, uniqueID: ids.next())
+            return plan(200, nil, attempt: attempt, uniqueID: sendsUniqueID ? ids.next() : nil)
         }
 
         switch channelValidator.checkManagement(request, route: route, attempt: attempt,

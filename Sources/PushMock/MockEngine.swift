@@ -63,6 +63,8 @@ final class MockEngine {
     /// Per-token attempt and acceptance counts cost two map updates per request: kept only when something reads
     /// them (first-K rules, the failure rate, the request log's `attempt`, the --stats file).
     let tallyTokens: Bool
+    /// `apns-unique-id` on accepted requests: the sandbox sends it, production does not.
+    let sendsUniqueID: Bool
     var providerTokenUses = BoundedTally<String, Int>(limit: MockEngine.providerTokenMemory)
     var firstProviderToken: String?
     var delayed = DelayQueue<DelayedAnswer>()
@@ -86,6 +88,7 @@ final class MockEngine {
             || configuration.responseRules.contains { $0.firstAttempts != nil }
         maxStreams = configuration.maxStreams
         tokenAuth = configuration.requireProviderToken
+        sendsUniqueID = configuration.environment == .sandbox
         dropStreamsOnRejection = configuration.dropStreamsOnRejection
         goAwayTriggers = [configuration.goAway.map { ConnectionEnding.Trigger(count: $0.afterRequests, scope: .connection) },
                           configuration.goAwayEvery.map { ConnectionEnding.Trigger(count: $0.afterRequests, scope: .server) }]
@@ -144,8 +147,9 @@ final class MockEngine {
             return .answer(MockDecision(status: 503, reason: .serviceUnavailable, apnsID: apnsID),
                            attempt: attempt, tokenKey: tokenKey)
         }
-        let decision = validator.decide(request, attempt: max(1, attempt), providerTokenUses: recordProviderTokenUse,
+        var decision = validator.decide(request, attempt: max(1, attempt), providerTokenUses: recordProviderTokenUse,
                                         nowMs: Self.nowMs, newID: { self.ids.next() })
+        if !sendsUniqueID { decision.uniqueID = nil }
         return .answer(decision, attempt: attempt, tokenKey: tokenKey)
     }
 

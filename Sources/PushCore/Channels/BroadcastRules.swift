@@ -6,7 +6,8 @@
 /// | channel id: not empty, printable ASCII (base64; any length) | A-BCAST (no size to assume)           |
 /// | bundle id without a push-type suffix                        | A-BERR `TopicDisallowed`              |
 /// | push type liveactivity (priority 5 or 10: the LA rules)     | A-BCAST, A-LA                         |
-/// | expiration 0 on a No Message Stored channel (policy 0)      | A-BCAST; `storage_policy` of the row  |
+/// | expiration 0 on a No Message Stored channel (policy 0)      | A-BCAST; the row's `storage_policy`, else `--channels` |
+/// | with `--channels`: the channel is live in that file         | a channel read or create's output     |
 /// | payload at most 5120 bytes                                  | A-BCAST                               |
 /// | the Live Activity payload rules; no `event: start`          | A-LA (`LiveActivityRules.broadcast`)  |
 public enum BroadcastRules {
@@ -69,11 +70,13 @@ public enum BroadcastRules {
 extension RowPreparer {
     /// A preparer for `apnsctl broadcast`: rows name a channel in `channelField` (instead of a device token), may
     /// override `priority`, `expiration` and `apns_request_id`, and may say the channel's `storage_policy` (as
-    /// `apnsctl channel create` writes it). The bundle id is `defaults.topic`, or a row's `topic`.
+    /// `apnsctl channel create` writes it), else `channels` says it. The bundle id is `defaults.topic`, or a row's
+    /// `topic`.
     public static func broadcast(template: PayloadTemplate?, defaults: NotificationDefaults,
-                                 channelField: String = "channel_id") -> RowPreparer {
+                                 channelField: String = "channel_id", channels: ChannelPolicies? = nil) -> RowPreparer {
         var preparer = RowPreparer(template: template, defaults: defaults, tokenField: channelField)
         preparer.isBroadcast = true
+        preparer.channelPolicies = channels
         preparer.liveActivityRules = LiveActivityRules(context: .broadcast, schema: defaults.contentStateSchema)
         preparer.fieldNames[Slot.collapseID] = "storage_policy"
         preparer.fieldNames[Slot.apnsID] = "apns_request_id"
@@ -103,9 +106,10 @@ extension RowPreparer {
             }
         }
         if expiration == nil && expiresAfter == nil { expiration = BroadcastRules.defaultExpiration }
-        let policy = try overrideText(reader, Slot.collapseID).map { (text) throws(RowError) in
+        var policy = try overrideText(reader, Slot.collapseID).map { (text) throws(RowError) in
             try BroadcastRules.storagePolicy(text, label: "field 'storage_policy'")
         }
+        if policy == nil, let channelPolicies { policy = try channelPolicies.policy(of: channel) }
         try BroadcastRules.checkExpiration(expiration, expiresAfter: expiresAfter, storagePolicy: policy)
         let requestID = try overrideText(reader, Slot.apnsID).map { (text) throws(RowError) in
             try NotificationRules.apnsID(text, label: "field 'apns_request_id'")

@@ -74,6 +74,8 @@ public struct RowPreparer: Sendable {
     public internal(set) var fieldNames: [String]
     /// Rows are broadcasts on channels (`apnsctl broadcast`, `RowPreparer.broadcast`), not device pushes.
     public internal(set) var isBroadcast = false
+    /// `broadcast --channels`: each channel's storage policy, for rows that do not give theirs.
+    public internal(set) var channelPolicies: ChannelPolicies?
     /// "field 'token'": the token's label in messages, built once (not per row).
     private let tokenLabel: String
 

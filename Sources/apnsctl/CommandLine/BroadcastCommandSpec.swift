@@ -19,6 +19,15 @@ extension OptionSpec {
                 + "setting (APNSCTL_TOPIC, the config file's topic) or the bundle ID of --cert is used; a row's "
                 + "topic field overrides it."],
             defaultText: "the topic setting, or the bundle ID of --cert")
+        static let channels = OptionSpec(
+            "channels", value: "FILE", category: .recipients,
+            summary: "Take each channel's storage policy from apnsctl channel's output",
+            longHelp: ["FILE is what apnsctl channel create or channel read wrote (CSV or JSONL, gzip or not): "
+                + "channel_id and storage_policy per line. A row without its own storage_policy takes its channel's "
+                + "from FILE, so an expiration other than 0 on a No Message Stored channel is invalid before it is "
+                + "sent. A row on a channel FILE does not hold as live (not there, or its read was rejected) is "
+                + "invalid too: create the channel, or read it again."],
+            completion: .file)
 
         /// Send's options a broadcast does not take.
         static let notTaken: Set<String> = [
@@ -37,7 +46,7 @@ extension CommandSpec {
             "--input FILE [--format csv|jsonl]",
             "[--template FILE | --payload JSON]",
             "[--content-state-schema FILE]",
-            "[--bundle-id ID] [--priority 10|5]",
+            "[--channels FILE] [--bundle-id ID] [--priority 10|5]",
             "[--expiration TIME]",
         ] + credentialSynopsis + runSynopsis + [
             "[--dry-run] [--keep FIELD,...]",
@@ -53,8 +62,8 @@ extension CommandSpec {
             "A row carries channel_id (base64, as APNs made it) and may override priority (5 or 10, default 10), "
                 + "expiration (default 0; a UNIX time, an RFC 3339 time or a duration from the send such as 1h) and "
                 + "apns_request_id; the payload may use {{$now}} and {{$now+15m}}, stamped when each request is sent, "
-                + "and is checked by the Live Activity rules (and --content-state-schema); a storage_policy of 0 (as channel create writes it) "
-                + "makes any expiration but 0 invalid. Rows whose payload starts an activity (aps.event start), "
+                + "and is checked by the Live Activity rules (and --content-state-schema); a storage_policy of 0 (as channel create writes it, "
+                + "or as --channels says) makes any expiration but 0 invalid. Rows whose payload starts an activity (aps.event start), "
                 + "exceeds 5120 bytes, or name a bundle ID with a push-type suffix are reported invalid, never sent.",
             "Everything send does applies: connections and concurrency, retries with back-off, the circuit breaker, "
                 + "--rate, --resume, --shard, --keep, --dry-run, the summary, progress and metrics. The report names "
@@ -90,7 +99,7 @@ extension CommandSpec {
 
     private static var broadcastOptions: [OptionSpec] {
         send.options.flatMap { option -> [OptionSpec] in
-            if option == OptionSpec.Send.topic { return [OptionSpec.Broadcast.bundleID] }
+            if option == OptionSpec.Send.topic { return [OptionSpec.Broadcast.bundleID, OptionSpec.Broadcast.channels] }
             return OptionSpec.Broadcast.notTaken.contains(option.long) ? [] : [option]
         }
     }

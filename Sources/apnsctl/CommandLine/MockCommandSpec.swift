@@ -23,6 +23,15 @@ extension OptionSpec {
             summary: "Address to listen on; port 0 picks a free port",
             longHelp: ["An IPv6 address goes in brackets: [::1]:0."],
             defaultText: MockDefaults.listen.description)
+        static let environment = OptionSpec(
+            "environment", value: "ENV", category: .server,
+            summary: "The APNs environment the mock stands for: sandbox or production",
+            longHelp: ["As APNs does, a sandbox mock answers an accepted request with apns-unique-id (the report's "
+                + "apns_unique_id) and a production one without it. Apple runs the two environments as separate "
+                + "services with separate channels: run one mock per environment to test both, e.g. channels "
+                + "created on the sandbox mock are unknown to the production one (ChannelNotRegistered)."],
+            defaultText: "sandbox",
+            completion: .choices(APNsEnvironment.allCases.map(\.rawValue)))
         static let portFile = OptionSpec(
             "port-file", value: "FILE", category: .server,
             summary: "Write the port actually listened on to FILE once ready",
@@ -247,6 +256,7 @@ extension CommandSpec {
         summary: "Run a local APNs-compatible server for tests and CI",
         synopsis: [
             "[--listen HOST:PORT] [--port-file FILE]",
+            "[--environment sandbox|production]",
             "[--max-streams N] [--log FILE] [--stats FILE]",
             "[--tls-cert PEM --tls-key PEM | --write-ca FILE]",
             "[--require-client-cert PEM]",
@@ -279,11 +289,11 @@ extension CommandSpec {
                 + "--stats writes what it did when it stops.",
             "With --manage-listen it also emulates broadcast channels: the channel-management API on a second "
                 + "port and POST /4/broadcasts/apps/BUNDLE on the push port, checked in the order APNs documents, "
-                + "over one channel store per bundle id.",
+                + "over one channel store per bundle id. One mock is one APNs environment (--environment).",
         ],
         operand: nil,
         options: [
-            Mock.listen, Mock.portFile, Mock.maxStreams, Mock.log, Mock.stats,
+            Mock.listen, Mock.portFile, Mock.environment, Mock.maxStreams, Mock.log, Mock.stats,
             Mock.tlsCert, Mock.tlsKey, Mock.writeCA, Mock.requireClientCert,
             Mock.authKey, Mock.keyID, Mock.teamID, Mock.providerTokenMaxAge, Mock.expireTokenOnce,
             Mock.respond, Mock.silent, Mock.failRate, Mock.seed, Mock.timestamp, Mock.latency,

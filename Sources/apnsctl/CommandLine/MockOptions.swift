@@ -152,6 +152,8 @@ struct MockOptions: Equatable, Sendable {
     /// Broadcast channels: the management port and its canned answers.
     var broadcast = MockBroadcastConfiguration()
     var managePortFile: String?
+    /// The APNs environment the mock stands for.
+    var environment = APNsEnvironment.sandbox
 }
 
 extension MockOptions {
@@ -264,7 +266,7 @@ extension MockOptions {
         }
         if values.string(O.outageMode) != nil && outage == nil { throw values.error("--outage-mode needs --outage") }
 
-        return MockOptions(
+        var options = MockOptions(
             listen: listen, portFile: portFile, tlsCert: tlsCert, tlsKey: tlsKey, writeCA: writeCA,
             authKey: authKey, keyID: keyID, teamID: teamID, respond: respond, maxStreams: maxStreams,
             log: log, quiet: values.flag(.quiet), stats: values.string(O.stats),
@@ -273,6 +275,8 @@ extension MockOptions {
             latencyMs: latencyMs, goAway: goAway, goAwayEvery: goAwayEvery, dropAfter: dropAfter,
             dropEvery: dropEvery, dropMode: dropMode, streamDrop: streamDrop, timestamps: timestamps,
             opening: opening, outage: outage, broadcast: broadcast, managePortFile: managePortFile)
+        if let environment = values.string(O.environment) { options.environment = APNsEnvironment(rawValue: environment) ?? .sandbox }
+        return options
     }
 
     /// `--close-on-connect`, `--goaway-on-connect`, `--no-settings`, `--stall WHAT`: at most one.

@@ -104,6 +104,8 @@ struct SendOptions: Equatable, Sendable {
     var plan = CampaignOptions()
     /// `apnsctl broadcast`: rows name channels (`channel_id`), `topic` is the bundle ID.
     var broadcast = false
+    /// `broadcast --channels FILE`: channel create or read's output, for each channel's storage policy.
+    var channels: String?
 }
 
 extension SendOptions {
@@ -264,6 +266,7 @@ extension SendOptions {
         options.expiresAfter = expiresAfter
         options.contentStateSchema = values.string(O.contentStateSchema)
         options.broadcast = broadcast
+        if broadcast { options.channels = values.string(OptionSpec.Broadcast.channels) }
         return options
     }
 

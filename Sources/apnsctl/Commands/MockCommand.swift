@@ -79,6 +79,7 @@ func mockConfiguration(_ options: MockOptions, verifier: (@Sendable (String) -> 
         clientCertificateCAFile: options.requireClientCert, statsPath: options.stats,
         opening: options.opening, outage: options.outage, timestampRules: options.timestamps)
     configuration.broadcast = options.broadcast
+    configuration.environment = options.environment
     return configuration
 }
 

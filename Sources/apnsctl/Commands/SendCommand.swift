@@ -72,7 +72,18 @@ func runSend(_ options: SendOptions, environment: [String: String] = [:]) -> Int
                                         collapseID: options.collapseID, expiresAfter: options.expiresAfter,
                                         usesTokenAuth: options.usesCertificate == false,
                                         contentStateSchema: contentStateSchema)
-    let preparer = options.broadcast ? RowPreparer.broadcast(template: template, defaults: defaults)
+    var channels: ChannelPolicies?
+    if let path = options.channels {
+        do {
+            var reader = try openRecordReader(path: path, format: nil, tokenField: "channel_id")
+            channels = try ChannelPolicies(reader: &reader, name: path)
+        } catch let error as InputError where error.kind == .unusable {
+            return usageFailure("--channels: \(error.message)", command: command)
+        } catch {
+            return fatal("--channels: \(error)")
+        }
+    }
+    let preparer = options.broadcast ? RowPreparer.broadcast(template: template, defaults: defaults, channels: channels)
         : RowPreparer(template: template, defaults: defaults, tokenField: options.tokenField)
     let plan = RowPlan(preparer: preparer, dryRun: dryRun, keep: options.plan.keep, shard: options.plan.shard,
                        dedupe: options.plan.dedupe)

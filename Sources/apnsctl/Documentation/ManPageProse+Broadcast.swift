@@ -16,7 +16,8 @@ extension ManPageProse {
         .definitions([
             .init("channel_id", "The channel, as APNs made it (base64): never changed, no length assumed."),
             .init("storage_policy", "0 or 1, as channel create wrote it: with 0 (No Message Stored) an expiration "
-                + "other than 0 is invalid."),
+                + "other than 0 is invalid. Without it, `--channels FILE` (channel create or read's output) gives "
+                + "each channel's policy, and a row on a channel FILE does not hold as live is invalid."),
             .init("priority", "5 or 10."),
             .init("expiration", "UNIX seconds; 0 on No Message Stored channels."),
             .init("apns_request_id", "A UUID sent as apns-request-id; APNs assigns one when it is absent."),
@@ -30,5 +31,8 @@ extension ManPageProse {
             + "exit status 3, like refused credentials; CannotCreateChannelConfig (the channel limit) stops "
             + "channel create with the channels made so far written and exit status 1; ChannelNotRegistered, "
             + "BadChannelId and the other 400s are per row."),
+        .paragraph("`apnsctl mock --manage-listen` emulates both APIs over one channel store per bundle id. One "
+            + "mock is one environment (`--environment sandbox|production`): channels made on a sandbox mock are "
+            + "unknown to a production one, and only the sandbox answers with apns-unique-id, as with APNs."),
     ])
 }

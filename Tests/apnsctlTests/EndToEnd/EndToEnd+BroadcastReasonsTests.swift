@@ -141,8 +141,9 @@ extension EndToEndTests {
             let report = mock.fixture.path("report.jsonl")
             let arguments = ["broadcast", "--bundle-id", MockFixture.topic, "--endpoint", "127.0.0.1:\(mock.fixture.port)"]
                 + mock.credentials + ["--input", input, "--payload", Self.update, "--report", report, "--resume"]
-            let first = try mock.start(arguments + ["--rate", "10"], name: "first")
-            let deadline = Date().addingTimeInterval(30)
+            // 4 a second: 15 s for the whole input, room for a slow (sanitizer) build to see 5 rows and stop it.
+            let first = try mock.start(arguments + ["--rate", "4"], name: "first")
+            let deadline = Date().addingTimeInterval(TestTime.seconds(30))
             while Date() < deadline && first.isRunning
                 && ((try? String(contentsOfFile: report, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 5 {
                 usleep(20_000)

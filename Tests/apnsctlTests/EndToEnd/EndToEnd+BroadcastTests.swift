@@ -78,3 +78,82 @@ extension EndToEndTests {
         }
     }
 }
+
+extension EndToEndTests.Broadcast {
+    @Test("--channels: rows take their channel's storage policy from channel read's output; a channel not live there is invalid")
+    func channelsFile() throws {
+        let mock = try ChannelMock()
+        let noStorage = try mock.create(2, policy: 0, output: "a.jsonl")
+        let stored = try mock.create(1, policy: 1, output: "b.jsonl")
+        let all = try mock.fixture.write("all.csv", "channel_id\n" + (noStorage + stored).map { "\($0)\n" }.joined())
+        #expect(try mock.channel("delete", ["--channel-id", noStorage[1]]).status == 0)
+        let channels = mock.fixture.path("read.jsonl")
+        let read = try mock.channel("read", ["--input", all, "--output", channels])
+        #expect(read.status == 1, "one channel is gone: \(read.stderr)")
+
+        let events = try mock.fixture.write("events.csv", "channel_id,expiration,score\n\(noStorage[0]),1h,1\n"
+            + "\(noStorage[0]),,2\n\(stored[0]),1h,3\n\(noStorage[1]),,4\nbm9uZQ==,,5\n")
+        try mock.fixture.write("update.json", Self.template)
+        let report = mock.fixture.path("r.jsonl")
+        let sent = try mock.broadcast(["--input", events, "--template", mock.fixture.path("update.json"),
+                                       "--channels", channels, "--report", report])
+        #expect(sent.status == 1, "\(sent.stderr)")
+        let rows = try ReportReader(path: report).readAll().sorted { $0.line < $1.line }
+        #expect(rows.map(\.outcome) == [.invalid, .delivered, .delivered, .invalid, .invalid])
+        #expect(rows[0].reason?.contains("storage policy 0 (No Message Stored)") == true, "\(rows[0].reason ?? "")")
+        for (row, channel) in zip(rows[3...], [noStorage[1], "bm9uZQ=="]) {
+            #expect(row.reason?.hasPrefix("channel \(channel) is not a live channel in \(channels) (--channels)") == true,
+                    "\(row.reason ?? "")")
+        }
+        #expect(rows.allSatisfy { $0.outcome == .invalid || $0.pushType == .liveactivity })
+
+        // A file that is not a channel file is refused before anything is sent.
+        let wrong = try mock.broadcast(["--input", events, "--template", mock.fixture.path("update.json"),
+                                        "--channels", events, "--report", mock.fixture.path("wrong.jsonl")])
+        #expect(wrong.status == 2 && wrong.stderr.contains("--channels: \(events): no line has a storage_policy field"),
+                "\(wrong.stderr)")
+        let stats = try mock.stop()
+        #expect(stats["broadcasts_accepted"]?.intValue == 2 && stats["broadcasts_rejected"]?.intValue == 0,
+                "only the two rows that pass reach the server")
+    }
+
+    @Test("one mock per environment: a sandbox channel is unknown to the production mock, which sends no apns-unique-id")
+    func environments() throws {
+        let sandbox = try ChannelMock()
+        let production = try ChannelMock(["--environment", "production"])
+        let channels = try sandbox.create(2, output: "c.jsonl")
+        let input = try sandbox.fixture.write("in.csv", "channel_id,score\n" + channels.map { "\($0),1\n" }.joined())
+        try sandbox.fixture.write("update.json", Self.template)
+        let template = sandbox.fixture.path("update.json")
+
+        let toSandbox = try sandbox.broadcast(["--input", input, "--template", template, "--report", sandbox.fixture.path("s.jsonl")])
+        #expect(toSandbox.status == 0, "\(toSandbox.stderr)")
+        let sandboxRows = try ReportReader(path: sandbox.fixture.path("s.jsonl")).readAll()
+        #expect(sandboxRows.count == 2 && sandboxRows.allSatisfy { $0.outcome == .delivered && isUUID($0.apnsUniqueID) })
+
+        let toProduction = try production.broadcast(["--input", input, "--template", template,
+                                                     "--report", sandbox.fixture.path("p.jsonl")])
+        #expect(toProduction.status == 1, "\(toProduction.stderr)")
+        let productionRows = try ReportReader(path: sandbox.fixture.path("p.jsonl")).readAll()
+        #expect(productionRows.count == 2 && productionRows.allSatisfy { $0.reason == "ChannelNotRegistered" })
+
+        // Created on production, accepted there, without apns-unique-id.
+        let own = try production.create(1, output: "own.jsonl")
+        let ownInput = try production.fixture.write("own.csv", "channel_id,score\n\(own[0]),1\n")
+        let accepted = try production.broadcast(["--input", ownInput, "--template", template,
+                                                 "--report", production.fixture.path("own-report.jsonl")])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let ownRows = try ReportReader(path: production.fixture.path("own-report.jsonl")).readAll()
+        #expect(ownRows.count == 1 && ownRows[0].outcome == .delivered && isUUID(ownRows[0].apnsID) && ownRows[0].apnsUniqueID == nil)
+        // A device push to the production mock: accepted, no apns_unique_id either.
+        let device = try production.fixture.send(["--device", deviceToken("e0", 1), "--payload", #"{"aps":{"alert":"hi"}}"#,
+                                                  "--topic", MockFixture.topic, "--report", production.fixture.path("d.jsonl")]
+                                                 + production.fixture.connection)
+        #expect(device.status == 0, "\(device.stderr)")
+        let deviceRows = try ReportReader(path: production.fixture.path("d.jsonl")).readAll()
+        #expect(deviceRows.count == 1 && isUUID(deviceRows[0].apnsID) && deviceRows[0].apnsUniqueID == nil)
+        #expect(try sandbox.stop()["broadcasts_accepted"]?.intValue == 2)
+        let stats = try production.stop()
+        #expect(stats["broadcasts_accepted"]?.intValue == 1 && stats["broadcasts_rejected"]?.intValue == 2)
+    }
+}
