@@ -218,6 +218,17 @@ package final class Waker: @unchecked Sendable {
         if set.wait(timeoutMs: timeoutMs) > 0 { drain() }
     }
 
+    /// Blocks (or unblocks) `signals` on the calling thread; threads it starts afterwards inherit that. Blocking
+    /// them everywhere but on one thread that waits in `poll` makes the kernel deliver them to that thread: the
+    /// handler then runs at once (a thread blocked in a futex, as a semaphore wait is, may have it deferred by
+    /// ThreadSanitizer until it wakes), and no other thread's system call is interrupted.
+    package static func setBlocked(_ blocked: Bool, _ signals: [Int32] = Waker.stopSignals) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signo in signals { sigaddset(&set, signo) }
+        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &set, nil)
+    }
+
     /// True when a wake is pending (checks without waiting).
     package var isWoken: Bool {
         var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
@@ -239,10 +250,7 @@ package final class Waker: @unchecked Sendable {
     /// that lives as long as the handler should work (the main thread); threads it starts later inherit the mask.
     package func wakeOnSignals(_ signals: [Int32] = Waker.stopSignals) {
         signalWakeFD.store(writeFD, ordering: .releasing)
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        for signo in signals { sigaddset(&unblock, signo) }
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        Waker.setBlocked(false, signals)
         for signo in signals {
             signal(signo) { caught in
                 let saved = errno

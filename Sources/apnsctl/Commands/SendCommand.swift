@@ -393,6 +393,10 @@ private func usageFailure(_ message: String, command: String) -> Int32 {
 
 /// Turns the first SIGINT/SIGTERM into a graceful stop (no new rows; in-flight requests finish and are
 /// reported); a second one ends the process at once with the default action.
+///
+/// The signals reach the watcher's thread only: the thread that makes the watcher blocks them once the watcher's
+/// thread is started (the threads it starts later inherit that), until `stop()`. The watcher's thread stays after
+/// the first signal, to take the second.
 final class InterruptWatcher: @unchecked Sendable {
     private let waker = Waker()
     private let done = Waker()
@@ -411,17 +415,23 @@ final class InterruptWatcher: @unchecked Sendable {
             if !pollSet.events(at: 0).isEmpty {
                 for signo in Waker.stopSignals { signal(signo, SIG_DFL) }
                 onInterrupt()
+                var end = PollSet(capacity: 1)   // the thread a second signal is delivered to, until the run ends
+                end.add(done.readFD, .readable)
+                end.waitUntilReady()
             }
             finished.signal()
         }
         waker.wakeOnSignals()
         thread.start()
+        Waker.setBlocked(true)
     }
 
-    /// Stops watching; returns the signal that interrupted the run, if any.
+    /// Stops watching; returns the signal that interrupted the run, if any. The calling thread takes the signals
+    /// again (after a first one, a second ends the process).
     func stop() -> Int32? {
         done.wake()
         finished.wait()
+        Waker.setBlocked(false)
         return Waker.caughtSignal
     }
 }
