@@ -27,6 +27,7 @@ enum ConnectionPool {
             finished.enter()
             let thread = Thread {
                 worker.run()
+                TLSContext.releaseThreadState()
                 finished.leave()
             }
             thread.name = "apnsctl-connection-\(id)"
