@@ -1,6 +1,6 @@
 import PushCore
 
-// Issue 4's options ("campaigns cron can trust"), kept together: the table entries, the synopsis lines
+// The options of campaigns cron can trust, kept together: the table entries, the synopsis lines
 // and `apnsctl check`, which is `send --dry-run` under its own name.
 
 extension OptionSpec {

@@ -1,7 +1,7 @@
 import Foundation
 import PushCore
 
-/// Issue 4's options of `send` and `check`, validated.
+/// The campaign options of `send` and `check` (dry run, kept fields, resume, shards...), validated.
 struct CampaignOptions: Equatable, Sendable {
     /// `--dry-run`, or the `check` command.
     var dryRun = false

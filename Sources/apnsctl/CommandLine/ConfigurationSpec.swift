@@ -1,5 +1,5 @@
 /// The config file options and the two commands that live on configuration: `apnsctl token` and
-/// `apnsctl config show` (issue 5).
+/// `apnsctl config show`.
 extension OptionSpec {
     static let config = OptionSpec(
         "config", value: "FILE", category: .configuration,

@@ -1,5 +1,5 @@
 /// `send` options for watching a run: the progress line, the JSON summary, Prometheus metrics and the
-/// format of `-v` events (issue 5). Kept apart from the delivery options so the table merges easily.
+/// format of `-v` events. Kept apart from the delivery options so the table merges easily.
 enum ProgressMode: String, Sendable, CaseIterable {
     /// On when stderr is a terminal (and not `--quiet`).
     case auto

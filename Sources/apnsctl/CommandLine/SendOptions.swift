@@ -100,7 +100,7 @@ struct SendOptions: Equatable, Sendable {
     /// The metrics' `campaign` label.
     var campaign: String = defaultCampaignName(input: nil)
     var logFormat: LogFormat = MonitoringDefaults.logFormat
-    /// Dry run, kept fields and the other campaign options of issue 4 (`check` is a dry run).
+    /// Dry run, kept fields and the other campaign options (`check` is a dry run).
     var plan = CampaignOptions()
     /// `apnsctl broadcast`: rows name channels (`channel_id`), `topic` is the bundle ID.
     var broadcast = false

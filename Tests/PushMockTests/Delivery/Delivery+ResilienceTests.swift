@@ -3,7 +3,7 @@ import Testing
 @testable import PushCore
 @testable import PushMock
 
-/// Issue 3's behaviours, each against a mock that misbehaves on purpose, over real TLS + HTTP/2.
+/// The client's resilience, each behaviour against a mock that misbehaves on purpose, over real TLS + HTTP/2.
 @Suite("Delivery survives what APNs and networks do", .serialized)
 struct DeliveryResilienceTests {
     /// Every input token has exactly one report row.
@@ -202,7 +202,7 @@ struct DeliveryResilienceTests {
         #expect((times.last ?? 0) - (times.first ?? 0) >= 500, "60 requests at 100/s take over half a second")
     }
 
-    @Test("the issue's campaign: 20,000 rows, GOAWAY every 500, reset every 1,500, 2 % 500s, 429 twice for some")
+    @Test("a hostile campaign: 20,000 rows, GOAWAY every 500, reset every 1,500, 2 % 500s, 429 twice for some")
     func chaos() throws {
         var statuses: Set<Int32> = []
         for _ in 0..<2 {

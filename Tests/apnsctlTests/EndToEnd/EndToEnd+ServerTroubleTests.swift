@@ -48,7 +48,7 @@ extension EndToEndTests {
             var testDescription: String { "\(mode), \(from)s..\(to)s, \(rows) rows at \(rate)/s" }
         }
 
-        /// The scenario is a 2-minute outage; `make test` runs a 10-second one (the tests run in under ten
+        /// The scenario to survive is a 2-minute outage; `make test` runs a 10-second one (the tests run in under ten
         /// minutes in all). APNSCTL_LONG_TESTS=1 adds the 2-minute runs.
         static let outages: [Outage] = {
             var list = [Outage(mode: "503", from: 2, to: 12, rows: 600, rate: 40),
