@@ -47,13 +47,13 @@ public struct ChannelPolicies: Sendable {
             case .malformed(let message):
                 throw InputError("\(name):\(record.line): \(message)", kind: .unusable)
             case .fields(let fields):
-                guard let id = Self.text(fields.value(named: "channel_id")), !id.isEmpty else {
+                guard let id = KeptValue(fields.value(named: "channel_id"))?.text, !id.isEmpty else {
                     throw InputError("\(name):\(record.line): no channel_id (a channel file is what apnsctl channel "
                         + "create or read writes)", kind: .unusable)
                 }
                 let policy = fields.value(named: "storage_policy")
                 hasPolicyField = hasPolicyField || policy != nil
-                switch Self.text(policy) {
+                switch KeptValue(policy)?.text {
                 case nil, ""?: policies[id] = nil   // read rejected or deleted: not a live channel
                 case "0"?: policies[id] = 0
                 case "1"?: policies[id] = 1
@@ -75,14 +75,5 @@ public struct ChannelPolicies: Sendable {
                 + "or read it again (apnsctl channel read)")
         }
         return policy
-    }
-
-    private static func text(_ value: FieldValue?) -> String? {
-        switch value {
-        case nil, .json(.null)?: return nil
-        case .text(let text)?, .json(.string(let text))?: return text
-        case .json(.number(let text))?: return text
-        case .json(let other)?: return other.kindDescription
-        }
     }
 }
